@@ -1,0 +1,117 @@
+//! The binary's glue: flags → library calls → files and terminal output. Owns the exit-code policy.
+
+mod args;
+mod check;
+mod progress;
+mod run;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use borderq::scenario::{self, Scenario, ScenarioError};
+
+use args::{Cli, Command, ScenarioFlags, ScenariosAction};
+
+/// Why a command failed, which decides the exit code.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Bad usage or a bad scenario: exit 2.
+    Input(String),
+    /// The run failed (I/O and the like): exit 1.
+    Run(String),
+    /// Stopped by a signal: exit 128 + signal number (130 for SIGINT, 143 for SIGTERM).
+    Signal(i32),
+}
+
+impl From<ScenarioError> for Failure {
+    fn from(e: ScenarioError) -> Self {
+        Failure::Input(e.to_string())
+    }
+}
+
+/// Runs the command line and maps the outcome to an exit code.
+pub(crate) fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Check(a) => check::check(a),
+        Command::Scenarios(a) => scenarios(a.action),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Run(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Signal(sig)) => {
+            eprintln!("borderq: interrupted; no output was written");
+            ExitCode::from((128 + sig) as u8)
+        }
+    }
+}
+
+/// Loads a scenario with overrides, then `--seed`/`--replications` (SPEC §4 precedence).
+pub(crate) fn load(arg: &str, flags: &ScenarioFlags) -> Result<Scenario, Failure> {
+    let mut s = scenario::load(arg, &flags.sets)?;
+    if let Some(seed) = flags.seed {
+        if seed > i64::MAX as u64 {
+            return Err(Failure::Input(format!("--seed {seed} is out of range: expected a whole number from 0 to {}", i64::MAX)));
+        }
+        s.seed = seed;
+    }
+    if let Some(n) = flags.replications {
+        s.replications = n;
+    }
+    Ok(s)
+}
+
+/// Writes to stdout; a closed pipe (`borderq … | head -1`) is not an error (as in ripgrep).
+pub(crate) fn out(text: &str) -> Result<(), Failure> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::Run(format!("could not write to stdout: {e}"))),
+        _ => Ok(()),
+    }
+}
+
+fn scenarios(action: Option<ScenariosAction>) -> Result<(), Failure> {
+    match action {
+        None => {
+            let mut text = String::new();
+            for b in scenario::BUNDLED {
+                let description = scenario::bundled(b.name).and_then(Result::ok).map(|s| s.description).unwrap_or_default();
+                let mark = if b.name == scenario::DEFAULT_SCENARIO { " (default)" } else { "" };
+                text.push_str(&format!("{:<18} {description}{mark}\n", b.name));
+            }
+            out(&text)
+        }
+        Some(ScenariosAction::Show { name, resolved }) => {
+            let Some(b) = scenario::BUNDLED.iter().find(|b| b.name == name) else {
+                let names: Vec<&str> = scenario::BUNDLED.iter().map(|b| b.name).collect();
+                return Err(Failure::Input(format!(
+                    "no bundled scenario is named {name:?}: expected one of {}",
+                    names.join(", ")
+                )));
+            };
+            if resolved {
+                let s = scenario::bundled(b.name).expect("listed")?;
+                out(&scenario::to_toml(&s))
+            } else {
+                out(b.text)
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! `borderq run`: replications of one scenario, outputs, summary table.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use borderq::model::{Model, Observer};
+use borderq::output::{self, GroupsCsv, OutputError, RunTables};
+use borderq::run::{self, RunError, RunOptions};
+use borderq::scenario::{self, Scenario};
+
+use super::args::RunArgs;
+use super::progress::Progress;
+use super::{Failure, load, out};
+
+const SIGINT: i32 = signal_hook::consts::SIGINT;
+const SIGTERM: i32 = signal_hook::consts::SIGTERM;
+
+fn output_failure(e: OutputError) -> Failure {
+    match e {
+        OutputError::Occupied { .. } => Failure::Input(e.to_string()),
+        _ => Failure::Run(e.to_string()),
+    }
+}
+
+/// Flags raised by SIGINT/SIGTERM: `stop` by either, `term` by SIGTERM only.
+struct Signals {
+    stop: Arc<AtomicBool>,
+    term: Arc<AtomicBool>,
+}
+
+impl Signals {
+    fn install() -> Signals {
+        let stop = Arc::new(AtomicBool::new(false));
+        let term = Arc::new(AtomicBool::new(false));
+        for sig in [SIGINT, SIGTERM] {
+            let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
+        }
+        let _ = signal_hook::flag::register(SIGTERM, Arc::clone(&term));
+        Signals { stop, term }
+    }
+
+    fn failure(&self) -> Failure {
+        Failure::Signal(if self.term.load(Ordering::SeqCst) { SIGTERM } else { SIGINT })
+    }
+}
+
+pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
+    let arg = a.scenario.clone().unwrap_or_else(|| scenario::DEFAULT_SCENARIO.to_string());
+    let s = load(&arg, &a.flags)?;
+    let dir = a.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&s.name));
+    output::check_dir(&dir, &s, a.force).map_err(output_failure)?;
+    let signals = Signals::install();
+    let model = Model::new(&s);
+
+    let dir_existed = dir.exists();
+    let mut records = if a.records {
+        output::create_dir(&dir).map_err(output_failure)?;
+        Some(GroupsCsv::create(&dir, model.source_names.clone()).map_err(output_failure)?)
+    } else {
+        None
+    };
+    let progress = Progress::new(s.replications as usize, "replications", a.quiet || a.json);
+    let report = |done: usize| progress.update(done);
+    let opts = RunOptions { threads: a.threads.map(usize::from), cancel: Some(&signals.stop), progress: Some(&report) };
+    let result = run::replications(&model, s.replications as u64, &opts, records.as_mut().map(|r| r as &mut (dyn Observer + Send)));
+    let cleanup = |records: Option<GroupsCsv>| {
+        if let Some(r) = records {
+            r.abandon();
+        }
+        if !dir_existed {
+            let _ = std::fs::remove_dir(&dir);
+        }
+    };
+    let reps = match result {
+        Ok(reps) if !signals.stop.load(Ordering::SeqCst) => reps,
+        Ok(_) | Err(RunError::Cancelled) => {
+            cleanup(records);
+            return Err(signals.failure());
+        }
+        Err(e) => {
+            cleanup(records);
+            return Err(Failure::Run(e.to_string()));
+        }
+    };
+    progress.finish();
+
+    let tables = RunTables::new(&reps);
+    let files = output::run_files(&s, &reps, &tables);
+    if let Err(e) = output::write_run(&dir, &files) {
+        cleanup(records);
+        return Err(output_failure(e));
+    }
+    if let Some(r) = records {
+        r.finish().map_err(output_failure)?;
+    }
+    if a.json {
+        let json = files.iter().find(|(n, _)| *n == "summary.json").map(|(_, b)| b.clone()).unwrap_or_default();
+        out(&String::from_utf8_lossy(&json))?;
+    } else if !a.quiet {
+        out(&summary_table(&s, &tables, &dir))?;
+    }
+    Ok(())
+}
+
+/// Headline metrics: (column, label, decimals).
+const HEADLINE: &[(&str, &str, usize)] = &[
+    ("processed_persons", "persons processed", 0),
+    ("arrived_persons", "persons registered", 0),
+    ("abandoned_persons", "persons abandoned", 0),
+    ("wait_mean_days", "wait to processing, mean [days]", 1),
+    ("wait_p50_days", "wait to processing, median [days]", 1),
+    ("wait_p90_days", "wait to processing, p90 [days]", 1),
+    ("selection_wait_mean_days", "wait to booking, mean [days]", 1),
+    ("mean_waiting_persons", "persons waiting, time-average", 0),
+    ("max_waiting_persons", "persons waiting, maximum", 0),
+    ("final_waiting_persons", "persons waiting at the end", 0),
+    ("missed_confirmations", "missed confirmations [groups]", 0),
+    ("missed_in_outage", "  of which in an outage", 0),
+    ("unused_slots", "unused slots", 0),
+];
+
+fn summary_table(s: &Scenario, t: &RunTables, dir: &std::path::Path) -> String {
+    let mut o = format!(
+        "{}: {} replication{}, seed {}, {} to {} ({} days)\n\n",
+        s.name,
+        s.replications,
+        if s.replications == 1 { "" } else { "s" },
+        s.seed,
+        s.start,
+        s.end,
+        s.days()
+    );
+    let single = s.replications < 2;
+    o.push_str(&format!("{:<36} {:>14}  {}\n", "metric", "mean", if single { "" } else { "95% CI" }));
+    for (metric, label, decimals) in HEADLINE {
+        let Some(row) = t.metric(metric) else { continue };
+        let f = |x: Option<f64>| x.map_or("-".to_string(), |x| group_digits(x, *decimals));
+        let ci = match (row.ci95_low, row.ci95_high) {
+            (Some(lo), Some(hi)) => format!("[{}, {}]", f(Some(lo)), f(Some(hi))),
+            _ => String::new(),
+        };
+        o.push_str(&format!("{label:<36} {:>14}  {ci}\n", f(row.mean)));
+    }
+    if single {
+        o.push_str("\n(one replication: no confidence intervals; use --replications 2 or more)\n");
+    }
+    o.push_str(&format!("\noutputs in {}/\n", dir.display()));
+    o
+}
+
+/// Formats with thousands separators and `decimals` places.
+fn group_digits(x: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group_digits;
+
+    #[test]
+    fn digits_are_grouped() {
+        assert_eq!(group_digits(1234567.0, 0), "1,234,567");
+        assert_eq!(group_digits(12.345, 1), "12.3");
+        assert_eq!(group_digits(-1234.5, 1), "-1,234.5");
+        assert_eq!(group_digits(999.0, 0), "999");
+    }
+}

@@ -1,0 +1,190 @@
+//! The border-queue model (SPEC §2): groups travel, register, wait, request, get drawn, confirm, get
+//! booked and processed, or abandon. [`Model`] is the scenario compiled for fast replication (per-day
+//! arrays, prepared samplers); [`Model::replicate`] runs one replication and returns a [`RepResult`].
+//!
+//! Read `sim.rs` for the event loop and the precise rules of SPEC §2.8.
+
+pub mod outage;
+pub mod pool;
+pub mod record;
+mod result;
+mod sim;
+
+pub use record::{GroupRecord, NoRecords, Observer, Outcome};
+pub use result::{Counts, Daily, RepResult, SERIES, WaitStats};
+
+use crate::engine::time::{self, DAY, HOUR, SimTime};
+use crate::scenario::{OnMiss, OutagePolicy, QuotaUnit, Sampler, Scenario};
+
+/// Kinds of random stream (SPEC §6); the stream of (kind, index) is independent of every other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum StreamKind {
+    /// Arrival stream `i`: arrivals, group sizes, travel times, patience.
+    Arrivals = 1,
+    /// Explicit caravan `i`: split, dropouts, paces, patience.
+    Caravan = 2,
+    /// Random caravans: departures, sizes, splits, paces, patience.
+    CaravanProcess = 3,
+    /// The initial backlog: sizes, ages, patience.
+    Backlog = 4,
+    /// The lottery: request decisions and the random order.
+    Lottery = 5,
+    /// Confirmations: attempt delays and failures.
+    Confirmations = 6,
+    /// Random outages: starts and lengths.
+    Outages = 7,
+    /// Appointments: lead times and no-shows.
+    Appointments = 8,
+}
+
+/// A scenario compiled for replication: everything that does not change between replications.
+#[derive(Debug)]
+pub struct Model {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Days in the horizon.
+    pub days: usize,
+    /// End of the horizon [s].
+    pub horizon: SimTime,
+    /// Start of the statistics window (`warmup_days`) [s].
+    pub warmup: SimTime,
+    /// Output label of each source: "initial", each stream, each caravan, "random caravans".
+    pub source_names: Vec<String>,
+    pub(crate) unit: QuotaUnit,
+    pub(crate) quota: Vec<u64>,
+    pub(crate) request_probability: Vec<f64>,
+    pub(crate) seniority_share: Vec<f64>,
+    pub(crate) uses_seniority: bool,
+    pub(crate) allocation_offset: SimTime,
+    pub(crate) open_offset: SimTime,
+    pub(crate) close_offset: SimTime,
+    pub(crate) streams: Vec<StreamModel>,
+    pub(crate) caravans: Vec<CaravanModel>,
+    pub(crate) confirmation: Option<ConfirmationModel>,
+    pub(crate) appointment: Option<(Sampler, f64)>,
+    pub(crate) patience: Option<(crate::scenario::Dist, Sampler)>,
+    pub(crate) explicit_outages: Vec<outage::RawOutage>,
+}
+
+#[derive(Debug)]
+pub(crate) struct StreamModel {
+    pub(crate) rate: Vec<f64>,
+    pub(crate) size: Sampler,
+    pub(crate) travel: Sampler,
+    pub(crate) register_share: f64,
+}
+
+#[derive(Debug)]
+pub(crate) struct CaravanModel {
+    /// Departure [s]; may be negative.
+    pub(crate) depart: SimTime,
+    pub(crate) persons: u64,
+    pub(crate) distance_km: f64,
+    pub(crate) pace: Sampler,
+    pub(crate) dropout: f64,
+    pub(crate) size: Sampler,
+}
+
+#[derive(Debug)]
+pub(crate) struct ConfirmationModel {
+    pub(crate) window: SimTime,
+    pub(crate) first_attempt: Sampler,
+    pub(crate) retry: Sampler,
+    pub(crate) max_attempts: u32,
+    pub(crate) failure_probability: f64,
+    pub(crate) policy: OutagePolicy,
+    pub(crate) grace: SimTime,
+    pub(crate) on_miss: OnMiss,
+}
+
+impl Model {
+    /// Compiles a validated scenario.
+    pub fn new(scenario: &Scenario) -> Model {
+        let s = scenario.clone();
+        let days = s.days();
+        let q = &s.quota;
+        let seniority_share = q.seniority_share.per_day(s.start, days);
+        let start_dt = s.start.and_time(chrono::NaiveTime::MIN);
+        let mut source_names = vec!["initial".to_string()];
+        source_names.extend(s.arrivals.iter().map(|a| a.name.clone()));
+        source_names.extend(s.caravans.iter().map(|c| c.name.clone()));
+        source_names.push("random caravans".to_string());
+        Model {
+            days,
+            horizon: days as SimTime * DAY,
+            warmup: time::from_days(s.warmup_days),
+            source_names,
+            unit: q.unit,
+            quota: q.daily.per_day(s.start, days).into_iter().map(|v| v as u64).collect(),
+            request_probability: q.request_probability.per_day(s.start, days),
+            uses_seniority: seniority_share.iter().any(|x| *x > 0.0),
+            seniority_share,
+            allocation_offset: time::from_hours(q.allocation_hour),
+            open_offset: time::from_hours(q.request_open_hour),
+            close_offset: time::from_hours(q.request_close_hour),
+            streams: s
+                .arrivals
+                .iter()
+                .map(|a| StreamModel {
+                    rate: a.groups_per_day.per_day(s.start, days),
+                    size: a.group_size.sampler(),
+                    travel: a.travel_days.sampler(),
+                    register_share: a.register_share,
+                })
+                .collect(),
+            caravans: s
+                .caravans
+                .iter()
+                .map(|c| CaravanModel {
+                    depart: (c.depart.and_time(chrono::NaiveTime::MIN) - start_dt).num_seconds(),
+                    persons: c.persons,
+                    distance_km: c.distance_km,
+                    pace: c.pace_km_per_day.sampler(),
+                    dropout: c.dropout,
+                    size: c.group_size.sampler(),
+                })
+                .collect(),
+            confirmation: s.confirmation.as_ref().map(|c| ConfirmationModel {
+                window: time::from_hours(c.window_hours),
+                first_attempt: c.first_attempt_hours.sampler(),
+                retry: c.retry_hours.sampler(),
+                max_attempts: c.max_attempts,
+                failure_probability: c.failure_probability,
+                policy: c.outage_policy,
+                grace: time::from_hours(c.grace_hours),
+                on_miss: c.on_miss,
+            }),
+            appointment: s.appointment.as_ref().map(|a| (a.lead_days.sampler(), a.no_show_probability)),
+            patience: s.abandonment.as_ref().map(|a| (a.patience_days.clone(), a.patience_days.sampler())),
+            explicit_outages: outage::explicit(&s),
+            scenario: s,
+        }
+    }
+
+    /// Runs replication `r` (its seed derives from the scenario seed and `r` only), reporting every
+    /// registered group to `observer`. Panics if conservation or the sample-path Little's law fails,
+    /// which would be a bug in the model, never a user error.
+    pub fn replicate<O: Observer + ?Sized>(&self, r: u64, observer: &mut O) -> RepResult {
+        sim::Sim::new(self, r).run(observer)
+    }
+
+    /// Cost of a group of `size` persons in quota units.
+    pub(crate) fn cost(&self, size: u8) -> u64 {
+        match self.unit {
+            QuotaUnit::Persons => size as u64,
+            QuotaUnit::Groups => 1,
+        }
+    }
+
+    /// The instant of day `d`'s allocation.
+    pub fn allocation_at(&self, d: i64) -> SimTime {
+        d * DAY + self.allocation_offset
+    }
+
+    /// Hours of day `d` inside the given outages (for daily series).
+    pub(crate) fn hours_in(set: &outage::IntervalSet, d: usize) -> f64 {
+        let a = d as SimTime * DAY;
+        set.overlap(a, a + DAY) as f64 / HOUR as f64
+    }
+}

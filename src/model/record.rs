@@ -1,0 +1,82 @@
+//! Per-group histories, streamed out as groups leave (`--records`): the model calls an [`Observer`]
+//! and never does IO itself.
+
+/// How a group's story ended (or where it stood when the horizon ended).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Presented at the port at its appointment.
+    Processed,
+    /// Did not show up at its appointment.
+    NoShow,
+    /// Reneged while waiting (or on returning after a miss with its patience gone).
+    Abandoned,
+    /// Left after a missed confirmation under `on_miss = "drop"` (counted as abandoned).
+    Dropped,
+    /// Still `Waiting` at the horizon.
+    CensoredWaiting,
+    /// Still `Selected` (confirming) at the horizon.
+    CensoredSelected,
+    /// Still `Booked` at the horizon.
+    CensoredBooked,
+}
+
+impl Outcome {
+    /// The value written in `groups.csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Processed => "processed",
+            Outcome::NoShow => "no_show",
+            Outcome::Abandoned => "abandoned",
+            Outcome::Dropped => "dropped",
+            Outcome::CensoredWaiting => "censored_waiting",
+            Outcome::CensoredSelected => "censored_selected",
+            Outcome::CensoredBooked => "censored_booked",
+        }
+    }
+}
+
+/// One registered group's history. Times are in seconds since the start; `None` when it never happened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupRecord {
+    /// Group id (backlog first, then caravans, then stream arrivals in order of creation).
+    pub id: u64,
+    /// Index into [`crate::model::Model::source_names`].
+    pub source: u16,
+    /// Persons in the group.
+    pub size: u8,
+    /// Registration time (negative for the backlog).
+    pub registered_at: i64,
+    /// Time of the last selection.
+    pub selected_at: Option<i64>,
+    /// Time of booking (confirmation).
+    pub booked_at: Option<i64>,
+    /// Appointment time.
+    pub appointment_at: Option<i64>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// When it ended (the horizon for censored groups).
+    pub ended_at: i64,
+    /// Confirmation attempts made over all its selections.
+    pub attempts: u32,
+}
+
+/// Receives each group's record once, when it leaves or when the horizon ends.
+pub trait Observer {
+    /// Called once per registered group.
+    fn record(&mut self, r: &GroupRecord);
+}
+
+/// An observer that discards everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoRecords;
+
+impl Observer for NoRecords {
+    #[inline]
+    fn record(&mut self, _: &GroupRecord) {}
+}
+
+impl Observer for Vec<GroupRecord> {
+    fn record(&mut self, r: &GroupRecord) {
+        self.push(r.clone());
+    }
+}

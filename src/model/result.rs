@@ -1,0 +1,127 @@
+//! What one replication measures (SPEC §2.7): counts, time-averages, waiting-time statistics,
+//! 1-day-bin histograms and daily series.
+
+/// Counts over the whole horizon (events, not distinct groups, where SPEC §2.7 says so).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Groups waiting at time 0.
+    pub initial_groups: u64,
+    /// Persons waiting at time 0.
+    pub initial_persons: u64,
+    /// Groups registered during the run.
+    pub arrived_groups: u64,
+    /// Persons registered during the run.
+    pub arrived_persons: u64,
+    /// Selections (a group selected twice counts twice).
+    pub selected_groups: u64,
+    /// Persons selected (with repeats).
+    pub selected_persons: u64,
+    /// Groups booked (once per group).
+    pub booked_groups: u64,
+    /// Persons booked.
+    pub booked_persons: u64,
+    /// Groups processed at the port.
+    pub processed_groups: u64,
+    /// Persons processed at the port.
+    pub processed_persons: u64,
+    /// Groups that abandoned (including `on_miss = "drop"` and abandonment on return).
+    pub abandoned_groups: u64,
+    /// Persons that abandoned.
+    pub abandoned_persons: u64,
+    /// Booked groups that did not show up.
+    pub no_show_groups: u64,
+    /// Persons that did not show up.
+    pub no_show_persons: u64,
+    /// Missed confirmations (groups, with repeats).
+    pub missed_confirmations: u64,
+    /// Persons in missed confirmations.
+    pub missed_persons: u64,
+    /// Missed confirmations whose window overlapped a confirmation outage.
+    pub missed_in_outage: u64,
+    /// Quota left unused [quota units].
+    pub unused_slots: u64,
+    /// Groups waiting at the horizon.
+    pub final_waiting_groups: u64,
+    /// Persons waiting at the horizon.
+    pub final_waiting_persons: u64,
+    /// Groups selected but not yet confirmed at the horizon.
+    pub final_selected_groups: u64,
+    /// Persons selected but not yet confirmed at the horizon.
+    pub final_selected_persons: u64,
+    /// Groups booked but not yet at their appointment at the horizon.
+    pub final_booked_groups: u64,
+    /// Persons booked but not yet at their appointment at the horizon.
+    pub final_booked_persons: u64,
+    /// Caravan groups that would have reached the zone before `start` (dropped, SPEC §2.2).
+    pub caravan_groups_before_start: u64,
+}
+
+/// Mean and exact quantiles (linear interpolation between order statistics) of a waiting time [days].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WaitStats {
+    /// Observations.
+    pub n: u64,
+    /// Mean [days].
+    pub mean: f64,
+    /// Median [days].
+    pub p50: f64,
+    /// 90th percentile [days].
+    pub p90: f64,
+    /// 99th percentile [days].
+    pub p99: f64,
+}
+
+/// Names of the daily series, in `daily.csv` order (SPEC §5).
+pub const SERIES: [&str; 11] = [
+    "waiting_groups",
+    "waiting_persons",
+    "arrived_persons",
+    "selected_persons",
+    "booked_persons",
+    "processed_persons",
+    "abandoned_persons",
+    "missed_persons",
+    "unused_slots",
+    "quota",
+    "outage_hours",
+];
+
+/// Daily series of one replication: `values[series][day]`, series in [`SERIES`] order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Daily {
+    /// One vector per series, one value per day.
+    pub values: Vec<Vec<f64>>,
+}
+
+/// Everything one replication measured.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RepResult {
+    /// Replication index.
+    pub replication: u64,
+    /// The replication's seed (derived from the scenario seed and the index).
+    pub seed: u64,
+    /// Counts.
+    pub counts: Counts,
+    /// Time-average of waiting groups over `[warmup, end)`.
+    pub mean_waiting_groups: f64,
+    /// Time-average of waiting persons over `[warmup, end)`.
+    pub mean_waiting_persons: f64,
+    /// Maximum of waiting groups over the horizon.
+    pub max_waiting_groups: u64,
+    /// Maximum of waiting persons over the horizon.
+    pub max_waiting_persons: u64,
+    /// Registration to processing, for groups processed before the horizon (and registered after warm-up).
+    pub wait: Option<WaitStats>,
+    /// Registration to booking, for groups booked before the horizon (and registered after warm-up).
+    pub selection_wait: Option<WaitStats>,
+    /// Counts of `wait_days` in 1-day bins (`[k, k+1)` days).
+    pub wait_bins: Vec<u64>,
+    /// Counts of `selection_wait_days` in 1-day bins.
+    pub selection_wait_bins: Vec<u64>,
+    /// ∫ waiting groups dt over `[warmup, end)` [group-seconds], exact.
+    pub waiting_integral: u128,
+    /// Σ over groups of their time `Waiting` inside `[warmup, end)` [group-seconds]; equals the integral.
+    pub waiting_time_sum: u128,
+    /// Daily series.
+    pub daily: Daily,
+}

@@ -1,0 +1,865 @@
+//! One replication: the event loop and every rule of SPEC §2.
+//!
+//! Event kinds, in the order SPEC §2.8 resolves equal times (lower first; within a kind, by group id):
+//! 1 arrivals of a day (internal: creates the day's groups), 2 registrations, 3 confirmation attempts,
+//! 4 confirmation misses and returns, 5 patience expiries, 6 the allocation, 7 appointments.
+//! Outages are not events: they are interval sets queried at the instants that matter, which gives the
+//! same results as boundary events ranked first (kind 0).
+//!
+//! Groups live in a slab whose slots are reused; an event names the group's id and slot, and an event
+//! whose id no longer matches its slot (the group left) is stale and skipped.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use rand::RngExt;
+use rand_distr::{Distribution, Poisson};
+
+use super::outage::{self, Outages};
+use super::pool::{Pool, smallest_size};
+use super::record::{GroupRecord, Observer, Outcome};
+use super::result::{Counts, Daily, RepResult, SERIES, WaitStats};
+use super::{Model, StreamKind};
+use crate::engine::rng::{self, StreamRng};
+use crate::engine::time::{self, DAY, SimTime, day_of};
+use crate::engine::{Event, EventQueue};
+use crate::scenario::{DAYS_PER_MONTH, OnMiss, OutagePolicy, QuotaUnit};
+
+const K_ARRIVALS: u8 = 1;
+const K_REGISTER: u8 = 2;
+const K_ATTEMPT: u8 = 3;
+const K_MISS: u8 = 4;
+const K_PATIENCE: u8 = 5;
+const K_ALLOCATE: u8 = 6;
+const K_APPOINTMENT: u8 = 7;
+
+const S_WAITING: usize = 0;
+const S_ARRIVED: usize = 2;
+const S_SELECTED: usize = 3;
+const S_BOOKED: usize = 4;
+const S_PROCESSED: usize = 5;
+const S_ABANDONED: usize = 6;
+const S_MISSED: usize = 7;
+const S_UNUSED: usize = 8;
+const S_QUOTA: usize = 9;
+const S_OUTAGE: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Travelling,
+    Waiting,
+    Selected,
+    Booked,
+    Free,
+}
+
+#[derive(Debug, Clone)]
+struct Group {
+    id: u64,
+    registered_at: SimTime,
+    patience_at: SimTime,
+    waiting_since: SimTime,
+    selected_at: SimTime,
+    deadline: SimTime,
+    booked_at: SimTime,
+    appointment_at: SimTime,
+    attempts_total: u32,
+    attempts_now: u32,
+    coin_tag: u32,
+    pool_pos: u32,
+    source: u16,
+    size: u8,
+    state: State,
+    overlapped: bool,
+    coin: bool,
+}
+
+const NEVER: SimTime = i64::MAX;
+
+pub(crate) struct Sim<'m> {
+    m: &'m Model,
+    replication: u64,
+    seed: u64,
+    queue: EventQueue,
+    groups: Vec<Group>,
+    free: Vec<u32>,
+    next_id: u64,
+    pool: Pool,
+    recent: VecDeque<(SimTime, u32, u64)>,
+    outages: Outages,
+    reissue: BTreeMap<i64, u64>,
+    rng_streams: Vec<StreamRng>,
+    rng_caravans: Vec<StreamRng>,
+    rng_process: StreamRng,
+    rng_lottery: StreamRng,
+    rng_confirm: StreamRng,
+    rng_appoint: StreamRng,
+    counts: Counts,
+    // Pool integral bookkeeping (exact, in group-seconds and person-seconds).
+    last_t: SimTime,
+    integral_groups: u128,
+    integral_persons: u128,
+    waiting_time_sum: u128,
+    max_groups: u64,
+    max_persons: u64,
+    daily: Vec<Vec<f64>>,
+    day_group_secs: Vec<u64>,
+    day_person_secs: Vec<u64>,
+    waits: Vec<i64>,
+    selection_waits: Vec<i64>,
+    wait_bins: Vec<u64>,
+    selection_wait_bins: Vec<u64>,
+    scratch: Vec<u32>,
+}
+
+impl<'m> Sim<'m> {
+    pub(crate) fn new(m: &'m Model, replication: u64) -> Self {
+        let seed = rng::replication_seed(m.scenario.seed, replication);
+        let stream = |k: StreamKind, i: usize| rng::stream(seed, k as u32, i as u32);
+        let mut rng_outages = stream(StreamKind::Outages, 0);
+        let mut raw = m.explicit_outages.clone();
+        raw.extend(outage::random(&m.scenario, m.horizon, &mut rng_outages));
+        let outages = Outages::build(&raw);
+        let mut daily = vec![vec![0.0; m.days]; SERIES.len()];
+        for d in 0..m.days {
+            daily[S_OUTAGE][d] = Model::hours_in(&outages.any, d);
+        }
+        Sim {
+            m,
+            replication,
+            seed,
+            queue: EventQueue::with_capacity(1024),
+            groups: Vec::new(),
+            free: Vec::new(),
+            next_id: 0,
+            pool: Pool::new(m.uses_seniority),
+            recent: VecDeque::new(),
+            outages,
+            reissue: BTreeMap::new(),
+            rng_streams: (0..m.streams.len()).map(|i| stream(StreamKind::Arrivals, i)).collect(),
+            rng_caravans: (0..m.caravans.len()).map(|i| stream(StreamKind::Caravan, i)).collect(),
+            rng_process: stream(StreamKind::CaravanProcess, 0),
+            rng_lottery: stream(StreamKind::Lottery, 0),
+            rng_confirm: stream(StreamKind::Confirmations, 0),
+            rng_appoint: stream(StreamKind::Appointments, 0),
+            counts: Counts::default(),
+            last_t: 0,
+            integral_groups: 0,
+            integral_persons: 0,
+            waiting_time_sum: 0,
+            max_groups: 0,
+            max_persons: 0,
+            daily,
+            day_group_secs: vec![0; m.days],
+            day_person_secs: vec![0; m.days],
+            waits: Vec::new(),
+            selection_waits: Vec::new(),
+            wait_bins: Vec::new(),
+            selection_wait_bins: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    pub(crate) fn run<O: Observer + ?Sized>(mut self, obs: &mut O) -> RepResult {
+        self.seed_backlog();
+        self.seed_caravans();
+        for i in 0..self.m.streams.len() {
+            self.push(0, K_ARRIVALS, i as u64, 0);
+        }
+        if self.m.allocation_at(0) < self.m.horizon {
+            self.push(self.m.allocation_at(0), K_ALLOCATE, 0, 0);
+        }
+        while let Some(ev) = self.queue.pop() {
+            debug_assert!(ev.time < self.m.horizon);
+            self.advance(ev.time);
+            let slot = ev.slot as u32;
+            match ev.kind {
+                K_ARRIVALS => self.arrivals_of_day(ev.id as usize, day_of(ev.time)),
+                K_REGISTER => self.register(slot, ev.time),
+                K_ATTEMPT => self.attempt(slot, ev.time),
+                K_MISS => self.miss(slot, ev.time, obs),
+                K_PATIENCE => {
+                    let g = &self.groups[slot as usize];
+                    if g.id == ev.id && g.state == State::Waiting {
+                        self.leave_pool(slot, ev.time);
+                        self.exit(slot, ev.time, Outcome::Abandoned, obs);
+                    }
+                }
+                K_ALLOCATE => self.allocate(day_of(ev.time), ev.time),
+                K_APPOINTMENT => self.appointment(slot, ev.time, obs),
+                _ => unreachable!("unknown event kind {}", ev.kind),
+            }
+        }
+        self.advance(self.m.horizon);
+        self.finish(obs)
+    }
+
+    fn push(&mut self, time: SimTime, kind: u8, id: u64, slot: u32) {
+        if time < self.m.horizon {
+            self.queue.push(Event { time, kind, id, slot: slot as u64 });
+        }
+    }
+
+    // ----- the waiting-pool integral (exact) -----
+
+    /// Integrates the pool from the last change to `t`, per day and over the statistics window.
+    fn advance(&mut self, t: SimTime) {
+        let (g, p) = (self.pool.len() as u64, self.pool.persons);
+        let mut a = self.last_t;
+        if t <= a {
+            return;
+        }
+        if g > 0 {
+            let w = self.m.warmup;
+            let inside = (t.min(self.m.horizon) - a.max(w)).max(0) as u128;
+            self.integral_groups += g as u128 * inside;
+            self.integral_persons += p as u128 * inside;
+            while a < t {
+                let d = day_of(a);
+                let seg_end = t.min((d + 1) * DAY);
+                let len = (seg_end - a) as u64;
+                self.day_group_secs[d as usize] += g * len;
+                self.day_person_secs[d as usize] += p * len;
+                a = seg_end;
+            }
+        }
+        self.last_t = t;
+    }
+
+    fn add_spell(&mut self, from: SimTime, to: SimTime) {
+        let inside = (to.min(self.m.horizon) - from.max(self.m.warmup)).max(0);
+        self.waiting_time_sum += inside as u128;
+    }
+
+    // ----- groups: creation, storage, exit -----
+
+    fn new_group(&mut self, source: u16, size: u8, state: State) -> u32 {
+        let g = Group {
+            id: self.next_id,
+            registered_at: NEVER,
+            patience_at: NEVER,
+            waiting_since: NEVER,
+            selected_at: NEVER,
+            deadline: NEVER,
+            booked_at: NEVER,
+            appointment_at: NEVER,
+            attempts_total: 0,
+            attempts_now: 0,
+            coin_tag: 0,
+            pool_pos: u32::MAX,
+            source,
+            size,
+            state,
+            overlapped: false,
+            coin: false,
+        };
+        self.next_id += 1;
+        match self.free.pop() {
+            Some(slot) => {
+                self.groups[slot as usize] = g;
+                slot
+            }
+            None => {
+                self.groups.push(g);
+                (self.groups.len() - 1) as u32
+            }
+        }
+    }
+
+    fn record(&self, slot: u32, outcome: Outcome, ended_at: SimTime) -> GroupRecord {
+        let g = &self.groups[slot as usize];
+        let opt = |t: SimTime| (t != NEVER).then_some(t);
+        GroupRecord {
+            id: g.id,
+            source: g.source,
+            size: g.size,
+            registered_at: g.registered_at,
+            selected_at: opt(g.selected_at),
+            booked_at: opt(g.booked_at),
+            appointment_at: opt(g.appointment_at),
+            outcome,
+            ended_at,
+            attempts: g.attempts_total,
+        }
+    }
+
+    fn exit<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, outcome: Outcome, obs: &mut O) {
+        let size = self.groups[slot as usize].size as u64;
+        let d = day_of(t) as usize;
+        match outcome {
+            Outcome::Processed => {
+                self.counts.processed_groups += 1;
+                self.counts.processed_persons += size;
+                self.daily[S_PROCESSED][d] += size as f64;
+                let g = &self.groups[slot as usize];
+                if self.in_window(g.registered_at) {
+                    let wait = t - g.registered_at;
+                    self.waits.push(wait);
+                    bin(&mut self.wait_bins, wait);
+                }
+            }
+            Outcome::NoShow => {
+                self.counts.no_show_groups += 1;
+                self.counts.no_show_persons += size;
+            }
+            Outcome::Abandoned | Outcome::Dropped => {
+                self.counts.abandoned_groups += 1;
+                self.counts.abandoned_persons += size;
+                self.daily[S_ABANDONED][d] += size as f64;
+            }
+            _ => unreachable!("censored groups do not exit"),
+        }
+        obs.record(&self.record(slot, outcome, t));
+        self.groups[slot as usize].state = State::Free;
+        self.free.push(slot);
+    }
+
+    fn in_window(&self, registered_at: SimTime) -> bool {
+        self.m.warmup == 0 || registered_at >= self.m.warmup
+    }
+
+    fn enter_pool(&mut self, slot: u32, t: SimTime) {
+        let g = &mut self.groups[slot as usize];
+        g.state = State::Waiting;
+        g.waiting_since = t;
+        let pos = self.pool.insert(slot, g.size, g.registered_at, g.id);
+        self.groups[slot as usize].pool_pos = pos;
+        self.max_groups = self.max_groups.max(self.pool.len() as u64);
+        self.max_persons = self.max_persons.max(self.pool.persons);
+    }
+
+    fn leave_pool(&mut self, slot: u32, t: SimTime) {
+        let g = &self.groups[slot as usize];
+        let (pos, size, reg, id, since) = (g.pool_pos, g.size, g.registered_at, g.id, g.waiting_since);
+        if let Some(moved) = self.pool.remove(pos, size, reg, id) {
+            self.groups[moved as usize].pool_pos = pos;
+        }
+        self.groups[slot as usize].pool_pos = u32::MAX;
+        self.add_spell(since.max(0), t);
+    }
+
+    /// Draws a patience deadline for a group registering at `t` (none without `[abandonment]`).
+    fn patience_from(m: &Model, rng: &mut StreamRng, registered_at: SimTime) -> SimTime {
+        match &m.patience {
+            Some((_, sampler)) => registered_at.saturating_add(time::from_days(sampler.sample(rng))),
+            None => NEVER,
+        }
+    }
+
+    // ----- sources -----
+
+    /// The backlog: ids 0.., registered in the past, patience conditioned on exceeding the age.
+    fn seed_backlog(&mut self) {
+        let Some(init) = &self.m.scenario.initial else { return };
+        let mut rng = rng::stream(self.seed, StreamKind::Backlog as u32, 0);
+        let size_s = init.group_size.sampler();
+        let age_s = init.registered_days_ago.sampler();
+        let mut slots = Vec::with_capacity(init.groups as usize);
+        for _ in 0..init.groups {
+            let size = size_s.sample_int(&mut rng, 1, 10) as u8;
+            let age = age_s.sample(&mut rng);
+            let registered_at = -time::from_days(age);
+            let patience_at = match &self.m.patience {
+                None => NEVER,
+                Some((dist, _)) => {
+                    // Inverse CDF on [F(age), 1): patience > age, so nobody abandons at time 0
+                    // unless patience cannot exceed the age at all (then the group leaves at 0).
+                    let f = dist.cdf(age);
+                    if f >= 1.0 {
+                        0
+                    } else {
+                        let u = f + (1.0 - f) * rng.random::<f64>();
+                        let at = registered_at.saturating_add(time::from_days(dist.quantile(u)));
+                        at.max(1)
+                    }
+                }
+            };
+            let slot = self.new_group(0, size, State::Waiting);
+            let g = &mut self.groups[slot as usize];
+            g.registered_at = registered_at;
+            g.patience_at = patience_at;
+            slots.push(slot);
+        }
+        // Seniority ties and the eligibility list need registration order.
+        slots.sort_by_key(|s| (self.groups[*s as usize].registered_at, self.groups[*s as usize].id));
+        for slot in slots {
+            let g = &self.groups[slot as usize];
+            let (size, reg, id, patience) = (g.size as u64, g.registered_at, g.id, g.patience_at);
+            self.counts.initial_groups += 1;
+            self.counts.initial_persons += size;
+            self.enter_pool(slot, 0);
+            self.recent.push_back((reg, slot, id));
+            if patience < self.m.horizon {
+                self.push(patience, K_PATIENCE, id, slot);
+            }
+        }
+    }
+
+    /// Explicit caravans (file order), then random caravans (departure order): all their groups are
+    /// created now, with registration events at their arrival in the zone.
+    fn seed_caravans(&mut self) {
+        let m = self.m;
+        for (i, c) in m.caravans.iter().enumerate() {
+            let mut rng = std::mem::replace(&mut self.rng_caravans[i], rng::stream(0, 0, 0));
+            self.split_caravan(&mut rng, (1 + m.streams.len() + i) as u16, c.depart, c.persons, c.distance_km, &c.pace, c.dropout, &c.size);
+            self.rng_caravans[i] = rng;
+        }
+        let Some(p) = &m.scenario.caravan_process else { return };
+        if p.per_month <= 0.0 {
+            return;
+        }
+        let mut rng = std::mem::replace(&mut self.rng_process, rng::stream(0, 0, 0));
+        let rate_per_sec = p.per_month / (DAYS_PER_MONTH * DAY as f64);
+        let mut departures = Vec::new();
+        let mut t = 0.0f64;
+        loop {
+            t += -(1.0 - rng.random::<f64>()).ln() / rate_per_sec;
+            let at = t.round() as SimTime;
+            if at >= m.horizon {
+                break;
+            }
+            departures.push(at);
+        }
+        let persons_s = p.persons.sampler();
+        let pace = p.pace_km_per_day.sampler();
+        let size = p.group_size.sampler();
+        let source = (1 + m.streams.len() + m.caravans.len()) as u16;
+        for depart in departures {
+            let persons = persons_s.sample(&mut rng).round().max(0.0) as u64;
+            self.split_caravan(&mut rng, source, depart, persons, p.distance_km, &pace, p.dropout, &size);
+        }
+        self.rng_process = rng;
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn split_caravan(
+        &mut self,
+        rng: &mut StreamRng,
+        source: u16,
+        depart: SimTime,
+        persons: u64,
+        distance_km: f64,
+        pace: &crate::scenario::Sampler,
+        dropout: f64,
+        size_s: &crate::scenario::Sampler,
+    ) {
+        let mut left = persons;
+        while left > 0 {
+            let size = (size_s.sample_int(rng, 1, 10) as u64).min(left);
+            left -= size;
+            if dropout > 0.0 && rng.random_bool(dropout) {
+                continue;
+            }
+            let v = pace.sample(rng);
+            let reach = depart.saturating_add(time::from_days(distance_km / v));
+            if reach < 0 {
+                self.counts.caravan_groups_before_start += 1;
+                continue;
+            }
+            let registered_at = self.defer_registration(reach);
+            if registered_at >= self.m.horizon {
+                continue;
+            }
+            let patience_at = Self::patience_from(self.m, rng, registered_at);
+            let slot = self.new_group(source, size as u8, State::Travelling);
+            let g = &mut self.groups[slot as usize];
+            g.registered_at = registered_at;
+            g.patience_at = patience_at;
+            let id = g.id;
+            self.push(registered_at, K_REGISTER, id, slot);
+        }
+    }
+
+    /// A registration inside an outage affecting registrations happens at its end (SPEC §2.8).
+    fn defer_registration(&self, t: SimTime) -> SimTime {
+        self.outages.registrations.containing(t).unwrap_or(t)
+    }
+
+    /// Creates stream `i`'s groups arriving on day `d` (a Poisson number, uniform times: the same law
+    /// as a Poisson process with that day's rate) and schedules tomorrow's.
+    fn arrivals_of_day(&mut self, i: usize, d: i64) {
+        let m = self.m;
+        let s = &m.streams[i];
+        let rate = s.rate[d as usize];
+        let mut rng = std::mem::replace(&mut self.rng_streams[i], rng::stream(0, 0, 0));
+        if rate > 0.0 {
+            let n = Poisson::new(rate).map_or(0, |p| p.sample(&mut rng) as u64);
+            let mut times: Vec<SimTime> =
+                (0..n).map(|_| (d * DAY + (rng.random::<f64>() * DAY as f64).round() as SimTime).min((d + 1) * DAY - 1)).collect();
+            times.sort_unstable();
+            for t in times {
+                if s.register_share < 1.0 && !rng.random_bool(s.register_share) {
+                    continue;
+                }
+                let size = s.size.sample_int(&mut rng, 1, 10) as u8;
+                let travel = time::from_days(s.travel.sample(&mut rng));
+                let registered_at = self.defer_registration(t.saturating_add(travel));
+                if registered_at >= m.horizon {
+                    continue;
+                }
+                let patience_at = Self::patience_from(m, &mut rng, registered_at);
+                let slot = self.new_group((1 + i) as u16, size, State::Travelling);
+                let g = &mut self.groups[slot as usize];
+                g.registered_at = registered_at;
+                g.patience_at = patience_at;
+                let id = g.id;
+                self.push(registered_at, K_REGISTER, id, slot);
+            }
+        }
+        self.rng_streams[i] = rng;
+        self.push((d + 1) * DAY, K_ARRIVALS, i as u64, 0);
+    }
+
+    fn register(&mut self, slot: u32, t: SimTime) {
+        let g = &self.groups[slot as usize];
+        let (size, id, patience) = (g.size as u64, g.id, g.patience_at);
+        debug_assert_eq!(g.state, State::Travelling);
+        self.counts.arrived_groups += 1;
+        self.counts.arrived_persons += size;
+        self.daily[S_ARRIVED][day_of(t) as usize] += size as f64;
+        self.enter_pool(slot, t);
+        self.recent.push_back((t, slot, id));
+        if patience < self.m.horizon {
+            self.push(patience.max(t), K_PATIENCE, id, slot);
+        }
+    }
+
+    // ----- the daily allocation (SPEC §2.3) -----
+
+    fn allocate(&mut self, d: i64, now: SimTime) {
+        let m = self.m;
+        let di = d as usize;
+        let q = m.quota[di] + self.reissue.remove(&d).unwrap_or(0);
+        self.daily[S_QUOTA][di] = q as f64;
+        let open = d * DAY + m.open_offset;
+        let close = d * DAY + m.close_offset;
+        let f = self.outages.requests.overlap(open, close) as f64 / (close - open) as f64;
+        let p = m.request_probability[di] * (1.0 - f);
+        let tag = (d + 1) as u32;
+
+        // Eligible = waiting and registered strictly before the window closed.
+        while self.recent.front().is_some_and(|(reg, _, _)| *reg < close) {
+            self.recent.pop_front();
+        }
+        let mut eligible = self.pool.by_size;
+        for &(_, slot, id) in &self.recent {
+            let g = &self.groups[slot as usize];
+            if g.id == id && g.state == State::Waiting {
+                eligible[g.size as usize] -= 1;
+            }
+        }
+
+        let seniority_allot = ((m.seniority_share[di] * q as f64) + 1e-9).floor() as u64;
+        let mut chosen = std::mem::take(&mut self.scratch);
+        chosen.clear();
+        let mut left = seniority_allot;
+        if p > 0.0 && left > 0 && let Some(index) = &self.pool.seniority {
+            for &(reg, _, slot) in index.iter() {
+                if reg >= close || left == 0 || !self.fits_any(&eligible, left) {
+                    break;
+                }
+                let g = &mut self.groups[slot as usize];
+                eligible[g.size as usize] -= 1;
+                let coin = p >= 1.0 || self.rng_lottery.random_bool(p);
+                g.coin_tag = tag;
+                g.coin = coin;
+                let cost = m.cost(g.size);
+                if coin && cost <= left {
+                    chosen.push(slot);
+                    left -= cost;
+                }
+            }
+        }
+        for &slot in &chosen {
+            self.select(slot, now);
+        }
+        let seniority_selected = chosen.len();
+
+        // Lottery: a uniformly random order over the remaining requesters (partial Fisher–Yates).
+        let mut left = q - seniority_allot + left;
+        let mut lottery = Vec::new();
+        if p > 0.0 && left > 0 {
+            let n = self.pool.slots.len();
+            let mut i = 0;
+            while i < n && left > 0 && self.fits_any(&eligible, left) {
+                let j = self.rng_lottery.random_range(i..n);
+                self.pool.slots.swap(i, j);
+                let (si, sj) = (self.pool.slots[i], self.pool.slots[j]);
+                self.groups[si as usize].pool_pos = i as u32;
+                self.groups[sj as usize].pool_pos = j as u32;
+                i += 1;
+                let g = &mut self.groups[si as usize];
+                if g.registered_at >= close {
+                    continue;
+                }
+                eligible[g.size as usize] -= 1;
+                let coin = if g.coin_tag == tag { g.coin } else { p >= 1.0 || self.rng_lottery.random_bool(p) };
+                let cost = m.cost(g.size);
+                if coin && cost <= left {
+                    lottery.push(si);
+                    left -= cost;
+                }
+            }
+        }
+        for &slot in &lottery {
+            self.select(slot, now);
+        }
+        let used: u64 = chosen.iter().chain(&lottery).map(|s| m.cost(self.groups[*s as usize].size)).sum();
+        assert!(used <= q, "allocation on day {d} used {used} slots of a quota of {q}");
+        assert_eq!(used + left, q, "slot accounting on day {d}");
+        debug_assert!(seniority_selected <= chosen.len());
+        self.counts.unused_slots += left;
+        self.daily[S_UNUSED][di] = left as f64;
+        self.scratch = chosen;
+        self.push(m.allocation_at(d + 1), K_ALLOCATE, 0, 0);
+    }
+
+    /// Whether any eligible, not yet considered group fits in `left` slots.
+    fn fits_any(&self, eligible: &[u64; 11], left: u64) -> bool {
+        match self.m.unit {
+            QuotaUnit::Groups => eligible.iter().any(|c| *c > 0),
+            QuotaUnit::Persons => smallest_size(eligible).is_some_and(|s| s <= left),
+        }
+    }
+
+    fn select(&mut self, slot: u32, now: SimTime) {
+        self.leave_pool(slot, now);
+        let size = self.groups[slot as usize].size as u64;
+        self.counts.selected_groups += 1;
+        self.counts.selected_persons += size;
+        self.daily[S_SELECTED][day_of(now) as usize] += size as f64;
+        let g = &mut self.groups[slot as usize];
+        g.state = State::Selected;
+        g.selected_at = now;
+        let Some(c) = &self.m.confirmation else {
+            self.book(slot, now);
+            return;
+        };
+        let original = now + c.window;
+        let overlapped = self.outages.confirmations.overlap(now, original) > 0;
+        let mut deadline = original;
+        if c.policy == OutagePolicy::Extend && overlapped {
+            loop {
+                let next = original + self.outages.confirmations.overlap(now, deadline);
+                if next == deadline {
+                    break;
+                }
+                deadline = next;
+            }
+            deadline += c.grace;
+        }
+        let g = &mut self.groups[slot as usize];
+        g.deadline = deadline;
+        g.overlapped = overlapped;
+        g.attempts_now = 0;
+        let first = now + time::from_hours(c.first_attempt.sample(&mut self.rng_confirm));
+        self.schedule_attempt(slot, first);
+    }
+
+    // ----- confirmation (SPEC §2.4) -----
+
+    fn schedule_attempt(&mut self, slot: u32, mut t: SimTime) {
+        let c = self.m.confirmation.as_ref().expect("confirmation configured");
+        if c.policy == OutagePolicy::Extend
+            && let Some(end) = self.outages.confirmations.containing(t)
+        {
+            t = end;
+        }
+        let g = &self.groups[slot as usize];
+        let (id, deadline) = (g.id, g.deadline);
+        if t > deadline {
+            self.push(deadline, K_MISS, id, slot);
+        } else {
+            self.push(t, K_ATTEMPT, id, slot);
+        }
+    }
+
+    fn attempt(&mut self, slot: u32, t: SimTime) {
+        let c = self.m.confirmation.as_ref().expect("confirmation configured");
+        let g = &mut self.groups[slot as usize];
+        g.attempts_total += 1;
+        g.attempts_now += 1;
+        let fails = self.outages.confirmations.containing(t).is_some()
+            || (c.failure_probability > 0.0 && self.rng_confirm.random_bool(c.failure_probability));
+        if !fails {
+            self.book(slot, t);
+        } else if self.groups[slot as usize].attempts_now >= c.max_attempts {
+            let id = self.groups[slot as usize].id;
+            self.push(t, K_MISS, id, slot);
+        } else {
+            let next = t + time::from_hours(c.retry.sample(&mut self.rng_confirm));
+            self.schedule_attempt(slot, next);
+        }
+    }
+
+    fn miss<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
+        let c = self.m.confirmation.as_ref().expect("confirmation configured");
+        let g = &self.groups[slot as usize];
+        let (size, overlapped, patience) = (g.size, g.overlapped, g.patience_at);
+        self.counts.missed_confirmations += 1;
+        self.counts.missed_persons += size as u64;
+        self.daily[S_MISSED][day_of(t) as usize] += size as f64;
+        if overlapped {
+            self.counts.missed_in_outage += 1;
+            if c.policy == OutagePolicy::Reissue {
+                // The first allocation strictly after the miss.
+                let k = (t - self.m.allocation_offset).div_euclid(DAY) + 1;
+                *self.reissue.entry(k).or_insert(0) += self.m.cost(size);
+            }
+        }
+        match c.on_miss {
+            OnMiss::Drop => self.exit(slot, t, Outcome::Dropped, obs),
+            OnMiss::Return if patience <= t => self.exit(slot, t, Outcome::Abandoned, obs),
+            OnMiss::Return => self.enter_pool(slot, t),
+        }
+    }
+
+    // ----- booking and appointments (SPEC §2.5) -----
+
+    fn book(&mut self, slot: u32, t: SimTime) {
+        let g = &mut self.groups[slot as usize];
+        g.booked_at = t;
+        g.state = State::Booked;
+        let (size, reg, id) = (g.size as u64, g.registered_at, g.id);
+        self.counts.booked_groups += 1;
+        self.counts.booked_persons += size;
+        self.daily[S_BOOKED][day_of(t) as usize] += size as f64;
+        if self.in_window(reg) {
+            self.selection_waits.push(t - reg);
+            bin(&mut self.selection_wait_bins, t - reg);
+        }
+        let appointment_at = match &self.m.appointment {
+            Some((lead, _)) => t.saturating_add(time::from_days(lead.sample(&mut self.rng_appoint))),
+            None => t,
+        };
+        self.groups[slot as usize].appointment_at = appointment_at;
+        self.push(appointment_at, K_APPOINTMENT, id, slot);
+    }
+
+    fn appointment<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
+        let no_show = match &self.m.appointment {
+            Some((_, p)) if *p > 0.0 => self.rng_appoint.random_bool(*p),
+            _ => false,
+        };
+        self.exit(slot, t, if no_show { Outcome::NoShow } else { Outcome::Processed }, obs);
+    }
+
+    // ----- the end of the horizon -----
+
+    fn finish<O: Observer + ?Sized>(mut self, obs: &mut O) -> RepResult {
+        let m = self.m;
+        let horizon = m.horizon;
+        let mut censored: Vec<(u64, u32, Outcome)> = Vec::new();
+        for (slot, g) in self.groups.iter().enumerate() {
+            let (groups, persons, outcome) = match g.state {
+                State::Waiting => (&mut self.counts.final_waiting_groups, &mut self.counts.final_waiting_persons, Outcome::CensoredWaiting),
+                State::Selected => {
+                    (&mut self.counts.final_selected_groups, &mut self.counts.final_selected_persons, Outcome::CensoredSelected)
+                }
+                State::Booked => (&mut self.counts.final_booked_groups, &mut self.counts.final_booked_persons, Outcome::CensoredBooked),
+                State::Travelling | State::Free => continue,
+            };
+            *groups += 1;
+            *persons += g.size as u64;
+            censored.push((g.id, slot as u32, outcome));
+            if g.state == State::Waiting {
+                self.waiting_time_sum += (horizon - g.waiting_since.max(0).max(m.warmup)).max(0) as u128;
+            }
+        }
+        censored.sort_unstable_by_key(|c| c.0);
+        for &(_, slot, outcome) in &censored {
+            obs.record(&self.record(slot, outcome, horizon));
+        }
+
+        let c = &self.counts;
+        // Conservation (SPEC §2.7) must hold exactly: a failure is a bug in borderq, not bad input.
+        assert_eq!(
+            c.initial_groups + c.arrived_groups,
+            c.processed_groups + c.no_show_groups + c.abandoned_groups + c.final_waiting_groups + c.final_selected_groups + c.final_booked_groups,
+            "conservation of groups violated in replication {}",
+            self.replication
+        );
+        assert_eq!(
+            c.initial_persons + c.arrived_persons,
+            c.processed_persons + c.no_show_persons + c.abandoned_persons + c.final_waiting_persons + c.final_selected_persons + c.final_booked_persons,
+            "conservation of persons violated in replication {}",
+            self.replication
+        );
+        assert_eq!(c.final_waiting_groups, self.pool.len() as u64, "pool out of sync with group states");
+        // Sample-path Little's law: ∫ pool dt = Σ time spent waiting, both over [warmup, end).
+        assert_eq!(self.integral_groups, self.waiting_time_sum, "Little's law (sample path) violated in replication {}", self.replication);
+
+        let window = (horizon - m.warmup) as f64;
+        for d in 0..m.days {
+            self.daily[S_WAITING][d] = self.day_group_secs[d] as f64 / DAY as f64;
+            self.daily[S_WAITING + 1][d] = self.day_person_secs[d] as f64 / DAY as f64;
+        }
+        RepResult {
+            replication: self.replication,
+            seed: self.seed,
+            mean_waiting_groups: self.integral_groups as f64 / window,
+            mean_waiting_persons: self.integral_persons as f64 / window,
+            max_waiting_groups: self.max_groups,
+            max_waiting_persons: self.max_persons,
+            wait: wait_stats(&mut self.waits),
+            selection_wait: wait_stats(&mut self.selection_waits),
+            wait_bins: self.wait_bins,
+            selection_wait_bins: self.selection_wait_bins,
+            waiting_integral: self.integral_groups,
+            waiting_time_sum: self.waiting_time_sum,
+            counts: self.counts,
+            daily: Daily { values: self.daily },
+        }
+    }
+}
+
+/// Adds a wait [s] to 1-day bins.
+fn bin(bins: &mut Vec<u64>, wait: SimTime) {
+    let k = wait.max(0).div_euclid(DAY) as usize;
+    if bins.len() <= k {
+        bins.resize(k + 1, 0);
+    }
+    bins[k] += 1;
+}
+
+/// Mean and exact quantiles in days: linear interpolation between order statistics
+/// (Hyndman & Fan type 7, the default of R and numpy), via O(n) selection.
+fn wait_stats(xs: &mut [SimTime]) -> Option<WaitStats> {
+    if xs.is_empty() {
+        return None;
+    }
+    let n = xs.len();
+    let mean = xs.iter().map(|x| *x as f64).sum::<f64>() / n as f64;
+    let mut q = |p: f64| -> f64 {
+        let h = (n - 1) as f64 * p;
+        let lo = h.floor() as usize;
+        let (_, a, rest) = xs.select_nth_unstable(lo);
+        let a = *a as f64;
+        let frac = h - lo as f64;
+        if frac == 0.0 || rest.is_empty() {
+            return a;
+        }
+        let b = *rest.iter().min().expect("non-empty") as f64;
+        a + frac * (b - a)
+    };
+    let (p50, p90, p99) = (q(0.5), q(0.9), q(0.99));
+    let d = DAY as f64;
+    Some(WaitStats { n: n as u64, mean: mean / d, p50: p50 / d, p90: p90 / d, p99: p99 / d })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type7_quantiles_interpolate_between_order_statistics() {
+        let mut xs: Vec<SimTime> = [4, 1, 3, 2].iter().map(|x| x * DAY).collect();
+        let s = wait_stats(&mut xs).unwrap();
+        assert_eq!(s.mean, 2.5);
+        assert_eq!(s.p50, 2.5);
+        assert!((s.p90 - 3.7).abs() < 1e-12);
+        assert!((s.p99 - 3.97).abs() < 1e-12);
+        let mut one = vec![DAY];
+        assert_eq!(wait_stats(&mut one).unwrap().p99, 1.0);
+        assert!(wait_stats(&mut []).is_none());
+    }
+}

@@ -1,0 +1,142 @@
+//! Writing results: every file goes to a temporary name in its directory and is renamed into place,
+//! so no reader ever sees a partial file (SPEC §5, §8). A directory holding another scenario's outputs
+//! is refused unless forced.
+
+mod records;
+mod tables;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub use records::{GROUP_COLUMNS, GroupsCsv};
+pub use tables::{ReplicationRow, SummaryRow, WaitRow, csv_bytes, daily_csv, fmt_f64, summary_json, summary_rows, wait_rows};
+
+use crate::model::RepResult;
+use crate::scenario::{self, Scenario};
+
+/// A failure to write outputs. Fatal for the run (exit code 1); nothing half-written is left.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutputError {
+    /// A file or directory could not be created, written or renamed.
+    #[error("could not write {path}: {reason}")]
+    Io {
+        /// The path concerned.
+        path: String,
+        /// The system's reason.
+        reason: String,
+    },
+    /// The directory holds another scenario's outputs and `--force` was not given.
+    #[error(
+        "{dir} holds the outputs of scenario {other:?}, not {this:?}: choose another directory with --out, or pass --force to overwrite"
+    )]
+    Occupied {
+        /// The directory.
+        dir: String,
+        /// The scenario found there.
+        other: String,
+        /// The scenario being written.
+        this: String,
+    },
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> OutputError {
+    OutputError::Io { path: path.display().to_string(), reason: e.to_string() }
+}
+
+/// Writes `bytes` to `dir/name` atomically: a temporary file in the same directory, synced, then renamed.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    let path = dir.join(name);
+    let tmp = temp_path(dir, name);
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, &path)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_err(&path, e)
+    })
+}
+
+/// The temporary name used for `name` in `dir` (hidden, with the process id).
+pub fn temp_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Checks that `dir` may receive `scenario`'s outputs: it is absent, empty of borderq outputs, or holds
+/// the same scenario's outputs (or `force`).
+pub fn check_dir(dir: &Path, scenario: &Scenario, force: bool) -> Result<(), OutputError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(OutputError::Io { path: dir.display().to_string(), reason: "exists and is not a directory".into() });
+    }
+    let marker = dir.join("scenario.toml");
+    if force || !marker.exists() {
+        return Ok(());
+    }
+    let text = scenario::ScenarioText {
+        label: marker.display().to_string(),
+        text: fs::read_to_string(&marker).map_err(|e| io_err(&marker, e))?,
+    };
+    let other = match scenario::parse(&text, &[]) {
+        Ok(s) => s.name,
+        Err(_) => "(unreadable scenario.toml)".to_string(),
+    };
+    if other == scenario.name {
+        Ok(())
+    } else {
+        Err(OutputError::Occupied { dir: dir.display().to_string(), other, this: scenario.name.clone() })
+    }
+}
+
+/// Creates the output directory (and parents).
+pub fn create_dir(dir: &Path) -> Result<(), OutputError> {
+    fs::create_dir_all(dir).map_err(|e| io_err(dir, e))
+}
+
+/// The tables of a run, ready to write.
+#[derive(Debug, Clone)]
+pub struct RunTables {
+    /// `replications.csv` rows.
+    pub replications: Vec<ReplicationRow>,
+    /// `summary.csv` rows.
+    pub summary: Vec<SummaryRow>,
+}
+
+impl RunTables {
+    /// Builds the rows from replications in index order.
+    pub fn new(reps: &[RepResult]) -> RunTables {
+        let replications: Vec<ReplicationRow> = reps.iter().map(ReplicationRow::of).collect();
+        let summary = summary_rows(&replications);
+        RunTables { replications, summary }
+    }
+
+    /// The summary row of `metric`.
+    pub fn metric(&self, metric: &str) -> Option<&SummaryRow> {
+        self.summary.iter().find(|r| r.metric == metric)
+    }
+}
+
+/// Every file of a run except the charts and `groups.csv`, as (name, bytes), in writing order.
+pub fn run_files(scenario: &Scenario, reps: &[RepResult], tables: &RunTables) -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("replications.csv", csv_bytes(&tables.replications)),
+        ("summary.csv", csv_bytes(&tables.summary)),
+        ("daily.csv", daily_csv(scenario, reps)),
+        ("waits.csv", csv_bytes(&wait_rows(reps))),
+        ("summary.json", summary_json(scenario, &tables.summary)),
+        // Written last: its presence marks a complete run of this scenario.
+        ("scenario.toml", scenario::to_toml(scenario).into_bytes()),
+    ]
+}
+
+/// Writes a run's files into `dir` (created if needed), each atomically.
+pub fn write_run(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputError> {
+    create_dir(dir)?;
+    for (name, bytes) in files {
+        write_atomic(dir, name, bytes)?;
+    }
+    Ok(())
+}

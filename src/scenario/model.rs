@@ -1,0 +1,267 @@
+//! The validated, typed scenario the simulation runs: every default filled in, every range checked.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::dist::Dist;
+use super::schedule::Schedule;
+
+/// One validated scenario (SPEC §3). Immutable input to every replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Short identifier, also the default output directory name.
+    pub name: String,
+    /// One line for listings and reports.
+    pub description: String,
+    /// First day simulated (time 0 is its 00:00).
+    pub start: NaiveDate,
+    /// First day not simulated (the horizon is `[start, end)`).
+    pub end: NaiveDate,
+    /// Groups registering before this many days are excluded from waiting-time statistics [days].
+    pub warmup_days: f64,
+    /// Number of replications.
+    pub replications: u32,
+    /// Master seed; replication seeds derive from it (SPEC §6).
+    pub seed: u64,
+    /// The daily allocation.
+    pub quota: Quota,
+    /// The confirmation step; `None`: selected groups are booked at once.
+    pub confirmation: Option<Confirmation>,
+    /// Lead time and no-shows; `None`: processed at the moment of booking.
+    pub appointment: Option<Appointment>,
+    /// Reneging; `None`: nobody abandons.
+    pub abandonment: Option<Abandonment>,
+    /// Groups already waiting at time 0.
+    pub initial: Option<Initial>,
+    /// Poisson arrival streams.
+    pub arrivals: Vec<ArrivalStream>,
+    /// Explicit caravans (batch arrivals).
+    pub caravans: Vec<Caravan>,
+    /// Caravans departing as a Poisson process.
+    pub caravan_process: Option<CaravanProcess>,
+    /// Explicit outages.
+    pub outages: Vec<Outage>,
+    /// Outages starting as a Poisson process.
+    pub outage_process: Option<OutageProcess>,
+    /// A parameter grid for `borderq sweep`.
+    pub sweep: Option<Sweep>,
+}
+
+/// What the quota counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaUnit {
+    /// Persons: a group uses as many slots as it has members.
+    Persons,
+    /// Registrations: a group uses one slot.
+    Groups,
+}
+
+/// The daily allocation (SPEC §2.3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quota {
+    /// What one slot is.
+    pub unit: QuotaUnit,
+    /// Slots per day [unit/day]; whole numbers.
+    pub daily: Schedule,
+    /// Local hour of the allocation, in [0, 24) [h].
+    pub allocation_hour: f64,
+    /// Request window opening relative to the allocation's day (negative: the day before) [h].
+    pub request_open_hour: f64,
+    /// Request window closing (exclusive), at or before the allocation [h].
+    pub request_close_hour: f64,
+    /// Probability that an eligible waiting group requests on a given day.
+    pub request_probability: Schedule,
+    /// Share of the quota offered by registration order before the lottery.
+    pub seniority_share: Schedule,
+}
+
+/// What happens when an outage overlaps a confirmation window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutagePolicy {
+    /// Nothing: the window is not extended.
+    None,
+    /// The deadline moves by the outage time (plus grace) and attempts wait for the app.
+    Extend,
+    /// Slots lost by a missed group are added to the next allocation.
+    Reissue,
+}
+
+/// What a group that missed its confirmation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnMiss {
+    /// Back to `Waiting`, keeping its registration time and patience.
+    Return,
+    /// Leaves the system (counted as abandoned).
+    Drop,
+}
+
+/// The confirmation step (SPEC §2.4).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirmation {
+    /// Time to confirm after the allocation [h], ≥ 1.
+    pub window_hours: f64,
+    /// Delay from allocation to the first attempt [h].
+    pub first_attempt_hours: Dist,
+    /// Delay between a failed attempt and the next [h].
+    pub retry_hours: Dist,
+    /// Attempts allowed in all, ≥ 1.
+    pub max_attempts: u32,
+    /// Probability that an attempt outside an outage fails.
+    pub failure_probability: f64,
+    /// Reaction to confirmation outages.
+    pub outage_policy: OutagePolicy,
+    /// Extra time added once under `extend` when the window overlapped an outage [h].
+    pub grace_hours: f64,
+    /// What a group that missed does.
+    pub on_miss: OnMiss,
+}
+
+/// Appointments after booking (SPEC §2.5).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appointment {
+    /// Time from confirmation to the appointment [days].
+    pub lead_days: Dist,
+    /// Probability that a booked group does not show up.
+    pub no_show_probability: f64,
+}
+
+/// Reneging (SPEC §2.5).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Abandonment {
+    /// Patience from registration [days].
+    pub patience_days: Dist,
+}
+
+/// The initial backlog (SPEC §2.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Initial {
+    /// Groups waiting at time 0.
+    pub groups: u64,
+    /// How long before time 0 each registered [days].
+    pub registered_days_ago: Dist,
+    /// Persons per group (rounded, clamped to 1–10).
+    pub group_size: Dist,
+}
+
+/// A Poisson arrival stream (SPEC §2.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArrivalStream {
+    /// Label for outputs.
+    pub name: String,
+    /// Arrival rate [groups/day].
+    pub groups_per_day: Schedule,
+    /// Persons per group (rounded, clamped to 1–10).
+    pub group_size: Dist,
+    /// Time from arrival to registration [days].
+    pub travel_days: Dist,
+    /// Share of arriving groups that ever register (the rest baulk).
+    pub register_share: f64,
+}
+
+/// An explicit caravan: a batch of persons walking to the registration zone (SPEC §2.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caravan {
+    /// Label for outputs and charts.
+    pub name: String,
+    /// Departure date (00:00); may be before `start`.
+    pub depart: NaiveDate,
+    /// Persons departing.
+    pub persons: u64,
+    /// Distance to the registration zone [km].
+    pub distance_km: f64,
+    /// Walking pace drawn per group [km/day], bounded away from 0.
+    pub pace_km_per_day: Dist,
+    /// Probability that a group never registers.
+    pub dropout: f64,
+    /// Persons per group (rounded, clamped to 1–10; the last group takes the remainder).
+    pub group_size: Dist,
+}
+
+/// Caravans departing as a Poisson process (SPEC §2.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaravanProcess {
+    /// Departures per month (30.4375 days) [1/month].
+    pub per_month: f64,
+    /// Persons per caravan (rounded).
+    pub persons: Dist,
+    /// Distance to the registration zone [km].
+    pub distance_km: f64,
+    /// Walking pace drawn per group [km/day].
+    pub pace_km_per_day: Dist,
+    /// Probability that a group never registers.
+    pub dropout: f64,
+    /// Persons per group.
+    pub group_size: Dist,
+}
+
+/// What an outage prevents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Affects {
+    /// Requests for the daily allocation.
+    pub requests: bool,
+    /// Confirmation attempts.
+    pub confirmations: bool,
+    /// Registrations (deferred to the outage's end).
+    pub registrations: bool,
+}
+
+impl Affects {
+    /// All three.
+    pub const ALL: Affects = Affects { requests: true, confirmations: true, registrations: true };
+
+    /// The names of what is affected, in canonical order.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if self.requests {
+            v.push("requests");
+        }
+        if self.confirmations {
+            v.push("confirmations");
+        }
+        if self.registrations {
+            v.push("registrations");
+        }
+        v
+    }
+}
+
+/// An explicit outage (SPEC §2.6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outage {
+    /// Label for charts and reports.
+    pub label: String,
+    /// Local start date and time.
+    pub start: NaiveDateTime,
+    /// Length [h], > 0.
+    pub hours: f64,
+    /// What it prevents.
+    pub affects: Affects,
+}
+
+/// Outages starting as a Poisson process (SPEC §2.6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutageProcess {
+    /// Starts per month [1/month].
+    pub per_month: f64,
+    /// Length of each [h].
+    pub hours: Dist,
+    /// What they prevent.
+    pub affects: Affects,
+}
+
+/// A parameter grid kept in the scenario file: `vary = ["PATH=V1,V2", "PATH=START:STOP:STEP"]`,
+/// the same syntax as `borderq sweep --vary`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sweep {
+    /// The `--vary` specifications.
+    pub vary: Vec<String>,
+}
+
+/// Days in a month for `per_month` rates (365.25 / 12).
+pub const DAYS_PER_MONTH: f64 = 30.4375;
+
+impl Scenario {
+    /// Number of days in the horizon.
+    pub fn days(&self) -> usize {
+        (self.end - self.start).num_days().max(0) as usize
+    }
+}

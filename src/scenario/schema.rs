@@ -1,0 +1,137 @@
+//! The keys a scenario file may contain, per table: the single source of truth for "unknown key"
+//! errors, for `--set` path checking, and for the valid keys listed in those messages.
+
+/// What a key holds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Shape {
+    /// A plain value (number, string, list of strings, or a distribution table).
+    Value,
+    /// A table with these keys.
+    Table(&'static [(&'static str, Shape)]),
+    /// A list of tables with these keys (`[[arrivals]]`).
+    ArrayOf(&'static [(&'static str, Shape)]),
+    /// A number or a list of `{ from, value }` steps.
+    Schedule(&'static [(&'static str, Shape)]),
+}
+
+const V: Shape = Shape::Value;
+/// A distribution: `dist` plus its parameters; kept as a table so `--set x.mean=…` can reach inside.
+const D: Shape = Shape::Table(DIST);
+const S: Shape = Shape::Schedule(STEP);
+
+pub(crate) const DIST: &[(&str, Shape)] = &[
+    ("dist", V),
+    ("value", V),
+    ("mean", V),
+    ("sd", V),
+    ("min", V),
+    ("max", V),
+    ("shape", V),
+    ("scale", V),
+    ("values", V),
+    ("weights", V),
+];
+pub(crate) const STEP: &[(&str, Shape)] = &[("from", V), ("value", V)];
+pub(crate) const SCENARIO: &[(&str, Shape)] = &[
+    ("name", V),
+    ("description", V),
+    ("start", V),
+    ("end", V),
+    ("warmup_days", V),
+    ("replications", V),
+    ("seed", V),
+];
+pub(crate) const QUOTA: &[(&str, Shape)] = &[
+    ("unit", V),
+    ("daily", S),
+    ("allocation_hour", V),
+    ("request_open_hour", V),
+    ("request_close_hour", V),
+    ("request_probability", S),
+    ("seniority_share", S),
+];
+pub(crate) const CONFIRMATION: &[(&str, Shape)] = &[
+    ("window_hours", V),
+    ("first_attempt_hours", D),
+    ("retry_hours", D),
+    ("max_attempts", V),
+    ("failure_probability", V),
+    ("outage_policy", V),
+    ("grace_hours", V),
+    ("on_miss", V),
+];
+pub(crate) const APPOINTMENT: &[(&str, Shape)] = &[("lead_days", D), ("no_show_probability", V)];
+pub(crate) const ABANDONMENT: &[(&str, Shape)] = &[("patience_days", D)];
+pub(crate) const INITIAL: &[(&str, Shape)] = &[("groups", V), ("registered_days_ago", D), ("group_size", D)];
+pub(crate) const ARRIVALS: &[(&str, Shape)] = &[
+    ("name", V),
+    ("groups_per_day", S),
+    ("group_size", D),
+    ("travel_days", D),
+    ("register_share", V),
+];
+pub(crate) const CARAVANS: &[(&str, Shape)] = &[
+    ("name", V),
+    ("depart", V),
+    ("persons", V),
+    ("distance_km", V),
+    ("pace_km_per_day", D),
+    ("dropout", V),
+    ("group_size", D),
+];
+pub(crate) const CARAVAN_PROCESS: &[(&str, Shape)] = &[
+    ("per_month", V),
+    ("persons", D),
+    ("distance_km", V),
+    ("pace_km_per_day", D),
+    ("dropout", V),
+    ("group_size", D),
+];
+pub(crate) const OUTAGES: &[(&str, Shape)] = &[("label", V), ("start", V), ("hours", V), ("affects", V)];
+pub(crate) const OUTAGE_PROCESS: &[(&str, Shape)] = &[("per_month", V), ("hours", D), ("affects", V)];
+pub(crate) const SWEEP: &[(&str, Shape)] = &[("vary", V)];
+
+/// The top level of a scenario file.
+pub(crate) const ROOT: Shape = Shape::Table(&[
+    ("scenario", Shape::Table(SCENARIO)),
+    ("quota", Shape::Table(QUOTA)),
+    ("confirmation", Shape::Table(CONFIRMATION)),
+    ("appointment", Shape::Table(APPOINTMENT)),
+    ("abandonment", Shape::Table(ABANDONMENT)),
+    ("initial", Shape::Table(INITIAL)),
+    ("arrivals", Shape::ArrayOf(ARRIVALS)),
+    ("caravans", Shape::ArrayOf(CARAVANS)),
+    ("caravan_process", Shape::Table(CARAVAN_PROCESS)),
+    ("outages", Shape::ArrayOf(OUTAGES)),
+    ("outage_process", Shape::Table(OUTAGE_PROCESS)),
+    ("sweep", Shape::Table(SWEEP)),
+]);
+
+/// The keys of the top level.
+pub(crate) fn root_keys() -> &'static [(&'static str, Shape)] {
+    match ROOT {
+        Shape::Table(k) => k,
+        _ => unreachable!(),
+    }
+}
+
+/// `" (did you mean \"x\"?)"` when a valid key is within a small edit distance of `got`, else `""`.
+pub(crate) fn suggest<'a>(got: &str, valid: impl Iterator<Item = &'a str>) -> String {
+    valid
+        .map(|k| (strsim::damerau_levenshtein(got, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4) && *d < k.len())
+        .min()
+        .map_or(String::new(), |(_, k)| format!(" (did you mean {k:?}?)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_misses_are_suggested_and_far_ones_are_not() {
+        assert_eq!(suggest("expnential", ["exponential", "uniform"].into_iter()), " (did you mean \"exponential\"?)");
+        assert_eq!(suggest("zzz", ["exponential", "uniform"].into_iter()), "");
+        assert_eq!(suggest("quotta", root_keys().iter().map(|(k, _)| *k)), " (did you mean \"quota\"?)");
+    }
+}

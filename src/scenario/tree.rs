@@ -1,0 +1,319 @@
+//! A TOML document as a tree whose every value remembers where it came from (a byte offset in the file
+//! or the `--set` that put it there), so that validation can point at file:line:column (SPEC §3.3).
+//! `--set PATH=VALUE` overrides are applied to this tree, checked against [`schema`](super::schema).
+
+use toml::de::{DeTable, DeValue};
+
+use super::error::ScenarioError;
+use super::schema::{self, Shape};
+
+/// Where a value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum At {
+    /// Byte offset into the scenario text.
+    File(usize),
+    /// The n-th `--set` override.
+    Set(usize),
+    /// Not written anywhere (a default or a table created implicitly).
+    Nowhere,
+}
+
+/// A TOML value with its origin.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub(crate) val: Val,
+    pub(crate) at: At,
+}
+
+/// A TOML value.
+#[derive(Debug, Clone)]
+pub(crate) enum Val {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Str(String),
+    /// A TOML date or date-time literal, kept as its text.
+    Datetime(String),
+    Array(Vec<Node>),
+    Table(Vec<Entry>),
+}
+
+/// One `key = value` of a table.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub(crate) key: String,
+    pub(crate) key_at: At,
+    pub(crate) node: Node,
+}
+
+/// The text the tree was read from, to turn origins into `path:line:column`.
+#[derive(Debug, Clone)]
+pub(crate) struct Source {
+    pub(crate) path: String,
+    pub(crate) text: String,
+    pub(crate) sets: Vec<String>,
+}
+
+impl Source {
+    /// `path:line:column` for a file offset, `--set …` for an override, `path` otherwise.
+    pub(crate) fn locate(&self, at: At) -> String {
+        match at {
+            At::File(offset) => {
+                let before = &self.text[..offset.min(self.text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!("{}:{line}:{column}", self.path)
+            }
+            At::Set(i) => format!("--set {}", self.sets.get(i).map_or("", String::as_str)),
+            At::Nowhere => self.path.clone(),
+        }
+    }
+
+    /// An error at `at` about `key`.
+    pub(crate) fn error(&self, at: At, key: &str, message: impl Into<String>) -> ScenarioError {
+        ScenarioError::new(self.locate(at), Some(key), message)
+    }
+}
+
+impl Val {
+    /// The TOML type's name, for "expected …, found …" messages.
+    pub(crate) fn type_name(&self) -> &'static str {
+        match self {
+            Val::Int(_) => "an integer",
+            Val::Float(_) => "a float",
+            Val::Bool(_) => "a boolean",
+            Val::Str(_) => "a string",
+            Val::Datetime(_) => "a date",
+            Val::Array(_) => "an array",
+            Val::Table(_) => "a table",
+        }
+    }
+}
+
+impl Node {
+    /// The value as written in TOML (abridged for large arrays and tables), for error messages.
+    pub(crate) fn render(&self) -> String {
+        match &self.val {
+            Val::Int(i) => i.to_string(),
+            Val::Float(f) => format!("{f:?}"),
+            Val::Bool(b) => b.to_string(),
+            Val::Str(s) => {
+                let shown: String = s.chars().take(60).collect();
+                let ellipsis = if s.chars().count() > 60 { "…" } else { "" };
+                format!("{:?}", format!("{shown}{ellipsis}"))
+            }
+            Val::Datetime(d) => d.clone(),
+            Val::Array(items) => {
+                let mut parts: Vec<String> = items.iter().take(6).map(Node::render).collect();
+                if items.len() > 6 {
+                    parts.push("…".into());
+                }
+                format!("[{}]", parts.join(", "))
+            }
+            Val::Table(entries) => {
+                let mut parts: Vec<String> =
+                    entries.iter().take(6).map(|e| format!("{} = {}", e.key, e.node.render())).collect();
+                if entries.len() > 6 {
+                    parts.push("…".into());
+                }
+                format!("{{ {} }}", parts.join(", "))
+            }
+        }
+    }
+}
+
+/// Parses scenario text into a tree, or a syntax error with its line and column.
+pub(crate) fn parse(src: &Source) -> Result<Vec<Entry>, ScenarioError> {
+    let doc = DeTable::parse(&src.text).map_err(|e| {
+        let at = e.span().map_or(At::Nowhere, |s| At::File(s.start));
+        let message = e.message().trim().trim_end_matches('.').to_string();
+        ScenarioError::new(src.locate(at), None, format!("invalid TOML: {message}"))
+    })?;
+    let (doc, _span) = (doc.get_ref(), doc.span());
+    convert_table(doc, &|s| At::File(s), src)
+}
+
+/// Parses the VALUE of `--set PATH=VALUE` as TOML; a bare word that is not TOML is taken as a string
+/// (so `--set confirmation.outage_policy=none` works without quoting).
+pub(crate) fn parse_set_value(text: &str, index: usize, src: &Source) -> Result<Node, ScenarioError> {
+    let at = |_| At::Set(index);
+    match DeValue::parse(text.trim()) {
+        Ok(v) => convert(v.get_ref(), At::Set(index), &at, src),
+        Err(_) if !text.trim().is_empty() && !text.contains(['[', '{', '"', '\'', '=']) => {
+            Ok(Node { val: Val::Str(text.trim().to_string()), at: At::Set(index) })
+        }
+        Err(e) => Err(ScenarioError::new(
+            src.locate(At::Set(index)),
+            None,
+            format!("the value {text:?} is not valid TOML: {}", e.message().trim().trim_end_matches('.')),
+        )),
+    }
+}
+
+fn convert_table(
+    table: &DeTable<'_>,
+    at_of: &dyn Fn(usize) -> At,
+    src: &Source,
+) -> Result<Vec<Entry>, ScenarioError> {
+    let mut entries = Vec::with_capacity(table.len());
+    for (key, value) in table.iter() {
+        let key_at = at_of(key.span().start);
+        let node = convert(value.get_ref(), at_of(value.span().start), at_of, src)?;
+        entries.push(Entry { key: key.get_ref().to_string(), key_at, node });
+    }
+    // DeTable keeps keys sorted; file order reads better in messages and in resolved output.
+    entries.sort_by_key(|e| match e.key_at {
+        At::File(o) => o,
+        _ => usize::MAX,
+    });
+    Ok(entries)
+}
+
+fn convert(value: &DeValue<'_>, at: At, at_of: &dyn Fn(usize) -> At, src: &Source) -> Result<Node, ScenarioError> {
+    let val = match value {
+        DeValue::String(s) => Val::Str(s.to_string()),
+        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(v) => Val::Int(v),
+            Err(_) => {
+                return Err(ScenarioError::new(
+                    src.locate(at),
+                    None,
+                    format!("integer {i} does not fit in 64 bits"),
+                ));
+            }
+        },
+        DeValue::Float(f) => Val::Float(f.as_str().parse::<f64>().unwrap_or(f64::NAN)),
+        DeValue::Boolean(b) => Val::Bool(*b),
+        DeValue::Datetime(d) => Val::Datetime(d.to_string()),
+        DeValue::Array(items) => Val::Array(
+            items
+                .iter()
+                .map(|item| convert(item.get_ref(), at_of(item.span().start), at_of, src))
+                .collect::<Result<_, _>>()?,
+        ),
+        DeValue::Table(t) => Val::Table(convert_table(t, at_of, src)?),
+    };
+    Ok(Node { val, at })
+}
+
+/// Applies `--set PATH=VALUE` (already split) to the document, checking PATH against the schema:
+/// an unknown key is an error that lists the valid keys at that level.
+pub(crate) fn apply_set(
+    root: &mut Vec<Entry>,
+    path: &str,
+    value: Node,
+    index: usize,
+    src: &Source,
+) -> Result<(), ScenarioError> {
+    let here = At::Set(index);
+    let segments: Vec<&str> = path.split('.').collect();
+    if segments.iter().any(|s| s.is_empty()) {
+        return Err(ScenarioError::new(src.locate(here), Some(path), format!("{path:?} is not a dotted key path")));
+    }
+    let mut shape = schema::ROOT;
+    let mut entries: &mut Vec<Entry> = root;
+    let mut walked = String::new();
+    let mut i = 0;
+    loop {
+        let seg = segments[i];
+        let Shape::Table(keys) = shape else { unreachable!("walk only descends into tables") };
+        let Some(&(_, child)) = keys.iter().find(|(k, _)| *k == seg) else {
+            let level = if walked.is_empty() { "the top level".to_string() } else { format!("[{walked}]") };
+            return Err(ScenarioError::new(
+                src.locate(here),
+                Some(path),
+                format!(
+                    "unknown key {seg:?} in {level}{}: valid keys are {}",
+                    schema::suggest(seg, keys.iter().map(|(k, _)| *k)),
+                    keys.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        };
+        let child_path = if walked.is_empty() { seg.to_string() } else { format!("{walked}.{seg}") };
+        let last = i + 1 == segments.len();
+        if last {
+            set_entry(entries, seg, value);
+            return Ok(());
+        }
+        match child {
+            Shape::Table(_) => {
+                entries = table_entry(entries, seg)
+                    .map_err(|found| not_a_table(src, here, path, &child_path, &found))?;
+                shape = child;
+                walked = child_path;
+                i += 1;
+            }
+            Shape::ArrayOf(item_keys) | Shape::Schedule(item_keys) => {
+                let idx_text = segments[i + 1];
+                let array = match entries.iter_mut().find(|e| e.key == seg).map(|e| &mut e.node.val) {
+                    Some(Val::Array(items)) => items,
+                    _ => {
+                        return Err(ScenarioError::new(
+                            src.locate(here),
+                            Some(path),
+                            format!("{child_path} is not a list in this scenario, so {path} does not exist"),
+                        ));
+                    }
+                };
+                let len = array.len();
+                let Some(item) = idx_text.parse::<usize>().ok().and_then(|k| array.get_mut(k)) else {
+                    return Err(ScenarioError::new(
+                        src.locate(here),
+                        Some(path),
+                        format!("{child_path} has {len} entries: expected an index from 0 to {}, found {idx_text:?}", len.saturating_sub(1)),
+                    ));
+                };
+                let item_path = format!("{child_path}.{idx_text}");
+                if i + 2 == segments.len() {
+                    *item = value;
+                    return Ok(());
+                }
+                let found = item.val.type_name();
+                let Val::Table(item_entries) = &mut item.val else {
+                    return Err(not_a_table(src, here, path, &item_path, found));
+                };
+                entries = item_entries;
+                shape = Shape::Table(item_keys);
+                walked = item_path;
+                i += 2;
+            }
+            Shape::Value => {
+                return Err(ScenarioError::new(
+                    src.locate(here),
+                    Some(path),
+                    format!("{child_path} is a value, not a table: it has no key {:?}", segments[i + 1]),
+                ));
+            }
+        }
+    }
+}
+
+fn not_a_table(src: &Source, at: At, path: &str, key: &str, found: &str) -> ScenarioError {
+    ScenarioError::new(src.locate(at), Some(path), format!("{key} is {found}, not a table, so {path} cannot be set"))
+}
+
+fn set_entry(entries: &mut Vec<Entry>, key: &str, node: Node) {
+    match entries.iter_mut().find(|e| e.key == key) {
+        Some(e) => e.node = node,
+        None => entries.push(Entry { key: key.to_string(), key_at: node.at, node }),
+    }
+}
+
+/// The sub-table at `key`, created if absent; `Err(type)` if the key holds something else.
+fn table_entry<'a>(entries: &'a mut Vec<Entry>, key: &str) -> Result<&'a mut Vec<Entry>, String> {
+    let pos = match entries.iter().position(|e| e.key == key) {
+        Some(p) => p,
+        None => {
+            entries.push(Entry {
+                key: key.to_string(),
+                key_at: At::Nowhere,
+                node: Node { val: Val::Table(Vec::new()), at: At::Nowhere },
+            });
+            entries.len() - 1
+        }
+    };
+    match &mut entries[pos].node.val {
+        Val::Table(t) => Ok(t),
+        other => Err(other.type_name().to_string()),
+    }
+}

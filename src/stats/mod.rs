@@ -1,0 +1,95 @@
+//! Statistics over replications: means, Student-t confidence intervals, percentiles. Pure functions
+//! on numbers; no IO and no simulation types.
+
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// Mean, sample standard deviation and a 95 % Student-t confidence interval of the mean.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    /// Number of observations (replications with a value).
+    pub n: usize,
+    /// Sample mean; NaN when `n = 0`.
+    pub mean: f64,
+    /// Sample standard deviation (divisor n − 1); NaN when `n < 2`.
+    pub sd: f64,
+    /// Lower end of the 95 % CI: mean − t₀.₉₇₅,ₙ₋₁ · sd/√n; NaN when `n < 2`.
+    pub ci95_low: f64,
+    /// Upper end of the 95 % CI; NaN when `n < 2`.
+    pub ci95_high: f64,
+}
+
+impl Summary {
+    /// Summarises `xs`, ignoring NaN (a quantile with no observations in some replication).
+    pub fn of(xs: &[f64]) -> Summary {
+        let values: Vec<f64> = xs.iter().copied().filter(|x| !x.is_nan()).collect();
+        let n = values.len();
+        if n == 0 {
+            return Summary { n, mean: f64::NAN, sd: f64::NAN, ci95_low: f64::NAN, ci95_high: f64::NAN };
+        }
+        let mean = values.iter().sum::<f64>() / n as f64;
+        if n < 2 {
+            return Summary { n, mean, sd: f64::NAN, ci95_low: f64::NAN, ci95_high: f64::NAN };
+        }
+        let sd = (values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+        let half = t975(n - 1) * sd / (n as f64).sqrt();
+        Summary { n, mean, sd, ci95_low: mean - half, ci95_high: mean + half }
+    }
+
+    /// Half-width of the confidence interval.
+    pub fn half_width(&self) -> f64 {
+        (self.ci95_high - self.ci95_low) / 2.0
+    }
+}
+
+/// The 0.975 quantile of Student's t with `df` degrees of freedom.
+pub fn t975(df: usize) -> f64 {
+    StudentsT::new(0.0, 1.0, df as f64).map_or(f64::NAN, |t| t.inverse_cdf(0.975))
+}
+
+/// The p-quantile of `xs` by linear interpolation between order statistics (Hyndman & Fan type 7,
+/// the default of R and numpy). NaN for an empty slice. Sorts a copy with `total_cmp`.
+pub fn quantile(xs: &[f64], p: f64) -> f64 {
+    if xs.is_empty() {
+        return f64::NAN;
+    }
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    quantile_sorted(&v, p)
+}
+
+/// [`quantile`] on data already sorted ascending.
+pub fn quantile_sorted(v: &[f64], p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let h = (v.len() - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(v.len() - 1);
+    v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ci_uses_student_t() {
+        let s = Summary::of(&[1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(s.n, 4);
+        assert_eq!(s.mean, 2.5);
+        assert!((s.sd - 1.290_994_448_7).abs() < 1e-9);
+        // t(0.975, 3) = 3.182446305
+        assert!((s.half_width() - 3.182_446_305 * s.sd / 2.0).abs() < 1e-6);
+        let one = Summary::of(&[5.0]);
+        assert_eq!(one.mean, 5.0);
+        assert!(one.sd.is_nan() && one.ci95_low.is_nan());
+        assert_eq!(Summary::of(&[f64::NAN, 2.0, 4.0]).n, 2);
+    }
+
+    #[test]
+    fn quantiles_interpolate() {
+        assert_eq!(quantile(&[3.0, 1.0, 2.0], 0.5), 2.0);
+        assert_eq!(quantile(&[1.0, 2.0], 0.05), 1.05);
+        assert!(quantile(&[], 0.5).is_nan());
+    }
+}
