@@ -127,7 +127,8 @@ mod tests {
 
     #[test]
     fn run_flags_parse() {
-        let cli = parse(&["run", "x.toml", "--replications", "10", "--seed", "7", "--set", "a.b=1", "--set", "c=d"]).unwrap();
+        let cli =
+            parse(&["run", "x.toml", "--replications", "10", "--seed", "7", "--set", "a.b=1", "--set", "c=d"]).unwrap();
         let Command::Run(r) = cli.command else { panic!("expected run") };
         assert_eq!(r.scenario.as_deref(), Some("x.toml"));
         assert_eq!(r.flags.replications, Some(10));

@@ -21,7 +21,9 @@ pub(crate) fn check(a: CheckArgs) -> Result<(), Failure> {
     match errors.len() {
         0 => Ok(()),
         1 if a.scenarios.len() == 1 => Err(Failure::Input(format!("{} is not a valid scenario", errors[0]))),
-        n => Err(Failure::Input(format!("{n} of {} scenarios are not valid: {}", a.scenarios.len(), errors.join(", ")))),
+        n => {
+            Err(Failure::Input(format!("{n} of {} scenarios are not valid: {}", a.scenarios.len(), errors.join(", "))))
+        }
     }
 }
 
@@ -59,7 +61,11 @@ fn describe(arg: &str, s: &Scenario) -> String {
     o.push_str(&format!(
         "  quota: {} {unit}/day{}, allocation at {} (requests {}–{}), request probability {}, seniority share {}\n",
         q.daily.values()[0],
-        if q.daily.changes().len() > 1 { format!(" (changing {} times)", q.daily.changes().len() - 1) } else { String::new() },
+        if q.daily.changes().len() > 1 {
+            format!(" (changing {} times)", q.daily.changes().len() - 1)
+        } else {
+            String::new()
+        },
         hours(q.allocation_hour),
         hours(q.request_open_hour),
         hours(q.request_close_hour),
@@ -104,7 +110,10 @@ fn describe(arg: &str, s: &Scenario) -> String {
     let mut total_groups = 0.0;
     if let Some(i) = &s.initial {
         let persons = i.groups as f64 * size_mean(&i.group_size);
-        o.push_str(&format!("    {:<44} {:>12.0}  (waiting at the start: {} groups)\n", "initial backlog", persons, i.groups));
+        o.push_str(&format!(
+            "    {:<44} {:>12.0}  (waiting at the start: {} groups)\n",
+            "initial backlog", persons, i.groups
+        ));
     }
     for a in &s.arrivals {
         let groups: f64 = a.groups_per_day.per_day(s.start, days).iter().sum::<f64>() * a.register_share;
@@ -118,8 +127,20 @@ fn describe(arg: &str, s: &Scenario) -> String {
     for c in &s.caravans {
         let depart = (c.depart - origin).num_days() as f64;
         // Reach time = depart + distance/pace: registered within [0, horizon) iff pace lies in a band.
-        let p_before = if depart < 0.0 && c.distance_km > 0.0 { 1.0 - c.pace_km_per_day.cdf(c.distance_km / -depart) } else if depart < 0.0 { 1.0 } else { 0.0 };
-        let p_after = if horizon - depart > 0.0 && c.distance_km > 0.0 { c.pace_km_per_day.cdf(c.distance_km / (horizon - depart)) } else if horizon <= depart { 1.0 } else { 0.0 };
+        let p_before = if depart < 0.0 && c.distance_km > 0.0 {
+            1.0 - c.pace_km_per_day.cdf(c.distance_km / -depart)
+        } else if depart < 0.0 {
+            1.0
+        } else {
+            0.0
+        };
+        let p_after = if horizon - depart > 0.0 && c.distance_km > 0.0 {
+            c.pace_km_per_day.cdf(c.distance_km / (horizon - depart))
+        } else if horizon <= depart {
+            1.0
+        } else {
+            0.0
+        };
         let go_on = c.persons as f64 * (1.0 - c.dropout);
         let persons = go_on * (1.0 - p_before - p_after).max(0.0);
         total_persons += persons;
@@ -137,7 +158,10 @@ fn describe(arg: &str, s: &Scenario) -> String {
         let persons = caravans * p.persons.clamped_mean().max(0.0) * (1.0 - p.dropout);
         total_persons += persons;
         total_groups += persons / size_mean(&p.group_size);
-        o.push_str(&format!("    {:<44} {:>12.0}  (about {:.1} caravans arriving)\n", "random caravans", persons, caravans));
+        o.push_str(&format!(
+            "    {:<44} {:>12.0}  (about {:.1} caravans arriving)\n",
+            "random caravans", persons, caravans
+        ));
     }
     let quota_persons = match q.unit {
         QuotaUnit::Persons => quota_total,

@@ -68,7 +68,10 @@ pub(crate) fn load(arg: &str, flags: &ScenarioFlags) -> Result<Scenario, Failure
     let mut s = scenario::load(arg, &flags.sets)?;
     if let Some(seed) = flags.seed {
         if seed > i64::MAX as u64 {
-            return Err(Failure::Input(format!("--seed {seed} is out of range: expected a whole number from 0 to {}", i64::MAX)));
+            return Err(Failure::Input(format!(
+                "--seed {seed} is out of range: expected a whole number from 0 to {}",
+                i64::MAX
+            )));
         }
         s.seed = seed;
     }
@@ -92,7 +95,8 @@ fn scenarios(action: Option<ScenariosAction>) -> Result<(), Failure> {
         None => {
             let mut text = String::new();
             for b in scenario::BUNDLED {
-                let description = scenario::bundled(b.name).and_then(Result::ok).map(|s| s.description).unwrap_or_default();
+                let description =
+                    scenario::bundled(b.name).and_then(Result::ok).map(|s| s.description).unwrap_or_default();
                 let mark = if b.name == scenario::DEFAULT_SCENARIO { " (default)" } else { "" };
                 text.push_str(&format!("{:<18} {description}{mark}\n", b.name));
             }

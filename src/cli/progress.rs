@@ -25,9 +25,11 @@ impl Progress {
         if std::io::stderr().is_terminal() {
             let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} {msg} [{elapsed_precise}, {per_sec}, ETA {eta}]")
-                    .expect("static template")
-                    .progress_chars("=> "),
+                ProgressStyle::with_template(
+                    "{bar:40.cyan/blue} {pos}/{len} {msg} [{elapsed_precise}, {per_sec}, ETA {eta}]",
+                )
+                .expect("static template")
+                .progress_chars("=> "),
             );
             bar.set_message(unit);
             return Progress { bar: Some(bar), plain: None, total, unit, started };
@@ -43,7 +45,12 @@ impl Progress {
             let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
             if last.elapsed() >= Duration::from_secs(5) && done < self.total {
                 *last = Instant::now();
-                eprintln!("borderq: {done}/{} {} ({:.0}%)", self.total, self.unit, 100.0 * done as f64 / self.total as f64);
+                eprintln!(
+                    "borderq: {done}/{} {} ({:.0}%)",
+                    self.total,
+                    self.unit,
+                    100.0 * done as f64 / self.total as f64
+                );
             }
         }
     }

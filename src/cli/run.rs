@@ -63,7 +63,12 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     let progress = Progress::new(s.replications as usize, "replications", a.quiet || a.json);
     let report = |done: usize| progress.update(done);
     let opts = RunOptions { threads: a.threads.map(usize::from), cancel: Some(&signals.stop), progress: Some(&report) };
-    let result = run::replications(&model, s.replications as u64, &opts, records.as_mut().map(|r| r as &mut (dyn Observer + Send)));
+    let result = run::replications(
+        &model,
+        s.replications as u64,
+        &opts,
+        records.as_mut().map(|r| r as &mut (dyn Observer + Send)),
+    );
     let cleanup = |records: Option<GroupsCsv>| {
         if let Some(r) = records {
             r.abandon();

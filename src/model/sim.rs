@@ -120,8 +120,8 @@ impl<'m> Sim<'m> {
         raw.extend(outage::random(&m.scenario, m.horizon, &mut rng_outages));
         let outages = Outages::build(&raw);
         let mut daily = vec![vec![0.0; m.days]; SERIES.len()];
-        for d in 0..m.days {
-            daily[S_OUTAGE][d] = Model::hours_in(&outages.any, d);
+        for (d, hours) in daily[S_OUTAGE].iter_mut().enumerate() {
+            *hours = Model::hours_in(&outages.any, d);
         }
         Sim {
             m,
@@ -400,7 +400,16 @@ impl<'m> Sim<'m> {
         let m = self.m;
         for (i, c) in m.caravans.iter().enumerate() {
             let mut rng = std::mem::replace(&mut self.rng_caravans[i], rng::stream(0, 0, 0));
-            self.split_caravan(&mut rng, (1 + m.streams.len() + i) as u16, c.depart, c.persons, c.distance_km, &c.pace, c.dropout, &c.size);
+            self.split_caravan(
+                &mut rng,
+                (1 + m.streams.len() + i) as u16,
+                c.depart,
+                c.persons,
+                c.distance_km,
+                &c.pace,
+                c.dropout,
+                &c.size,
+            );
             self.rng_caravans[i] = rng;
         }
         let Some(p) = &m.scenario.caravan_process else { return };
@@ -483,8 +492,9 @@ impl<'m> Sim<'m> {
         let mut rng = std::mem::replace(&mut self.rng_streams[i], rng::stream(0, 0, 0));
         if rate > 0.0 {
             let n = Poisson::new(rate).map_or(0, |p| p.sample(&mut rng) as u64);
-            let mut times: Vec<SimTime> =
-                (0..n).map(|_| (d * DAY + (rng.random::<f64>() * DAY as f64).round() as SimTime).min((d + 1) * DAY - 1)).collect();
+            let mut times: Vec<SimTime> = (0..n)
+                .map(|_| (d * DAY + (rng.random::<f64>() * DAY as f64).round() as SimTime).min((d + 1) * DAY - 1))
+                .collect();
             times.sort_unstable();
             for t in times {
                 if s.register_share < 1.0 && !rng.random_bool(s.register_share) {
@@ -552,7 +562,10 @@ impl<'m> Sim<'m> {
         let mut chosen = std::mem::take(&mut self.scratch);
         chosen.clear();
         let mut left = seniority_allot;
-        if p > 0.0 && left > 0 && let Some(index) = &self.pool.seniority {
+        if p > 0.0
+            && left > 0
+            && let Some(index) = &self.pool.seniority
+        {
             for &(reg, _, slot) in index.iter() {
                 if reg >= close || left == 0 || !self.fits_any(&eligible, left) {
                     break;
@@ -751,11 +764,21 @@ impl<'m> Sim<'m> {
         let mut censored: Vec<(u64, u32, Outcome)> = Vec::new();
         for (slot, g) in self.groups.iter().enumerate() {
             let (groups, persons, outcome) = match g.state {
-                State::Waiting => (&mut self.counts.final_waiting_groups, &mut self.counts.final_waiting_persons, Outcome::CensoredWaiting),
-                State::Selected => {
-                    (&mut self.counts.final_selected_groups, &mut self.counts.final_selected_persons, Outcome::CensoredSelected)
-                }
-                State::Booked => (&mut self.counts.final_booked_groups, &mut self.counts.final_booked_persons, Outcome::CensoredBooked),
+                State::Waiting => (
+                    &mut self.counts.final_waiting_groups,
+                    &mut self.counts.final_waiting_persons,
+                    Outcome::CensoredWaiting,
+                ),
+                State::Selected => (
+                    &mut self.counts.final_selected_groups,
+                    &mut self.counts.final_selected_persons,
+                    Outcome::CensoredSelected,
+                ),
+                State::Booked => (
+                    &mut self.counts.final_booked_groups,
+                    &mut self.counts.final_booked_persons,
+                    Outcome::CensoredBooked,
+                ),
                 State::Travelling | State::Free => continue,
             };
             *groups += 1;
@@ -774,19 +797,33 @@ impl<'m> Sim<'m> {
         // Conservation (SPEC §2.7) must hold exactly: a failure is a bug in borderq, not bad input.
         assert_eq!(
             c.initial_groups + c.arrived_groups,
-            c.processed_groups + c.no_show_groups + c.abandoned_groups + c.final_waiting_groups + c.final_selected_groups + c.final_booked_groups,
+            c.processed_groups
+                + c.no_show_groups
+                + c.abandoned_groups
+                + c.final_waiting_groups
+                + c.final_selected_groups
+                + c.final_booked_groups,
             "conservation of groups violated in replication {}",
             self.replication
         );
         assert_eq!(
             c.initial_persons + c.arrived_persons,
-            c.processed_persons + c.no_show_persons + c.abandoned_persons + c.final_waiting_persons + c.final_selected_persons + c.final_booked_persons,
+            c.processed_persons
+                + c.no_show_persons
+                + c.abandoned_persons
+                + c.final_waiting_persons
+                + c.final_selected_persons
+                + c.final_booked_persons,
             "conservation of persons violated in replication {}",
             self.replication
         );
         assert_eq!(c.final_waiting_groups, self.pool.len() as u64, "pool out of sync with group states");
         // Sample-path Little's law: ∫ pool dt = Σ time spent waiting, both over [warmup, end).
-        assert_eq!(self.integral_groups, self.waiting_time_sum, "Little's law (sample path) violated in replication {}", self.replication);
+        assert_eq!(
+            self.integral_groups, self.waiting_time_sum,
+            "Little's law (sample path) violated in replication {}",
+            self.replication
+        );
 
         let window = (horizon - m.warmup) as f64;
         for d in 0..m.days {

@@ -10,7 +10,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use records::{GROUP_COLUMNS, GroupsCsv};
-pub use tables::{ReplicationRow, SummaryRow, WaitRow, csv_bytes, daily_csv, fmt_f64, summary_json, summary_rows, wait_rows};
+pub use tables::{
+    ReplicationRow, SummaryRow, WaitRow, csv_bytes, daily_csv, fmt_f64, summary_json, summary_rows, wait_rows,
+};
 
 use crate::model::RepResult;
 use crate::scenario::{self, Scenario};
@@ -70,7 +72,10 @@ pub fn temp_path(dir: &Path, name: &str) -> PathBuf {
 /// the same scenario's outputs (or `force`).
 pub fn check_dir(dir: &Path, scenario: &Scenario, force: bool) -> Result<(), OutputError> {
     if dir.exists() && !dir.is_dir() {
-        return Err(OutputError::Io { path: dir.display().to_string(), reason: "exists and is not a directory".into() });
+        return Err(OutputError::Io {
+            path: dir.display().to_string(),
+            reason: "exists and is not a directory".into(),
+        });
     }
     let marker = dir.join("scenario.toml");
     if force || !marker.exists() {

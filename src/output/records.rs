@@ -27,8 +27,19 @@ impl std::fmt::Debug for GroupsCsv {
 
 /// Column names of `groups.csv`; times are days since the start (negative for the backlog), empty if
 /// the event never happened.
-pub const GROUP_COLUMNS: [&str; 11] =
-    ["id", "source", "size", "registered", "selected", "booked", "appointment", "outcome", "ended", "attempts", "wait_days"];
+pub const GROUP_COLUMNS: [&str; 11] = [
+    "id",
+    "source",
+    "size",
+    "registered",
+    "selected",
+    "booked",
+    "appointment",
+    "outcome",
+    "ended",
+    "attempts",
+    "wait_days",
+];
 
 impl GroupsCsv {
     /// Opens a temporary file in `dir` for `groups.csv`; `names` labels sources.
@@ -37,7 +48,9 @@ impl GroupsCsv {
         let tmp = temp_path(dir, "groups.csv");
         let file = fs::File::create(&tmp).map_err(|e| super::io_err(&tmp, e))?;
         let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, file));
-        writer.write_record(GROUP_COLUMNS).map_err(|e| OutputError::Io { path: tmp.display().to_string(), reason: e.to_string() })?;
+        writer
+            .write_record(GROUP_COLUMNS)
+            .map_err(|e| OutputError::Io { path: tmp.display().to_string(), reason: e.to_string() })?;
         Ok(GroupsCsv { writer: Some(writer), names, tmp, path, error: None })
     }
 

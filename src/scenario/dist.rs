@@ -322,9 +322,7 @@ impl Dist {
                     Kind::Constant(*mean)
                 }
             }
-            Law::Weibull { shape, scale } => {
-                Weibull::new(*scale, *shape).map_or(Kind::Constant(*scale), Kind::Weibull)
-            }
+            Law::Weibull { shape, scale } => Weibull::new(*scale, *shape).map_or(Kind::Constant(*scale), Kind::Weibull),
             Law::Empirical { values, weights } => match WeightedIndex::new(weights) {
                 Ok(index) => Kind::Empirical(index, values.clone()),
                 Err(_) => Kind::Constant(values.first().copied().unwrap_or(0.0)),

@@ -75,7 +75,8 @@ pub fn locate(arg: &str) -> Result<ScenarioText, ScenarioError> {
 /// Reads a scenario file, refusing directories, huge files and non-UTF-8 bytes with a clear message.
 pub fn read_file(path: &Path) -> Result<String, ScenarioError> {
     let label = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| ScenarioError::new(&label, None, format!("cannot read the file: {}", io_reason(&e))))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| ScenarioError::new(&label, None, format!("cannot read the file: {}", io_reason(&e))))?;
     if meta.is_dir() {
         return Err(ScenarioError::new(&label, None, "is a directory: expected a scenario .toml file"));
     }
@@ -86,10 +87,15 @@ pub fn read_file(path: &Path) -> Result<String, ScenarioError> {
             format!("is {} bytes: expected a scenario file of at most {} bytes", meta.len(), MAX_FILE_BYTES),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| ScenarioError::new(&label, None, format!("cannot read the file: {}", io_reason(&e))))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| ScenarioError::new(&label, None, format!("cannot read the file: {}", io_reason(&e))))?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        ScenarioError::new(&label, None, format!("is not UTF-8 text (invalid byte at offset {offset}): expected a TOML scenario file"))
+        ScenarioError::new(
+            &label,
+            None,
+            format!("is not UTF-8 text (invalid byte at offset {offset}): expected a TOML scenario file"),
+        )
     })
 }
 
@@ -105,7 +111,11 @@ fn io_reason(e: &std::io::Error) -> String {
 pub fn parse(text: &ScenarioText, sets: &[String]) -> Result<Scenario, ScenarioError> {
     let src = tree::Source { path: text.label.clone(), text: text.text.clone(), sets: sets.to_vec() };
     if text.text.trim().is_empty() {
-        return Err(ScenarioError::new(&text.label, None, "is empty: expected a scenario with at least [scenario] (name, start, end) and [quota] (daily)"));
+        return Err(ScenarioError::new(
+            &text.label,
+            None,
+            "is empty: expected a scenario with at least [scenario] (name, start, end) and [quota] (daily)",
+        ));
     }
     let mut root = tree::parse(&src)?;
     for (i, set) in sets.iter().enumerate() {
@@ -129,9 +139,10 @@ pub fn load(arg: &str, sets: &[String]) -> Result<Scenario, ScenarioError> {
 
 /// Parses one bundled scenario; they are tested to be valid.
 pub fn bundled(name: &str) -> Option<Result<Scenario, ScenarioError>> {
-    BUNDLED.iter().find(|b| b.name == name).map(|b| {
-        parse(&ScenarioText { label: format!("<bundled {}>", b.name), text: b.text.to_string() }, &[])
-    })
+    BUNDLED
+        .iter()
+        .find(|b| b.name == name)
+        .map(|b| parse(&ScenarioText { label: format!("<bundled {}>", b.name), text: b.text.to_string() }, &[]))
 }
 
 #[cfg(test)]

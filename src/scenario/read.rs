@@ -438,31 +438,59 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
             "a non-empty name without slashes that does not start with a dot",
         ));
     }
-    let description = s.take("description").map(|n| string(src, "scenario.description", n)).transpose()?.unwrap_or_default();
+    let description =
+        s.take("description").map(|n| string(src, "scenario.description", n)).transpose()?.unwrap_or_default();
     let start_node = s.required("start", "start = \"YYYY-MM-DD\"")?;
     let start = date(src, "scenario.start", start_node)?;
     let end_node = s.required("end", "end = \"YYYY-MM-DD\" (exclusive)")?;
     let end = date(src, "scenario.end", end_node)?;
     if end <= start {
-        return Err(bad(src, end_node, "scenario.end", "is not after start", &format!("a date after scenario.start = {start}")));
+        return Err(bad(
+            src,
+            end_node,
+            "scenario.end",
+            "is not after start",
+            &format!("a date after scenario.start = {start}"),
+        ));
     }
     let horizon = (end - start).num_days();
     if horizon > 36_525 {
-        return Err(bad(src, end_node, "scenario.end", "makes the horizon longer than 100 years", "a horizon of at most 36,525 days"));
+        return Err(bad(
+            src,
+            end_node,
+            "scenario.end",
+            "makes the horizon longer than 100 years",
+            "a horizon of at most 36,525 days",
+        ));
     }
     let warmup_days = match s.take("warmup_days") {
-        Some(n) => ranged(src, "scenario.warmup_days", n, 0.0, horizon as f64, &format!("a number in [0, {horizon}) (the horizon is {horizon} days)"))
-            .and_then(|w| {
-                if w >= horizon as f64 {
-                    Err(bad(src, n, "scenario.warmup_days", "is not shorter than the horizon", &format!("a number in [0, {horizon})")))
-                } else {
-                    Ok(w)
-                }
-            })?,
+        Some(n) => ranged(
+            src,
+            "scenario.warmup_days",
+            n,
+            0.0,
+            horizon as f64,
+            &format!("a number in [0, {horizon}) (the horizon is {horizon} days)"),
+        )
+        .and_then(|w| {
+            if w >= horizon as f64 {
+                Err(bad(
+                    src,
+                    n,
+                    "scenario.warmup_days",
+                    "is not shorter than the horizon",
+                    &format!("a number in [0, {horizon})"),
+                ))
+            } else {
+                Ok(w)
+            }
+        })?,
         None => 0.0,
     };
     let replications = match s.take("replications") {
-        Some(n) => integer(src, "scenario.replications", n, 1, 10_000_000, "a whole number from 1 to 10,000,000")? as u32,
+        Some(n) => {
+            integer(src, "scenario.replications", n, 1, 10_000_000, "a whole number from 1 to 10,000,000")? as u32
+        }
         None => 30,
     };
     let seed = match s.take("seed") {
@@ -480,8 +508,10 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
             let mut t = Tab::of(src, "appointment", n, schema::APPOINTMENT)?;
             let lead_days =
                 t.take("lead_days").map(|n| dist(src, "appointment.lead_days", n, Role::Duration)).transpose()?;
-            let no_show_probability =
-                t.take("no_show_probability").map(|n| probability(src, "appointment.no_show_probability", n)).transpose()?;
+            let no_show_probability = t
+                .take("no_show_probability")
+                .map(|n| probability(src, "appointment.no_show_probability", n))
+                .transpose()?;
             t.finish()?;
             Ok(Appointment {
                 lead_days: lead_days.unwrap_or(Dist::constant(0.0)),
@@ -504,7 +534,8 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
         .map(|n| {
             let mut t = Tab::of(src, "initial", n, schema::INITIAL)?;
             let g = t.required("groups", "groups = <number of groups waiting at the start>")?;
-            let groups = integer(src, "initial.groups", g, 0, 100_000_000, "a whole number from 0 to 100,000,000")? as u64;
+            let groups =
+                integer(src, "initial.groups", g, 0, 100_000_000, "a whole number from 0 to 100,000,000")? as u64;
             let registered_days_ago = t
                 .take("registered_days_ago")
                 .map(|n| dist(src, "initial.registered_days_ago", n, Role::Duration))
@@ -526,7 +557,8 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
         let group_size = group_size(src, t)?;
         let travel_days =
             t.take("travel_days").map(|n| dist(src, &t.key("travel_days"), n, Role::Duration)).transpose()?;
-        let register_share = t.take("register_share").map(|n| probability(src, &t.key("register_share"), n)).transpose()?;
+        let register_share =
+            t.take("register_share").map(|n| probability(src, &t.key("register_share"), n)).transpose()?;
         Ok(ArrivalStream {
             name,
             groups_per_day,
@@ -551,11 +583,24 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
         .map(|n| {
             let mut t = Tab::of(src, "caravan_process", n, schema::CARAVAN_PROCESS)?;
             let pm = t.required("per_month", "per_month = <caravans per month>")?;
-            let per_month = ranged(src, "caravan_process.per_month", pm, 0.0, 1000.0, "a number of caravans per month in [0, 1000]")?;
+            let per_month = ranged(
+                src,
+                "caravan_process.per_month",
+                pm,
+                0.0,
+                1000.0,
+                "a number of caravans per month in [0, 1000]",
+            )?;
             let p = t.required("persons", "persons = { dist = … }")?;
             let persons = dist(src, "caravan_process.persons", p, Role::Count)?;
             if persons.upper_bound() > 10_000_000.0 {
-                return Err(bad(src, p, "caravan_process.persons", "is unbounded or too large", "a distribution with max ≤ 10,000,000 (add max = …)"));
+                return Err(bad(
+                    src,
+                    p,
+                    "caravan_process.persons",
+                    "is unbounded or too large",
+                    "a distribution with max ≤ 10,000,000 (add max = …)",
+                ));
             }
             let (distance_km, pace_km_per_day, dropout, group_size) = walk(src, &mut t)?;
             t.finish()?;
@@ -581,7 +626,14 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
         .map(|n| {
             let mut t = Tab::of(src, "outage_process", n, schema::OUTAGE_PROCESS)?;
             let pm = t.required("per_month", "per_month = <outages per month>")?;
-            let per_month = ranged(src, "outage_process.per_month", pm, 0.0, 10_000.0, "a number of outages per month in [0, 10,000]")?;
+            let per_month = ranged(
+                src,
+                "outage_process.per_month",
+                pm,
+                0.0,
+                10_000.0,
+                "a number of outages per month in [0, 10,000]",
+            )?;
             let h = t.required("hours", "hours = { dist = … }")?;
             let hours = dist(src, "outage_process.hours", h, Role::Duration)?;
             let affects = affects(src, "outage_process.affects", t.take("affects"))?;
@@ -654,8 +706,10 @@ fn quota(src: &Source, top: &mut Tab, start: NaiveDate) -> Result<Quota> {
         }
     };
     let (allocation_hour, _) = hour(&mut q, "allocation_hour", 12.0, 0.0, 23.999_999, "an hour in [0, 24)")?;
-    let (open, open_at) = hour(&mut q, "request_open_hour", 0.0, -24.0, 24.0, "an hour in [-24, 24) (negative: the day before)")?;
-    let (close, close_at) = hour(&mut q, "request_close_hour", 12.0, -24.0, 24.0, "an hour in [-24, 24) (negative: the day before)")?;
+    let (open, open_at) =
+        hour(&mut q, "request_open_hour", 0.0, -24.0, 24.0, "an hour in [-24, 24) (negative: the day before)")?;
+    let (close, close_at) =
+        hour(&mut q, "request_close_hour", 12.0, -24.0, 24.0, "an hour in [-24, 24) (negative: the day before)")?;
     if close > allocation_hour {
         return Err(src.error(
             close_at,
@@ -707,8 +761,11 @@ fn confirmation(src: &Source, node: &Node) -> Result<Confirmation> {
         Some(n) => integer(src, "confirmation.max_attempts", n, 1, 1000, "a whole number from 1 to 1000")? as u32,
         None => 1,
     };
-    let failure_probability =
-        t.take("failure_probability").map(|n| probability(src, "confirmation.failure_probability", n)).transpose()?.unwrap_or(0.0);
+    let failure_probability = t
+        .take("failure_probability")
+        .map(|n| probability(src, "confirmation.failure_probability", n))
+        .transpose()?
+        .unwrap_or(0.0);
     let outage_policy = match t.take("outage_policy") {
         Some(n) => match choice(src, "confirmation.outage_policy", n, &["none", "extend", "reissue"])? {
             "none" => OutagePolicy::None,
@@ -749,7 +806,10 @@ fn name_or(src: &Source, t: &mut Tab, default: &str) -> Result<String> {
 }
 
 fn group_size(src: &Source, t: &mut Tab) -> Result<Dist> {
-    Ok(t.take("group_size").map(|n| dist(src, &t.key("group_size"), n, Role::GroupSize)).transpose()?.unwrap_or(Dist::constant(1.0)))
+    Ok(t.take("group_size")
+        .map(|n| dist(src, &t.key("group_size"), n, Role::GroupSize))
+        .transpose()?
+        .unwrap_or(Dist::constant(1.0)))
 }
 
 /// The keys shared by explicit and random caravans.

@@ -129,8 +129,10 @@ fn schedule(s: &Schedule, integer: bool) -> String {
     match s {
         Schedule::Constant(v) => num(*v),
         Schedule::Steps(steps) => {
-            let items: Vec<String> =
-                steps.iter().map(|(d, v)| format!("{{ from = {}, value = {} }}", string(&d.to_string()), num(*v))).collect();
+            let items: Vec<String> = steps
+                .iter()
+                .map(|(d, v)| format!("{{ from = {}, value = {} }}", string(&d.to_string()), num(*v)))
+                .collect();
             format!("[{}]", items.join(", "))
         }
     }

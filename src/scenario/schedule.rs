@@ -17,11 +17,9 @@ impl Schedule {
     pub fn value_on(&self, date: NaiveDate) -> f64 {
         match self {
             Schedule::Constant(v) => *v,
-            Schedule::Steps(steps) => steps
-                .iter()
-                .take_while(|(from, _)| *from <= date)
-                .last()
-                .map_or(steps[0].1, |(_, v)| *v),
+            Schedule::Steps(steps) => {
+                steps.iter().take_while(|(from, _)| *from <= date).last().map_or(steps[0].1, |(_, v)| *v)
+            }
         }
     }
 

@@ -32,15 +32,8 @@ pub(crate) const DIST: &[(&str, Shape)] = &[
     ("weights", V),
 ];
 pub(crate) const STEP: &[(&str, Shape)] = &[("from", V), ("value", V)];
-pub(crate) const SCENARIO: &[(&str, Shape)] = &[
-    ("name", V),
-    ("description", V),
-    ("start", V),
-    ("end", V),
-    ("warmup_days", V),
-    ("replications", V),
-    ("seed", V),
-];
+pub(crate) const SCENARIO: &[(&str, Shape)] =
+    &[("name", V), ("description", V), ("start", V), ("end", V), ("warmup_days", V), ("replications", V), ("seed", V)];
 pub(crate) const QUOTA: &[(&str, Shape)] = &[
     ("unit", V),
     ("daily", S),
@@ -63,13 +56,8 @@ pub(crate) const CONFIRMATION: &[(&str, Shape)] = &[
 pub(crate) const APPOINTMENT: &[(&str, Shape)] = &[("lead_days", D), ("no_show_probability", V)];
 pub(crate) const ABANDONMENT: &[(&str, Shape)] = &[("patience_days", D)];
 pub(crate) const INITIAL: &[(&str, Shape)] = &[("groups", V), ("registered_days_ago", D), ("group_size", D)];
-pub(crate) const ARRIVALS: &[(&str, Shape)] = &[
-    ("name", V),
-    ("groups_per_day", S),
-    ("group_size", D),
-    ("travel_days", D),
-    ("register_share", V),
-];
+pub(crate) const ARRIVALS: &[(&str, Shape)] =
+    &[("name", V), ("groups_per_day", S), ("group_size", D), ("travel_days", D), ("register_share", V)];
 pub(crate) const CARAVANS: &[(&str, Shape)] = &[
     ("name", V),
     ("depart", V),
@@ -79,14 +67,8 @@ pub(crate) const CARAVANS: &[(&str, Shape)] = &[
     ("dropout", V),
     ("group_size", D),
 ];
-pub(crate) const CARAVAN_PROCESS: &[(&str, Shape)] = &[
-    ("per_month", V),
-    ("persons", D),
-    ("distance_km", V),
-    ("pace_km_per_day", D),
-    ("dropout", V),
-    ("group_size", D),
-];
+pub(crate) const CARAVAN_PROCESS: &[(&str, Shape)] =
+    &[("per_month", V), ("persons", D), ("distance_km", V), ("pace_km_per_day", D), ("dropout", V), ("group_size", D)];
 pub(crate) const OUTAGES: &[(&str, Shape)] = &[("label", V), ("start", V), ("hours", V), ("affects", V)];
 pub(crate) const OUTAGE_PROCESS: &[(&str, Shape)] = &[("per_month", V), ("hours", D), ("affects", V)];
 pub(crate) const SWEEP: &[(&str, Shape)] = &[("vary", V)];

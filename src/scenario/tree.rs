@@ -150,11 +150,7 @@ pub(crate) fn parse_set_value(text: &str, index: usize, src: &Source) -> Result<
     }
 }
 
-fn convert_table(
-    table: &DeTable<'_>,
-    at_of: &dyn Fn(usize) -> At,
-    src: &Source,
-) -> Result<Vec<Entry>, ScenarioError> {
+fn convert_table(table: &DeTable<'_>, at_of: &dyn Fn(usize) -> At, src: &Source) -> Result<Vec<Entry>, ScenarioError> {
     let mut entries = Vec::with_capacity(table.len());
     for (key, value) in table.iter() {
         let key_at = at_of(key.span().start);
@@ -175,11 +171,7 @@ fn convert(value: &DeValue<'_>, at: At, at_of: &dyn Fn(usize) -> At, src: &Sourc
         DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
             Ok(v) => Val::Int(v),
             Err(_) => {
-                return Err(ScenarioError::new(
-                    src.locate(at),
-                    None,
-                    format!("integer {i} does not fit in 64 bits"),
-                ));
+                return Err(ScenarioError::new(src.locate(at), None, format!("integer {i} does not fit in 64 bits")));
             }
         },
         DeValue::Float(f) => Val::Float(f.as_str().parse::<f64>().unwrap_or(f64::NAN)),
@@ -237,8 +229,8 @@ pub(crate) fn apply_set(
         }
         match child {
             Shape::Table(_) => {
-                entries = table_entry(entries, seg)
-                    .map_err(|found| not_a_table(src, here, path, &child_path, &found))?;
+                entries =
+                    table_entry(entries, seg).map_err(|found| not_a_table(src, here, path, &child_path, &found))?;
                 shape = child;
                 walked = child_path;
                 i += 1;
@@ -260,7 +252,10 @@ pub(crate) fn apply_set(
                     return Err(ScenarioError::new(
                         src.locate(here),
                         Some(path),
-                        format!("{child_path} has {len} entries: expected an index from 0 to {}, found {idx_text:?}", len.saturating_sub(1)),
+                        format!(
+                            "{child_path} has {len} entries: expected an index from 0 to {}, found {idx_text:?}",
+                            len.saturating_sub(1)
+                        ),
                     ));
                 };
                 let item_path = format!("{child_path}.{idx_text}");

@@ -1,0 +1,201 @@
+//! The command line, end to end: files written, columns named as SPEC §5 says, exit codes, errors.
+
+use predicates::prelude::*;
+
+use crate::common::borderq;
+
+const SPEC_COLUMNS: &str = "replication,seed,initial_groups,initial_persons,arrived_groups,arrived_persons,selected_groups,booked_groups,\
+booked_persons,processed_groups,processed_persons,abandoned_groups,abandoned_persons,no_show_groups,missed_confirmations,\
+missed_in_outage,unused_slots,final_waiting_groups,final_waiting_persons,final_selected_groups,final_booked_groups,\
+mean_waiting_groups,mean_waiting_persons,max_waiting_persons,wait_mean_days,wait_p50_days,wait_p90_days,wait_p99_days,\
+selection_wait_mean_days,selection_wait_p50_days,selection_wait_p90_days,selection_wait_p99_days,no_show_persons,\
+final_selected_persons,final_booked_persons";
+
+const TINY: &str = r#"
+[scenario]
+name = "tiny"
+start = "2024-01-01"
+end = "2024-02-01"
+replications = 3
+
+[quota]
+daily = 50
+
+[[arrivals]]
+groups_per_day = 40
+group_size = { dist = "empirical", values = [1, 2, 3], weights = [3, 2, 1] }
+"#;
+
+#[test]
+fn run_writes_every_file_with_spec_columns_and_a_summary_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("tiny.toml");
+    std::fs::write(&file, TINY).unwrap();
+    let out = tmp.path().join("out");
+    borderq()
+        .arg("run")
+        .arg(&file)
+        .args(["--replications", "4", "--seed", "7", "--set", "quota.daily=60", "--records", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("tiny: 4 replications, seed 7"))
+        .stdout(predicate::str::contains("persons processed"))
+        .stdout(predicate::str::contains("95% CI"));
+    let reps = std::fs::read_to_string(out.join("replications.csv")).unwrap();
+    assert!(reps.starts_with(SPEC_COLUMNS), "{}", reps.lines().next().unwrap());
+    assert_eq!(reps.lines().count(), 5);
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.starts_with("metric,mean,sd,ci95_low,ci95_high,n\n"));
+    let daily = std::fs::read_to_string(out.join("daily.csv")).unwrap();
+    assert!(
+        daily.starts_with("day,date,waiting_groups_mean,waiting_groups_p05,waiting_groups_p95,waiting_persons_mean")
+    );
+    assert!(daily.lines().next().unwrap().ends_with("quota_p95,outage_hours_mean,outage_hours_p05,outage_hours_p95"));
+    assert_eq!(daily.lines().count(), 32);
+    assert!(daily.lines().nth(1).unwrap().starts_with("0,2024-01-01,"));
+    let waits = std::fs::read_to_string(out.join("waits.csv")).unwrap();
+    assert!(waits.starts_with("measure,from_days,to_days,share,cumulative_share\nwait_days,0,1,"));
+    assert!(waits.contains("selection_wait_days,0,1,"));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(json["scenario"], "tiny");
+    assert_eq!(json["seed"], 7);
+    assert_eq!(json["replications"], 4);
+    let resolved = std::fs::read_to_string(out.join("scenario.toml")).unwrap();
+    assert!(resolved.contains("daily = 60") && resolved.contains("seed = 7") && resolved.contains("replications = 4"));
+    let groups = std::fs::read_to_string(out.join("groups.csv")).unwrap();
+    assert!(
+        groups.starts_with("id,source,size,registered,selected,booked,appointment,outcome,ended,attempts,wait_days\n")
+    );
+    let r0: Vec<&str> = reps.lines().nth(1).unwrap().split(',').collect();
+    let rows = groups.lines().count() - 1;
+    assert_eq!(
+        rows as u64,
+        r0[3].parse::<u64>().unwrap() + r0[5 - 1].parse::<u64>().unwrap(),
+        "one row per registered group"
+    );
+    // No temporary file is left behind.
+    assert!(std::fs::read_dir(&out).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with('.')));
+    // The resolved scenario alone repeats the run.
+    let again = tmp.path().join("again");
+    borderq().arg("run").arg(out.join("scenario.toml")).arg("--quiet").arg("--out").arg(&again).assert().success();
+    assert_eq!(std::fs::read(again.join("replications.csv")).unwrap(), reps.as_bytes());
+}
+
+#[test]
+fn json_flag_prints_the_summary_as_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = borderq()
+        .args(["run", "bailey", "--replications", "2", "--set", "scenario.end=\"2024-03-01\"", "--json", "--out"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["scenario"], "bailey");
+    assert!(v["metrics"].as_array().unwrap().iter().any(|m| m["metric"] == "wait_mean_days"));
+}
+
+#[test]
+fn bad_scenarios_exit_2_with_one_located_message_and_no_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("bad.toml");
+    std::fs::write(&file, TINY.replace("daily = 50", "daily = 50\nseniority_share = 1.4")).unwrap();
+    let out = tmp.path().join("out");
+    borderq()
+        .arg("run")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .env("RUST_BACKTRACE", "1")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "error: {}:10:19: quota.seniority_share = 1.4 is out of range: expected a number in [0, 1]",
+            file.display()
+        )))
+        .stderr(predicate::str::contains("backtrace").not())
+        .stderr(predicate::str::contains("panicked").not());
+    assert!(!out.exists());
+    borderq()
+        .args(["run", "bailey", "--set", "quota.dayly=3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown key \"dayly\" in [quota] (did you mean \"daily\"?): valid keys are"));
+    borderq()
+        .args(["run", "no-such-scenario"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no bundled scenario"));
+    borderq().args(["run", "--replications", "0"]).assert().code(2);
+    borderq().arg("run").arg(tmp.path()).assert().code(2).stderr(predicate::str::contains("is a directory"));
+}
+
+#[test]
+fn a_directory_of_another_scenario_is_refused_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let short = ["--replications", "1", "--quiet", "--set", "scenario.end=\"2024-02-15\"", "--out"];
+    borderq().arg("run").arg("bailey").args(short).arg(tmp.path()).assert().success();
+    let file = tmp.path().join("../tiny-other.toml");
+    std::fs::write(&file, TINY).unwrap();
+    borderq()
+        .arg("run")
+        .arg(&file)
+        .args(["--quiet", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("holds the outputs of scenario \"bailey\""));
+    borderq().arg("run").arg(&file).args(["--quiet", "--force", "--out"]).arg(tmp.path()).assert().success();
+    let _ = std::fs::remove_file(file);
+}
+
+#[test]
+fn one_replication_says_there_is_no_confidence_interval() {
+    let tmp = tempfile::tempdir().unwrap();
+    borderq()
+        .args(["run", "bailey", "--replications", "1", "--set", "scenario.end=\"2024-02-01\"", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no confidence intervals"))
+        .stdout(predicate::str::contains("NaN").not());
+}
+
+#[test]
+fn check_validates_and_describes() {
+    borderq()
+        .args(["check", "may-2024-outage", "bailey"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("may-2024-outage: ok"))
+        .stdout(predicate::str::contains("total arriving"))
+        .stdout(predicate::str::contains("bailey: ok"));
+    borderq()
+        .args(["check", "bailey", "--set", "quota.unit=\"people\""])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("quota.unit = \"people\" is not allowed"));
+}
+
+#[test]
+fn scenarios_lists_and_shows() {
+    borderq()
+        .arg("scenarios")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("may-2024-outage"))
+        .stdout(predicate::str::contains("(default)"))
+        .stdout(predicate::str::contains("bailey"));
+    borderq()
+        .args(["scenarios", "show", "bailey"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("groups_per_day = 90"));
+    borderq()
+        .args(["scenarios", "show", "bailey", "--resolved"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("request_probability = 1.0"));
+    borderq().args(["scenarios", "show", "nope"]).assert().code(2);
+}

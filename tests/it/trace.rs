@@ -1,0 +1,165 @@
+//! A hand-worked deterministic trace (SPEC §9): constant distributions, quota 2 groups/day, seniority
+//! only, one confirmation outage, worked out by hand under each outage policy.
+//!
+//! Scenario (times are days since 2024-01-01 00:00; "d+h" is day d plus h hours):
+//! - backlog: 3 single-person groups (ids 0, 1, 2) registered at −1, patience 3 days → deadline 2.0;
+//! - caravan: 2 persons departing 2024-01-02 (t = 1) 12 km away at 24 km/day → groups 3, 4 register at
+//!   1.5 (12:00, the instant of the day-1 allocation: registered, but not strictly before the request
+//!   window closed, so not eligible that day); patience 3 → deadline 4.5;
+//! - allocation daily at 12:00, quota 2 groups, seniority share 1 (registration order, ties by id);
+//! - confirmation: 23 h window, one attempt 25 h after selection (so it misses unless the window is
+//!   extended), no failures, grace 2 h, on_miss = "return";
+//! - appointment 2 days after confirmation; outage of confirmations on 2024-01-02 06:00–18:00 = [1+6, 1+18).
+//!
+//! `extend` (worked by hand):
+//! | id | selected | deadline (extended) | attempt | booked | processed | outcome |
+//! |----|----------|---------------------|---------|--------|-----------|---------|
+//! | 0  | 0+12     | 1+11 + 12 h outage + 2 h grace = 2+1 | 1+13 → postponed to 1+18 | 1+18 | 3+18 | processed, wait 4.75 |
+//! | 1  | 0+12     | same as 0           | 1+18    | 1+18   | 3+18      | processed, wait 4.75 |
+//! | 2  | 1+12     | 2+11 + 6 h + 2 h = 2+19 | 2+13 | 2+13  | 4+13      | processed (patience 2.0 passes while selected) |
+//! | 3  | 2+12, 3+12 | 3+11, 4+11 (no overlap) | none (25 h > 23 h) | – | – | missed twice, returned, abandoned at 4.5 |
+//! | 4  | like 3   |                     |         |        |           | abandoned at 4.5 |
+//! Unused slots: day 1: 1 (only group 2 eligible), day 2: 0, day 3: 0, days 4–6: 2 each → 7.
+//! Waiting pool (group-days): 0 and 1: 0.5 each; 2: 1.5; 3 and 4: 1 + 1/24 + 1/24 each → 14/3 in all.
+//!
+//! `none`: 0 and 1 miss at 1+11 (window overlapped: missed_in_outage), return, are re-selected at 1+12,
+//! miss again at 2+11 (overlapped again) with patience gone (2.0): abandon on return. Group 2 abandons
+//! at 2.0 while waiting. 3 and 4 as above. Selected 8, missed 8 (4 in outage), unused 6, abandoned 5.
+//!
+//! `reissue`: as `none`, but the 2 slots missed at 1+11 are added to the 1+12 allocation (quota 4):
+//! groups 0, 1, 2 are selected (1 slot unused); all three miss at 2+11 with their windows overlapping
+//! the outage: 3 slots are added to the 2+12 allocation (quota 5), where 3 and 4 take 2 (3 unused);
+//! 0, 1, 2 abandon on return. Selected 9, missed 9 (5 in outage), unused 1 + 3 + 6 = 10, abandoned 5.
+
+use borderq::model::{GroupRecord, Model, Outcome, RepResult};
+
+use crate::common::scenario;
+
+const DAY: i64 = 86_400;
+const H: i64 = 3_600;
+
+fn trace_toml(policy: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "trace"
+start = "2024-01-01"
+end = "2024-01-08"
+replications = 1
+
+[quota]
+unit = "groups"
+daily = 2
+allocation_hour = 12
+request_open_hour = 0
+request_close_hour = 12
+seniority_share = 1
+
+[confirmation]
+window_hours = 23
+first_attempt_hours = {{ dist = "constant", value = 25 }}
+max_attempts = 1
+failure_probability = 0
+outage_policy = "{policy}"
+grace_hours = 2
+on_miss = "return"
+
+[appointment]
+lead_days = {{ dist = "constant", value = 2 }}
+
+[abandonment]
+patience_days = {{ dist = "constant", value = 3 }}
+
+[initial]
+groups = 3
+registered_days_ago = {{ dist = "constant", value = 1 }}
+
+[[caravans]]
+name = "c"
+depart = "2024-01-02"
+persons = 2
+distance_km = 12
+pace_km_per_day = {{ dist = "constant", value = 24 }}
+
+[[outages]]
+start = "2024-01-02T06:00"
+hours = 12
+affects = ["confirmations"]
+"#
+    )
+}
+
+fn run(policy: &str) -> (RepResult, Vec<GroupRecord>) {
+    let m = Model::new(&scenario(&trace_toml(policy)));
+    let mut records = Vec::new();
+    let r = m.replicate(0, &mut records);
+    records.sort_by_key(|g| g.id);
+    (r, records)
+}
+
+#[test]
+fn extend_trace_matches_the_hand_worked_table() {
+    let (r, g) = run("extend");
+    let at = |d: i64, h: i64| d * DAY + h * H;
+    let row = |id, selected, booked, appointment, outcome, ended, attempts| GroupRecord {
+        id,
+        source: if id < 3 { 0 } else { 1 },
+        size: 1,
+        registered_at: if id < 3 { -DAY } else { at(1, 12) },
+        selected_at: selected,
+        booked_at: booked,
+        appointment_at: appointment,
+        outcome,
+        ended_at: ended,
+        attempts,
+    };
+    let expected = vec![
+        row(0, Some(at(0, 12)), Some(at(1, 18)), Some(at(3, 18)), Outcome::Processed, at(3, 18), 1),
+        row(1, Some(at(0, 12)), Some(at(1, 18)), Some(at(3, 18)), Outcome::Processed, at(3, 18), 1),
+        row(2, Some(at(1, 12)), Some(at(2, 13)), Some(at(4, 13)), Outcome::Processed, at(4, 13), 1),
+        row(3, Some(at(3, 12)), None, None, Outcome::Abandoned, at(4, 12), 0),
+        row(4, Some(at(3, 12)), None, None, Outcome::Abandoned, at(4, 12), 0),
+    ];
+    assert_eq!(g, expected);
+    let c = &r.counts;
+    assert_eq!((c.initial_groups, c.arrived_groups), (3, 2));
+    assert_eq!((c.selected_groups, c.booked_groups, c.processed_groups), (7, 3, 3));
+    assert_eq!((c.missed_confirmations, c.missed_in_outage, c.abandoned_groups), (4, 0, 2));
+    assert_eq!(c.unused_slots, 7);
+    assert_eq!(r.daily.values[8], vec![0.0, 1.0, 0.0, 0.0, 2.0, 2.0, 2.0]);
+    assert!((r.mean_waiting_groups - 14.0 / 3.0 / 7.0).abs() < 1e-12);
+    let w = r.wait.unwrap();
+    assert_eq!(w.n, 3);
+    assert!((w.mean - (4.75 + 4.75 + (5.0 + 13.0 / 24.0)) / 3.0).abs() < 1e-12);
+}
+
+#[test]
+fn none_trace_loses_the_slots_of_the_outage() {
+    let (r, g) = run("none");
+    let c = &r.counts;
+    assert_eq!((c.selected_groups, c.booked_groups, c.processed_groups), (8, 0, 0));
+    assert_eq!((c.missed_confirmations, c.missed_in_outage, c.abandoned_groups), (8, 4, 5));
+    assert_eq!(c.unused_slots, 6);
+    let ended: Vec<(Outcome, i64)> = g.iter().map(|x| (x.outcome, x.ended_at)).collect();
+    assert_eq!(
+        ended,
+        vec![
+            (Outcome::Abandoned, 2 * DAY + 11 * H),
+            (Outcome::Abandoned, 2 * DAY + 11 * H),
+            (Outcome::Abandoned, 2 * DAY),
+            (Outcome::Abandoned, 4 * DAY + 12 * H),
+            (Outcome::Abandoned, 4 * DAY + 12 * H),
+        ]
+    );
+}
+
+#[test]
+fn reissue_trace_adds_missed_slots_to_the_next_allocation() {
+    let (r, g) = run("reissue");
+    let c = &r.counts;
+    assert_eq!((c.selected_groups, c.missed_confirmations, c.missed_in_outage), (9, 9, 5));
+    assert_eq!((c.abandoned_groups, c.unused_slots), (5, 10));
+    assert_eq!(r.daily.values[9], vec![2.0, 4.0, 5.0, 2.0, 2.0, 2.0, 2.0], "daily quota with reissued slots");
+    assert_eq!(r.daily.values[8], vec![0.0, 1.0, 3.0, 0.0, 2.0, 2.0, 2.0], "daily unused slots");
+    assert!(g.iter().take(3).all(|x| x.outcome == Outcome::Abandoned && x.ended_at == 2 * DAY + 11 * H));
+}
