@@ -24,6 +24,7 @@
 pub mod engine;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod run;
 pub mod scenario;
 pub mod stats;

@@ -33,7 +33,8 @@ Examples:
   borderq run --records                                # also groups.csv for replication 0
 
 Writes output/<scenario>/ (or --out): scenario.toml, replications.csv, summary.csv, daily.csv, waits.csv,
-summary.json and, with --records, groups.csv. Every file is written to a temporary name and renamed.")]
+summary.json, the charts backlog/waits/flows (.png, .svg), report.html and, with --records, groups.csv.
+Every file is written to a temporary name and renamed.")]
     Run(RunArgs),
     /// Validate scenarios and print what would run (horizon, sources, expected arrivals vs quota).
     #[command(after_help = "\
@@ -41,6 +42,11 @@ Examples:
   borderq check scenarios/*.toml
   borderq check may-2024-outage --set quota.daily=2000")]
     Check(CheckArgs),
+    /// Re-render the charts and report.html of an output directory from its CSV files alone.
+    #[command(after_help = "\
+Examples:
+  borderq plot output/may-2024-outage")]
+    Plot(PlotArgs),
     /// List the bundled scenarios, or print one to copy and edit.
     #[command(after_help = "\
 Examples:
@@ -88,6 +94,16 @@ pub(crate) struct RunArgs {
     /// Also write groups.csv: every group's history in replication 0.
     #[arg(long)]
     pub(crate) records: bool,
+    /// Skip the charts (PNG, SVG) and report.html.
+    #[arg(long)]
+    pub(crate) no_charts: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PlotArgs {
+    /// An output directory written by `borderq run`.
+    #[arg(value_name = "DIR")]
+    pub(crate) dir: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -44,6 +44,7 @@ pub(crate) fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::check(a),
+        Command::Plot(a) => plot(&a.dir),
         Command::Scenarios(a) => scenarios(a.action),
     };
     match result {
@@ -88,6 +89,15 @@ pub(crate) fn out(text: &str) -> Result<(), Failure> {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::Run(format!("could not write to stdout: {e}"))),
         _ => Ok(()),
     }
+}
+
+fn plot(dir: &std::path::Path) -> Result<(), Failure> {
+    let data = borderq::plot::ChartData::load(dir).map_err(|e| Failure::Input(e.to_string()))?;
+    let files = borderq::plot::render_all(&data).map_err(|e| Failure::Run(e.to_string()))?;
+    borderq::output::write_run(dir, &files).map_err(|e| Failure::Run(e.to_string()))?;
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    eprintln!("borderq: wrote {} in {}", names.join(", "), dir.display());
+    Ok(())
 }
 
 fn scenarios(action: Option<ScenariosAction>) -> Result<(), Failure> {

@@ -91,7 +91,16 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     progress.finish();
 
     let tables = RunTables::new(&reps);
-    let files = output::run_files(&s, &reps, &tables);
+    let mut files: Vec<(String, Vec<u8>)> =
+        output::run_files(&s, &reps, &tables).into_iter().map(|(n, b)| (n.to_string(), b)).collect();
+    if !a.no_charts {
+        let borrowed: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+        let charts = output::chart_files(&dir, &borrowed).map_err(|e| Failure::Run(e.to_string()))?;
+        // Charts first: scenario.toml, written last, marks a complete run.
+        let marker = files.pop().expect("scenario.toml is last");
+        files.extend(charts);
+        files.push(marker);
+    }
     if let Err(e) = output::write_run(&dir, &files) {
         cleanup(records);
         return Err(output_failure(e));

@@ -138,10 +138,25 @@ pub fn run_files(scenario: &Scenario, reps: &[RepResult], tables: &RunTables) ->
 }
 
 /// Writes a run's files into `dir` (created if needed), each atomically.
-pub fn write_run(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputError> {
+pub fn write_run<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<(), OutputError> {
     create_dir(dir)?;
     for (name, bytes) in files {
-        write_atomic(dir, name, bytes)?;
+        write_atomic(dir, name.as_ref(), bytes)?;
     }
     Ok(())
+}
+
+/// Renders the charts and the report of a run from its files' bytes (as `plot` would from disk).
+pub fn chart_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<(String, Vec<u8>)>, crate::plot::PlotError> {
+    let get = |name: &str| files.iter().find(|(n, _)| *n == name).map(|(_, b)| b.as_slice()).unwrap_or_default();
+    let label = dir.join("scenario.toml").display().to_string();
+    let data = crate::plot::ChartData::from_bytes(
+        &label,
+        get("scenario.toml"),
+        get("daily.csv"),
+        get("summary.csv"),
+        get("waits.csv"),
+    )
+    .map_err(|reason| crate::plot::PlotError::NotOutput { dir: dir.display().to_string(), reason })?;
+    crate::plot::render_all(&data)
 }

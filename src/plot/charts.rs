@@ -1,0 +1,486 @@
+//! The three charts of a run (SPEC §5): `backlog`, `waits` and `flows`, drawn with plotters onto any
+//! backend (PNG through an RGB buffer and the png crate, SVG as a string). Fonts are embedded (DejaVu),
+//! so nothing comes from the system.
+
+use std::sync::Once;
+
+use chrono::NaiveDate;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontTransform;
+
+use super::data::ChartData;
+use crate::scenario::QuotaUnit;
+
+/// Width of every chart [px].
+pub const WIDTH: u32 = 1200;
+/// Height of every chart [px].
+pub const HEIGHT: u32 = 700;
+const FONT: &str = "sans-serif";
+
+/// The daily columns the charts read.
+pub const DAILY_COLUMNS: &[&str] = &[
+    "waiting_persons_mean",
+    "waiting_persons_p05",
+    "waiting_persons_p95",
+    "quota_mean",
+    "arrived_persons_mean",
+    "booked_persons_mean",
+    "processed_persons_mean",
+    "abandoned_persons_mean",
+    "missed_persons_mean",
+];
+
+// Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+const BLUE: RGBColor = RGBColor(0, 114, 178);
+const ORANGE: RGBColor = RGBColor(230, 159, 0);
+const GREEN: RGBColor = RGBColor(0, 158, 115);
+const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+const PURPLE: RGBColor = RGBColor(204, 121, 167);
+const GREY: RGBColor = RGBColor(90, 90, 90);
+const MESH: RGBColor = RGBColor(232, 232, 232);
+
+/// Registers the embedded DejaVu Sans faces once; every text plotters draws uses them.
+pub fn register_fonts() -> Result<(), String> {
+    static ONCE: Once = Once::new();
+    let mut result = Ok(());
+    ONCE.call_once(|| {
+        result = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular())
+            .and_then(|_| plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold()))
+            .map_err(|_| "the embedded DejaVu font could not be loaded".to_string());
+    });
+    result
+}
+
+/// A chart that can be drawn on any backend.
+pub trait Chart {
+    /// File stem (`backlog` → `backlog.png`, `backlog.svg`).
+    fn name(&self) -> &'static str;
+    /// Draws onto `root` (already sized `WIDTH × HEIGHT`).
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
+}
+
+fn e<E: std::error::Error + Send + Sync>(err: DrawingAreaErrorKind<E>) -> String {
+    err.to_string()
+}
+
+/// Renders `chart` to PNG bytes and SVG text.
+pub fn render(chart: &impl Chart) -> Result<(Vec<u8>, String), String> {
+    register_fonts()?;
+    let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        chart.draw(&root)?;
+        root.present().map_err(e)?;
+    }
+    let mut png_bytes = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png_bytes, WIDTH, HEIGHT);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().map_err(|err| err.to_string())?;
+        w.write_image_data(&rgb).map_err(|err| err.to_string())?;
+    }
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        chart.draw(&root)?;
+        root.present().map_err(e)?;
+    }
+    Ok((png_bytes, svg))
+}
+
+/// A round upper bound for an axis: 1, 2, 2.5 or 5 times a power of ten, at least `x`.
+pub(crate) fn nice_max(x: f64) -> f64 {
+    if x.is_nan() || x <= 0.0 || x.is_infinite() {
+        return 1.0;
+    }
+    let p = 10f64.powf(x.log10().floor());
+    [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0].iter().map(|m| m * p).find(|v| *v >= x).unwrap_or(10.0 * p)
+}
+
+/// `12,345`-style labels (no decimals for large numbers).
+pub(crate) fn thousands(v: f64) -> String {
+    if v.abs() < 10.0 && v.fract() != 0.0 {
+        return format!("{v:.1}");
+    }
+    let s = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 { format!("-{out}") } else { out }
+}
+
+fn date_label(start: NaiveDate, day: f64) -> String {
+    let d = start + chrono::Days::new(day.max(0.0).round() as u64);
+    d.format("%-d %b %Y").to_string()
+}
+
+fn max_of(xs: &[f64]) -> f64 {
+    xs.iter().copied().filter(|x| x.is_finite()).fold(0.0, f64::max)
+}
+
+/// Puts the legend where the data leave room: the lower right unless the right part is low.
+fn legend_position(series: &[&[f64]], ymax: f64) -> SeriesLabelPosition {
+    let n = series.first().map_or(0, |s| s.len());
+    let right = n * 3 / 5;
+    let low = series.iter().all(|s| s[right..].iter().all(|v| !v.is_finite() || *v < 0.55 * ymax));
+    if low { SeriesLabelPosition::UpperRight } else { SeriesLabelPosition::LowerRight }
+}
+
+/// People waiting over time: mean and 5–95 % band, outages, caravans, quota on the right axis.
+#[derive(Debug)]
+pub struct Backlog<'a>(pub &'a ChartData);
+
+impl Chart for Backlog<'_> {
+    fn name(&self) -> &'static str {
+        "backlog"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let d = self.0;
+        let s = &d.scenario;
+        let n = s.days();
+        let (mean, lo, hi, quota) = (
+            d.col("waiting_persons_mean"),
+            d.col("waiting_persons_p05"),
+            d.col("waiting_persons_p95"),
+            d.col("quota_mean"),
+        );
+        let ymax = nice_max(max_of(hi).max(max_of(mean)) * 1.15);
+        let qmax = nice_max(max_of(quota) * 1.6);
+        let unit = if s.quota.unit == QuotaUnit::Persons { "persons" } else { "groups" };
+        root.fill(&WHITE).map_err(e)?;
+        let mut chart = ChartBuilder::on(root)
+            .caption(format!("{}: people waiting for an appointment", s.name), (FONT, 28, FontStyle::Bold))
+            .margin(18)
+            .x_label_area_size(55)
+            .y_label_area_size(95)
+            .right_y_label_area_size(95)
+            .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
+            .map_err(e)?
+            .set_secondary_coord(0f64..n as f64, 0f64..qmax);
+        let start = s.start;
+        chart
+            .configure_mesh()
+            .x_desc("Date")
+            .y_desc("Persons waiting (registered, not yet selected)")
+            .x_label_formatter(&|v| date_label(start, *v))
+            .y_label_formatter(&|v| thousands(*v))
+            .x_labels(9)
+            .y_labels(10)
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 17))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(MESH)
+            .draw()
+            .map_err(e)?;
+        chart
+            .configure_secondary_axes()
+            .y_desc(format!("Daily quota [{unit}]"))
+            .y_label_formatter(&|v| thousands(*v))
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 17))
+            .draw()
+            .map_err(e)?;
+
+        // Explicit outages, shaded behind the data (at least half a day wide so short ones show).
+        let origin = s.start.and_time(chrono::NaiveTime::MIN);
+        let mut outage_labelled = false;
+        for (i, o) in s.outages.iter().enumerate() {
+            let x0 = (o.start - origin).num_seconds() as f64 / 86_400.0;
+            let x1 = (x0 + o.hours / 24.0).max(x0 + 0.5);
+            if x1 < 0.0 || x0 > n as f64 {
+                continue;
+            }
+            let (x0, x1) = (x0.max(0.0), x1.min(n as f64));
+            let series = chart
+                .draw_series(std::iter::once(Rectangle::new([(x0, 0.0), (x1, ymax)], VERMILLION.mix(0.25).filled())))
+                .map_err(e)?;
+            if !outage_labelled {
+                series
+                    .label("explicit outage (shaded)")
+                    .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 22, y + 6)], VERMILLION.mix(0.35).filled()));
+                outage_labelled = true;
+            }
+            let label = format!("{} ({} h)", o.label, o.hours);
+            let y = ymax * (0.985 - 0.045 * (i % 4) as f64);
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    label,
+                    (x1 + 0.8, y),
+                    (FONT, 14).into_font().color(&VERMILLION),
+                )))
+                .map_err(e)?;
+        }
+
+        // 5–95 % band, then the mean on top.
+        let mut band: Vec<(f64, f64)> = (0..n).map(|i| (i as f64 + 0.5, hi[i])).collect();
+        band.extend((0..n).rev().map(|i| (i as f64 + 0.5, lo[i])));
+        chart
+            .draw_series(std::iter::once(Polygon::new(band, BLUE.mix(0.22).filled())))
+            .map_err(e)?
+            .label("5–95 % range across replications")
+            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 22, y + 6)], BLUE.mix(0.3).filled()));
+        chart
+            .draw_series(LineSeries::new((0..n).map(|i| (i as f64 + 0.5, mean[i])), BLUE.stroke_width(3)))
+            .map_err(e)?
+            .label("mean across replications")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], BLUE.stroke_width(3)));
+
+        // Quota as a step line on the right axis.
+        let mut steps = Vec::with_capacity(2 * n);
+        for (i, q) in quota.iter().enumerate() {
+            steps.push((i as f64, *q));
+            steps.push((i as f64 + 1.0, *q));
+        }
+        chart
+            .draw_secondary_series(LineSeries::new(steps, GREY.stroke_width(2)))
+            .map_err(e)?
+            .label(format!("daily quota, right axis [{unit}]"))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], GREY.stroke_width(2)));
+
+        // Caravan departures: a vertical line with the caravan's name along it.
+        let mut caravan_labelled = false;
+        for c in &s.caravans {
+            let x = (c.depart - s.start).num_days() as f64;
+            if x < 0.0 || x > n as f64 {
+                continue;
+            }
+            let series = chart
+                .draw_series(LineSeries::new(vec![(x, 0.0), (x, ymax * 0.8)], GREEN.stroke_width(2)))
+                .map_err(e)?;
+            if !caravan_labelled {
+                series
+                    .label("caravan departure")
+                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], GREEN.stroke_width(2)));
+                caravan_labelled = true;
+            }
+            let text = format!("{} ({} persons)", c.name, c.persons);
+            let style = (FONT, 13).into_font().color(&GREEN).transform(FontTransform::Rotate270);
+            chart
+                .draw_series(std::iter::once(Text::new(text, (x + n as f64 * 0.006, ymax * 0.02), style)))
+                .map_err(e)?;
+        }
+
+        chart
+            .configure_series_labels()
+            .position(legend_position(&[hi, mean], ymax))
+            .margin(12)
+            .label_font((FONT, 15))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.4))
+            .draw()
+            .map_err(e)
+    }
+}
+
+/// Waiting-time distributions: histogram (left) and cumulative share (right), medians and p90 marked.
+#[derive(Debug)]
+pub struct Waits<'a>(pub &'a ChartData);
+
+const MEASURES: [(&str, &str, &str, RGBColor); 2] = [
+    ("wait_days", "registration to processing", "wait", BLUE),
+    ("selection_wait_days", "registration to booking", "selection_wait", ORANGE),
+];
+
+impl Chart for Waits<'_> {
+    fn name(&self) -> &'static str {
+        "waits"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let d = self.0;
+        root.fill(&WHITE).map_err(e)?;
+        let title = format!("{}: waiting times (all replications pooled)", d.scenario.name);
+        let root = root.titled(&title, (FONT, 28, FontStyle::Bold)).map_err(e)?;
+        let (left, right) = root.split_horizontally(WIDTH / 2);
+        let empty = Vec::new();
+        let rows = |m: &str| d.waits.get(m).unwrap_or(&empty);
+        // Cut the axis where 99.9 % of both distributions are reached, so the tail does not flatten the plot.
+        let xmax = MEASURES
+            .iter()
+            .filter_map(|(m, ..)| rows(m).iter().find(|r| r.2 >= 0.999).or(rows(m).last()).map(|r| r.0 + 1.0))
+            .fold(1.0, f64::max);
+        let xmax = nice_max(xmax);
+        let smax = nice_max(MEASURES.iter().flat_map(|(m, ..)| rows(m).iter().map(|r| r.1)).fold(0.0, f64::max) * 1.15);
+
+        let mut hist = ChartBuilder::on(&left)
+            .caption("Share of groups per 1-day bin", (FONT, 20))
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(75)
+            .build_cartesian_2d(0f64..xmax, 0f64..smax)
+            .map_err(e)?;
+        hist.configure_mesh()
+            .x_desc("Waiting time [days]")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_desc("Share of groups")
+            .y_label_formatter(&|v| format!("{:.1} %", v * 100.0))
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 17))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(MESH)
+            .draw()
+            .map_err(e)?;
+        for (m, label, _, color) in MEASURES {
+            let bars = rows(m)
+                .iter()
+                .filter(|r| r.0 < xmax)
+                .map(|r| Rectangle::new([(r.0, 0.0), (r.0 + 1.0, r.1)], color.mix(0.45).filled()));
+            hist.draw_series(bars)
+                .map_err(e)?
+                .label(label)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 22, y + 6)], color.mix(0.55).filled()));
+        }
+        hist.configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .label_font((FONT, 15))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.4))
+            .draw()
+            .map_err(e)?;
+
+        let mut cum = ChartBuilder::on(&right)
+            .caption("Cumulative share, with median and p90", (FONT, 20))
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(75)
+            .build_cartesian_2d(0f64..xmax, 0f64..1.0)
+            .map_err(e)?;
+        cum.configure_mesh()
+            .x_desc("Waiting time [days]")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_desc("Share of groups waiting at most this long")
+            .y_label_formatter(&|v| format!("{:.0} %", v * 100.0))
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 17))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(MESH)
+            .draw()
+            .map_err(e)?;
+        for (m, label, metric, color) in MEASURES {
+            let mut pts = vec![(0.0, 0.0)];
+            pts.extend(rows(m).iter().map(|r| (r.0 + 1.0, r.2)));
+            let (p50, p90) = (d.mean(&format!("{metric}_p50_days")), d.mean(&format!("{metric}_p90_days")));
+            let values = match (p50, p90) {
+                (Some(a), Some(b)) => format!(": median {a:.1} d (●), p90 {b:.1} d (■)"),
+                _ => String::new(),
+            };
+            cum.draw_series(LineSeries::new(pts, color.stroke_width(3)))
+                .map_err(e)?
+                .label(format!("{label}{values}"))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3)));
+            // Mean over replications of each replication's median and p90, on their own level.
+            if let Some(v) = p50.filter(|v| *v <= xmax) {
+                cum.draw_series(LineSeries::new(vec![(v, 0.0), (v, 0.5)], color.mix(0.7).stroke_width(1)))
+                    .map_err(e)?;
+                cum.draw_series(std::iter::once(Circle::new((v, 0.5), 6, color.filled()))).map_err(e)?;
+            }
+            if let Some(v) = p90.filter(|v| *v <= xmax) {
+                cum.draw_series(LineSeries::new(vec![(v, 0.0), (v, 0.9)], color.mix(0.7).stroke_width(1)))
+                    .map_err(e)?;
+                cum.draw_series(std::iter::once(Rectangle::new(
+                    [(v - xmax * 0.006, 0.885), (v + xmax * 0.006, 0.915)],
+                    color.filled(),
+                )))
+                .map_err(e)?;
+            }
+        }
+        cum.configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .label_font((FONT, 15))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.4))
+            .draw()
+            .map_err(e)
+    }
+}
+
+/// Daily flows of persons: the daily means across replications, unsmoothed so that one-day events
+/// (an outage, a caravan's arrival) stay visible.
+#[derive(Debug)]
+pub struct Flows<'a>(pub &'a ChartData);
+
+impl Chart for Flows<'_> {
+    fn name(&self) -> &'static str {
+        "flows"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let d = self.0;
+        let s = &d.scenario;
+        let n = s.days();
+        let series: Vec<(&str, Vec<f64>, RGBColor)> = [
+            ("registered (arrivals)", "arrived_persons_mean", GREY),
+            ("booked (appointment confirmed)", "booked_persons_mean", ORANGE),
+            ("processed at the port", "processed_persons_mean", BLUE),
+            ("abandoned", "abandoned_persons_mean", VERMILLION),
+            ("missed confirmations", "missed_persons_mean", PURPLE),
+        ]
+        .into_iter()
+        .map(|(label, col, color)| (label, d.col(col).to_vec(), color))
+        .collect();
+        let ymax = nice_max(series.iter().map(|(_, v, _)| max_of(v)).fold(0.0, f64::max) * 1.25);
+        root.fill(&WHITE).map_err(e)?;
+        let mut chart = ChartBuilder::on(root)
+            .caption(format!("{}: daily flows of persons", s.name), (FONT, 28, FontStyle::Bold))
+            .margin(18)
+            .x_label_area_size(55)
+            .y_label_area_size(95)
+            .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
+            .map_err(e)?;
+        let start = s.start;
+        chart
+            .configure_mesh()
+            .x_desc("Date")
+            .y_desc("Persons per day (daily mean across replications)")
+            .x_label_formatter(&|v| date_label(start, *v))
+            .y_label_formatter(&|v| thousands(*v))
+            .x_labels(9)
+            .y_labels(10)
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 17))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(MESH)
+            .draw()
+            .map_err(e)?;
+        for (label, values, color) in &series {
+            let color = *color;
+            chart
+                .draw_series(LineSeries::new(
+                    values.iter().enumerate().map(|(i, v)| (i as f64 + 0.5, *v)),
+                    color.stroke_width(2),
+                ))
+                .map_err(e)?
+                .label(*label)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .margin(12)
+            .label_font((FONT, 15))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.4))
+            .draw()
+            .map_err(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_helpers() {
+        assert_eq!(nice_max(93_000.0), 100_000.0);
+        assert_eq!(nice_max(0.0), 1.0);
+        assert_eq!(nice_max(1_450.0 * 1.6), 2_500.0);
+        assert_eq!(thousands(1_234_567.0), "1,234,567");
+    }
+}

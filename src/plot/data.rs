@@ -1,0 +1,165 @@
+//! What the charts and the report are drawn from: the run's own CSV files and resolved scenario, so that
+//! `borderq plot DIR` redraws exactly what `borderq run` drew.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::scenario::{self, Scenario, ScenarioText};
+
+/// A failure to read an output directory or to draw. Fatal for `plot`; for `run` the CSV files are
+/// already safe.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlotError {
+    /// The directory does not hold a complete borderq run.
+    #[error("{dir} is not a borderq output directory: {reason}")]
+    NotOutput {
+        /// The directory.
+        dir: String,
+        /// What is missing or wrong.
+        reason: String,
+    },
+    /// plotters or the PNG encoder failed (a bug or an exotic value).
+    #[error("could not draw {chart}: {reason}")]
+    Draw {
+        /// The chart.
+        chart: String,
+        /// The reason.
+        reason: String,
+    },
+}
+
+/// Daily series, summary and waiting-time bins of one run.
+#[derive(Debug, Clone)]
+pub struct ChartData {
+    /// The resolved scenario.
+    pub scenario: Scenario,
+    /// `daily.csv` columns by name (the `date` column is left out; days are 0..n).
+    pub daily: BTreeMap<String, Vec<f64>>,
+    /// `summary.csv` by metric.
+    pub summary: BTreeMap<String, MetricSummary>,
+    /// `waits.csv` rows per measure: (from_days, share, cumulative_share).
+    pub waits: BTreeMap<String, Vec<(f64, f64, f64)>>,
+}
+
+/// One row of `summary.csv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MetricSummary {
+    /// Mean over replications.
+    pub mean: Option<f64>,
+    /// Lower end of the 95 % CI.
+    pub low: Option<f64>,
+    /// Upper end of the 95 % CI.
+    pub high: Option<f64>,
+    /// Replications with a value.
+    pub n: usize,
+}
+
+/// The files a run directory must hold for charts.
+pub const INPUTS: [&str; 4] = ["scenario.toml", "daily.csv", "summary.csv", "waits.csv"];
+
+impl ChartData {
+    /// Reads a run directory.
+    pub fn load(dir: &Path) -> Result<ChartData, PlotError> {
+        let not_output = |reason: String| PlotError::NotOutput { dir: dir.display().to_string(), reason };
+        if !dir.is_dir() {
+            return Err(not_output("no such directory".into()));
+        }
+        let mut files = Vec::new();
+        for name in INPUTS {
+            let path = dir.join(name);
+            let bytes = std::fs::read(&path).map_err(|e| {
+                not_output(format!("cannot read {name} ({e}); expected the files written by borderq run"))
+            })?;
+            files.push(bytes);
+        }
+        let label = dir.join("scenario.toml").display().to_string();
+        Self::from_bytes(&label, &files[0], &files[1], &files[2], &files[3]).map_err(not_output)
+    }
+
+    /// Parses the four inputs from memory (what `run` has just written).
+    pub fn from_bytes(
+        label: &str,
+        scenario: &[u8],
+        daily: &[u8],
+        summary: &[u8],
+        waits: &[u8],
+    ) -> Result<ChartData, String> {
+        let text = String::from_utf8(scenario.to_vec()).map_err(|_| "scenario.toml is not UTF-8".to_string())?;
+        let scenario = scenario::parse(&ScenarioText { label: label.to_string(), text }, &[])
+            .map_err(|e| format!("scenario.toml is not a valid scenario: {e}"))?;
+        let daily = columns(daily, "daily.csv", &["day", "date"])?;
+        let days = scenario.days();
+        for (name, values) in &daily {
+            if values.len() != days {
+                return Err(format!("daily.csv column {name} has {} rows, expected {days}", values.len()));
+            }
+        }
+        for needed in super::charts::DAILY_COLUMNS {
+            if !daily.contains_key(*needed) {
+                return Err(format!("daily.csv has no column {needed}"));
+            }
+        }
+        let mut summary_map = BTreeMap::new();
+        for rec in records(summary, "summary.csv", &["metric", "mean", "sd", "ci95_low", "ci95_high", "n"])? {
+            let num = |s: &str| if s.is_empty() { Ok(None) } else { s.parse::<f64>().map(Some) };
+            let bad = |_| format!("summary.csv has a non-numeric value in row {}", rec[0]);
+            let n = rec[5].parse::<usize>().map_err(|_| format!("summary.csv has a bad n in row {}", rec[0]))?;
+            let row = MetricSummary {
+                mean: num(&rec[1]).map_err(bad)?,
+                low: num(&rec[3]).map_err(bad)?,
+                high: num(&rec[4]).map_err(bad)?,
+                n,
+            };
+            summary_map.insert(rec[0].clone(), row);
+        }
+        let mut waits_map: BTreeMap<String, Vec<(f64, f64, f64)>> = BTreeMap::new();
+        for rec in records(waits, "waits.csv", &["measure", "from_days", "to_days", "share", "cumulative_share"])? {
+            let num = |s: &str| s.parse::<f64>().map_err(|_| format!("waits.csv has a non-numeric value {s:?}"));
+            waits_map.entry(rec[0].clone()).or_default().push((num(&rec[1])?, num(&rec[3])?, num(&rec[4])?));
+        }
+        Ok(ChartData { scenario, daily, summary: summary_map, waits: waits_map })
+    }
+
+    /// A daily column (present: checked when loading).
+    pub fn col(&self, name: &str) -> &[f64] {
+        &self.daily[name]
+    }
+
+    /// The mean of a summary metric.
+    pub fn mean(&self, metric: &str) -> Option<f64> {
+        self.summary.get(metric).and_then(|s| s.mean)
+    }
+}
+
+fn records(bytes: &[u8], name: &str, header: &[&str]) -> Result<Vec<Vec<String>>, String> {
+    let mut r = csv::Reader::from_reader(bytes);
+    let h = r.headers().map_err(|e| format!("{name}: {e}"))?.clone();
+    if h.iter().collect::<Vec<_>>() != header {
+        return Err(format!("{name} does not have the columns {}", header.join(",")));
+    }
+    r.records()
+        .map(|rec| rec.map(|x| x.iter().map(str::to_string).collect()).map_err(|e| format!("{name}: {e}")))
+        .collect()
+}
+
+fn columns(bytes: &[u8], name: &str, skip: &[&str]) -> Result<BTreeMap<String, Vec<f64>>, String> {
+    let mut r = csv::Reader::from_reader(bytes);
+    let header: Vec<String> = r.headers().map_err(|e| format!("{name}: {e}"))?.iter().map(str::to_string).collect();
+    if header.len() < 3 || header[..skip.len()] != *skip {
+        return Err(format!("{name} does not start with the columns {}", skip.join(",")));
+    }
+    let mut cols: BTreeMap<String, Vec<f64>> = header[skip.len()..].iter().map(|h| (h.clone(), Vec::new())).collect();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| format!("{name}: {e}"))?;
+        for (h, v) in header.iter().zip(rec.iter()).skip(skip.len()) {
+            let x = if v.is_empty() {
+                f64::NAN
+            } else {
+                v.parse::<f64>().map_err(|_| format!("{name}: {h} = {v:?} is not a number"))?
+            };
+            cols.get_mut(h).expect("column from header").push(x);
+        }
+    }
+    Ok(cols)
+}

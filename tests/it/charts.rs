@@ -1,0 +1,134 @@
+//! Charts and the report: produced for the bundled scenarios in a quick configuration, decodable,
+//! labelled, and reproduced byte for byte by `borderq plot` from the CSV files alone.
+
+use predicates::prelude::*;
+
+use crate::common::borderq;
+
+const CHARTS: [&str; 3] = ["backlog", "waits", "flows"];
+
+fn quick_run(scenario: &str, dir: &std::path::Path) {
+    borderq()
+        .args(["run", scenario, "--replications", "3", "--quiet", "--set", "scenario.end=\"2024-09-01\"", "--out"])
+        .arg(dir)
+        .assert()
+        .success();
+}
+
+fn check_chart_files(dir: &std::path::Path, scenario: &str) {
+    for chart in CHARTS {
+        let png = std::fs::read(dir.join(format!("{chart}.png"))).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(png));
+        let reader = decoder.read_info().unwrap_or_else(|e| panic!("{chart}.png does not decode: {e}"));
+        let info = reader.info();
+        assert_eq!((info.width, info.height), (borderq::plot::WIDTH, borderq::plot::HEIGHT), "{chart}.png size");
+
+        let svg = std::fs::read_to_string(dir.join(format!("{chart}.svg"))).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{chart}.svg is not well-formed: {e}"));
+        let texts: Vec<&str> = doc.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect();
+        let all = texts.join("\n");
+        assert!(all.contains(scenario), "{chart}.svg has no title naming {scenario}");
+        let labels: &[&str] = match chart {
+            "backlog" => {
+                &["Date", "Persons waiting (registered, not yet selected)", "Daily quota [", "mean across replications"]
+            }
+            "waits" => &["Waiting time [days]", "Share of groups", "registration to processing"],
+            _ => &["Date", "Persons per day (daily mean across replications)", "processed at the port"],
+        };
+        for label in labels {
+            assert!(all.contains(label), "{chart}.svg lacks the text {label:?}");
+        }
+    }
+}
+
+#[test]
+fn charts_and_report_for_every_bundled_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    for b in borderq::scenario::BUNDLED {
+        let dir = tmp.path().join(b.name);
+        quick_run(b.name, &dir);
+        check_chart_files(&dir, b.name);
+    }
+}
+
+#[test]
+fn report_is_self_contained_and_has_its_parts() {
+    let tmp = tempfile::tempdir().unwrap();
+    quick_run("may-2024-outage", tmp.path());
+    let html = std::fs::read_to_string(tmp.path().join("report.html")).unwrap();
+    let doc = roxmltree::Document::parse_with_options(
+        &html,
+        roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() },
+    )
+    .unwrap_or_else(|e| panic!("report.html does not parse: {e}"));
+    let find = |tag: &'static str| doc.descendants().filter(move |n| n.has_tag_name(tag));
+    assert_eq!(find("h1").next().unwrap().text(), Some("may-2024-outage"));
+    let sections: Vec<&str> = find("section").filter_map(|n| n.attribute("id")).collect();
+    assert_eq!(sections, vec!["headline", "parameters", "charts"]);
+    let rows = find("tr").count();
+    assert!(rows >= 10, "headline table has {rows} rows");
+    let figures: Vec<&str> = find("figure").filter_map(|n| n.attribute("id")).collect();
+    assert_eq!(figures, vec!["chart-backlog", "chart-waits", "chart-flows"]);
+    assert_eq!(doc.descendants().filter(|n| n.tag_name().name() == "svg").count(), 3);
+    let params: Vec<String> = find("dt").filter_map(|n| n.text().map(str::to_string)).collect();
+    for p in ["Daily quota", "Allocation", "Confirmation", "Sources", "Outages"] {
+        assert!(params.iter().any(|x| x == p), "no parameter {p}");
+    }
+    // Self-contained: no scripts, no links, no external resources.
+    assert_eq!(find("script").count() + find("link").count() + find("img").count(), 0);
+    assert!(!html.contains("http://") && !html.contains("https://") || html.contains("http://www.w3.org/2000/svg"));
+    assert!(html.contains("CBP One confirmation failure"));
+}
+
+#[test]
+fn plot_reproduces_the_charts_of_a_run_from_its_csv_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    quick_run("may-2024-outage", tmp.path());
+    let names: Vec<String> = CHARTS
+        .iter()
+        .flat_map(|c| [format!("{c}.png"), format!("{c}.svg")])
+        .chain(std::iter::once("report.html".to_string()))
+        .collect();
+    let before: Vec<Vec<u8>> = names.iter().map(|n| std::fs::read(tmp.path().join(n)).unwrap()).collect();
+    for n in &names {
+        std::fs::remove_file(tmp.path().join(n)).unwrap();
+    }
+    borderq().arg("plot").arg(tmp.path()).assert().success();
+    for (n, b) in names.iter().zip(&before) {
+        assert!(std::fs::read(tmp.path().join(n)).unwrap() == *b, "{n} differs after borderq plot");
+    }
+}
+
+#[test]
+fn plot_refuses_a_directory_that_is_not_a_borderq_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    borderq()
+        .arg("plot")
+        .arg(tmp.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a borderq output directory: cannot read scenario.toml"));
+    borderq().args(["plot", "/nonexistent/dir"]).assert().code(2).stderr(predicate::str::contains("no such directory"));
+}
+
+#[test]
+fn no_charts_skips_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    borderq()
+        .args([
+            "run",
+            "bailey",
+            "--replications",
+            "2",
+            "--quiet",
+            "--no-charts",
+            "--set",
+            "scenario.end=\"2024-03-01\"",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    assert!(tmp.path().join("summary.csv").exists());
+    assert!(!tmp.path().join("backlog.png").exists() && !tmp.path().join("report.html").exists());
+}
