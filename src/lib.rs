@@ -28,3 +28,4 @@ pub mod plot;
 pub mod run;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;

@@ -50,10 +50,21 @@ pub fn replications(
     opts: &RunOptions<'_>,
     records: Option<&mut (dyn Observer + Send)>,
 ) -> Result<Vec<RepResult>, RunError> {
+    replication_range(model, 0..n, opts, records)
+}
+
+/// Runs replications `range` (for adding batches under `--precision`); see [`replications`].
+pub fn replication_range(
+    model: &Model,
+    range: std::ops::Range<u64>,
+    opts: &RunOptions<'_>,
+    records: Option<&mut (dyn Observer + Send)>,
+) -> Result<Vec<RepResult>, RunError> {
     let records = Mutex::new(records);
     let done = AtomicUsize::new(0);
     let work = || {
-        (0..n)
+        range
+            .clone()
             .into_par_iter()
             .map(|r| {
                 if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
@@ -85,4 +96,49 @@ pub fn replications(
         None => work(),
     };
     results.into_iter().collect::<Option<Vec<_>>>().ok_or(RunError::Cancelled)
+}
+
+/// A target precision for `--precision`: the 95 % CI half-width of the mean wait within `relative`
+/// of the mean, adding replications up to `max`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Precision {
+    /// Target half-width relative to the mean (0.02 = 2 %).
+    pub relative: f64,
+    /// Never run more replications than this.
+    pub max: u64,
+}
+
+/// The metric `--precision` watches: the mean wait from registration to processing.
+pub const PRECISION_METRIC: &str = "wait_mean_days";
+
+/// The relative half-width of the 95 % CI of the mean of per-replication mean waits (∞ when undefined).
+pub fn relative_half_width(reps: &[RepResult]) -> f64 {
+    let xs: Vec<f64> = reps.iter().map(|r| r.wait.map_or(f64::NAN, |w| w.mean)).collect();
+    let s = crate::stats::Summary::of(&xs);
+    let rel = s.half_width() / s.mean.abs();
+    if rel.is_finite() { rel } else { f64::INFINITY }
+}
+
+/// Runs `first` replications, then doubles the count (capped at `p.max`) until the mean wait's CI is
+/// tight enough. The stopping rule looks only at results, and replication seeds depend only on their
+/// index, so the outcome does not depend on thread count. Returns the results and whether the target
+/// was met.
+pub fn until_precise(
+    model: &Model,
+    first: u64,
+    p: Precision,
+    opts: &RunOptions<'_>,
+    mut records: Option<&mut (dyn Observer + Send)>,
+) -> Result<(Vec<RepResult>, bool), RunError> {
+    let first = first.clamp(2, p.max.max(2));
+    let mut reps = replication_range(model, 0..first, opts, records.take())?;
+    loop {
+        let met = relative_half_width(&reps) <= p.relative;
+        let n = reps.len() as u64;
+        if met || n >= p.max {
+            return Ok((reps, met));
+        }
+        let next = (2 * n).min(p.max);
+        reps.extend(replication_range(model, n..next, opts, None)?);
+    }
 }

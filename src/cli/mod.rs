@@ -2,8 +2,11 @@
 
 mod args;
 mod check;
+mod compare;
 mod progress;
 mod run;
+mod signals;
+mod sweep;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -12,7 +15,7 @@ use clap::Parser;
 
 use borderq::scenario::{self, Scenario, ScenarioError};
 
-use args::{Cli, Command, ScenarioFlags, ScenariosAction};
+use args::{Cli, Command, PrecisionFlags, ScenarioFlags, ScenariosAction};
 
 /// Why a command failed, which decides the exit code.
 #[derive(Debug)]
@@ -44,6 +47,9 @@ pub(crate) fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::check(a),
+        Command::Sweep(a) => sweep::sweep(a),
+        Command::Merge(a) => sweep::merge(a),
+        Command::Compare(a) => compare::compare(a),
         Command::Plot(a) => plot(&a.dir),
         Command::Scenarios(a) => scenarios(a.action),
     };
@@ -80,6 +86,27 @@ pub(crate) fn load(arg: &str, flags: &ScenarioFlags) -> Result<Scenario, Failure
         s.replications = n;
     }
     Ok(s)
+}
+
+/// An output failure: an occupied directory is bad usage (2), anything else a failed run (1).
+pub(crate) fn output_failure(e: borderq::output::OutputError) -> Failure {
+    match e {
+        borderq::output::OutputError::Occupied { .. } => Failure::Input(e.to_string()),
+        _ => Failure::Run(e.to_string()),
+    }
+}
+
+/// `--precision X [--max-replications N]` as a rule, checked.
+pub(crate) fn precision(p: &PrecisionFlags) -> Result<Option<borderq::run::Precision>, Failure> {
+    match p.precision {
+        None => Ok(None),
+        Some(x) if x > 0.0 && x < 1.0 => {
+            Ok(Some(borderq::run::Precision { relative: x, max: p.max_replications.unwrap_or(1000) }))
+        }
+        Some(x) => Err(Failure::Input(format!(
+            "--precision {x} is out of range: expected a share in (0, 1), e.g. 0.02 for 2 %"
+        ))),
+    }
 }
 
 /// Writes to stdout; a closed pipe (`borderq … | head -1`) is not an error (as in ripgrep).

@@ -1,53 +1,22 @@
 //! `borderq run`: replications of one scenario, outputs, summary table.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
 use borderq::model::{Model, Observer};
-use borderq::output::{self, GroupsCsv, OutputError, RunTables};
+use borderq::output::{self, GroupsCsv, RunTables};
 use borderq::run::{self, RunError, RunOptions};
 use borderq::scenario::{self, Scenario};
 
 use super::args::RunArgs;
 use super::progress::Progress;
-use super::{Failure, load, out};
-
-const SIGINT: i32 = signal_hook::consts::SIGINT;
-const SIGTERM: i32 = signal_hook::consts::SIGTERM;
-
-fn output_failure(e: OutputError) -> Failure {
-    match e {
-        OutputError::Occupied { .. } => Failure::Input(e.to_string()),
-        _ => Failure::Run(e.to_string()),
-    }
-}
-
-/// Flags raised by SIGINT/SIGTERM: `stop` by either, `term` by SIGTERM only.
-struct Signals {
-    stop: Arc<AtomicBool>,
-    term: Arc<AtomicBool>,
-}
-
-impl Signals {
-    fn install() -> Signals {
-        let stop = Arc::new(AtomicBool::new(false));
-        let term = Arc::new(AtomicBool::new(false));
-        for sig in [SIGINT, SIGTERM] {
-            let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
-        }
-        let _ = signal_hook::flag::register(SIGTERM, Arc::clone(&term));
-        Signals { stop, term }
-    }
-
-    fn failure(&self) -> Failure {
-        Failure::Signal(if self.term.load(Ordering::SeqCst) { SIGTERM } else { SIGINT })
-    }
-}
+use super::signals::Signals;
+use super::{Failure, load, out, output_failure, precision};
 
 pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     let arg = a.scenario.clone().unwrap_or_else(|| scenario::DEFAULT_SCENARIO.to_string());
     let s = load(&arg, &a.flags)?;
+    let precision_rule = precision(&a.precision)?;
     let dir = a.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&s.name));
     output::check_dir(&dir, &s, a.force).map_err(output_failure)?;
     let signals = Signals::install();
@@ -63,12 +32,13 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     let progress = Progress::new(s.replications as usize, "replications", a.quiet || a.json);
     let report = |done: usize| progress.update(done);
     let opts = RunOptions { threads: a.threads.map(usize::from), cancel: Some(&signals.stop), progress: Some(&report) };
-    let result = run::replications(
-        &model,
-        s.replications as u64,
-        &opts,
-        records.as_mut().map(|r| r as &mut (dyn Observer + Send)),
-    );
+    let records_obs = records.as_mut().map(|r| r as &mut (dyn Observer + Send));
+    let result = match precision_rule {
+        None => run::replications(&model, s.replications as u64, &opts, records_obs).map(|r| (r, None)),
+        Some(p) => {
+            run::until_precise(&model, s.replications as u64, p, &opts, records_obs).map(|(r, met)| (r, Some((p, met))))
+        }
+    };
     let cleanup = |records: Option<GroupsCsv>| {
         if let Some(r) = records {
             r.abandon();
@@ -77,8 +47,8 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
             let _ = std::fs::remove_dir(&dir);
         }
     };
-    let reps = match result {
-        Ok(reps) if !signals.stop.load(Ordering::SeqCst) => reps,
+    let (reps, precision_outcome) = match result {
+        Ok(done) if !signals.stop.load(Ordering::SeqCst) => done,
         Ok(_) | Err(RunError::Cancelled) => {
             cleanup(records);
             return Err(signals.failure());
@@ -89,6 +59,29 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
         }
     };
     progress.finish();
+    // Under --precision the replications actually run are recorded, so scenario.toml repeats the run.
+    let mut s = s;
+    s.replications = reps.len() as u32;
+    if let Some((p, met)) = precision_outcome
+        && !a.quiet
+    {
+        let rel = run::relative_half_width(&reps);
+        if met {
+            eprintln!(
+                "borderq: precision {} reached with {} replications (half-width {:.2} % of the mean wait)",
+                p.relative,
+                reps.len(),
+                100.0 * rel
+            );
+        } else {
+            eprintln!(
+                "borderq: precision {} not reached within --max-replications {} (half-width {:.2} % of the mean wait)",
+                p.relative,
+                p.max,
+                100.0 * rel
+            );
+        }
+    }
 
     let tables = RunTables::new(&reps);
     let mut files: Vec<(String, Vec<u8>)> =

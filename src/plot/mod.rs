@@ -4,10 +4,12 @@
 mod charts;
 mod data;
 mod report;
+mod sweep;
 
 pub use charts::{Backlog, Chart, DAILY_COLUMNS, Flows, HEIGHT, WIDTH, Waits, register_fonts, render};
 pub use data::{ChartData, INPUTS, MetricSummary, PlotError};
 pub use report::{HEADLINE, escape, html};
+pub use sweep::sweep_charts;
 
 /// Every chart and the report, as (file name, bytes), in writing order.
 pub fn render_all(d: &ChartData) -> Result<Vec<(String, Vec<u8>)>, PlotError> {

@@ -1,0 +1,178 @@
+//! Sweeps give the same `sweep.csv` whatever the thread count, shard split, or interruption
+//! (SPEC §6, §8, §10), and `merge` refuses what does not belong together.
+
+use std::path::Path;
+
+use predicates::prelude::*;
+
+use crate::common::borderq;
+
+const GRID: [&str; 8] = [
+    "sweep",
+    "bailey",
+    "--vary",
+    "quota.daily=90:110:10",
+    "--vary",
+    "quota.seniority_share=0,0.5",
+    "--replications",
+    "3",
+];
+const SHORT: [&str; 2] = ["--set", "scenario.end=\"2024-04-01\""];
+
+fn sweep(dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    borderq().args(GRID).args(SHORT).args(["--quiet", "--no-charts", "--out"]).arg(dir).args(extra).assert()
+}
+
+fn read(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn sweep_csv_is_identical_for_threads_shards_and_resume() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = |n: &str| tmp.path().join(n);
+    sweep(&t("one"), &["--threads", "1"]).success();
+    sweep(&t("two"), &["--threads", "2"]).success();
+    let reference = read(&t("one").join("sweep.csv"));
+    assert_eq!(String::from_utf8_lossy(&reference).lines().count(), 1 + 6);
+    assert_eq!(reference, read(&t("two").join("sweep.csv")), "--threads 1 vs 2");
+    assert_eq!(read(&t("one").join("sweep.json")), read(&t("two").join("sweep.json")));
+
+    // Two shards, then merge (the path the Slurm and GitHub Actions examples take).
+    sweep(&t("s1"), &["--shard", "1/2"]).success();
+    sweep(&t("s2"), &["--shard", "2/2", "--threads", "1"]).success();
+    assert!(!t("s1").join("sweep.csv").exists(), "a shard alone is not a complete sweep");
+    borderq()
+        .arg("merge")
+        .arg(t("s1"))
+        .arg(t("s2"))
+        .arg("--no-charts")
+        .arg("--out")
+        .arg(t("merged"))
+        .assert()
+        .success();
+    assert_eq!(reference, read(&t("merged").join("sweep.csv")), "2 shards merged");
+    assert_eq!(read(&t("one").join("sweep.json")), read(&t("merged").join("sweep.json")));
+
+    // An interruption leaves only whole points; --resume completes the same sweep.
+    sweep(&t("resumed"), &["--shard", "1/3"]).success();
+    sweep(&t("resumed"), &[]).failure().stderr(predicate::str::contains("pass --resume"));
+    sweep(&t("resumed"), &["--resume"]).success();
+    assert_eq!(reference, read(&t("resumed").join("sweep.csv")), "interrupted then resumed");
+}
+
+#[test]
+fn merge_refuses_other_sweeps_and_reports_missing_points() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = |n: &str| tmp.path().join(n);
+    sweep(&t("a"), &["--shard", "1/2"]).success();
+    sweep(&t("other"), &["--shard", "2/2", "--seed", "99"]).success();
+    borderq()
+        .arg("merge")
+        .arg(t("a"))
+        .arg(t("other"))
+        .args(["--out"])
+        .arg(t("m"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("belongs to another sweep"));
+    borderq()
+        .arg("merge")
+        .arg(t("a"))
+        .args(["--out"])
+        .arg(t("m"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("3 of 6 points are missing: 1, 3, 5"));
+    // A doubled identical point is reported and kept once.
+    borderq().arg("merge").arg(t("a")).arg(t("a")).arg("--out").arg(t("m2")).assert().code(2).stderr(
+        predicate::str::contains("appear in more than one directory with identical results")
+            .and(predicate::str::contains("missing")),
+    );
+}
+
+#[test]
+fn sweep_validates_every_point_before_running() {
+    let tmp = tempfile::tempdir().unwrap();
+    borderq()
+        .args(["sweep", "bailey", "--vary", "quota.seniority_share=0,0.5,1.5", "--out"])
+        .arg(tmp.path().join("x"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("grid point 2 (quota.seniority_share=1.5)"));
+    assert!(!tmp.path().join("x").exists());
+    borderq()
+        .args(["sweep", "bailey", "--vary", "quota.daily=1:10:0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("STEP = 0"));
+    borderq().args(["sweep", "bailey"]).assert().code(2).stderr(predicate::str::contains("nothing to vary"));
+}
+
+#[test]
+fn sweep_writes_line_charts_and_heatmaps() {
+    let tmp = tempfile::tempdir().unwrap();
+    borderq().args(GRID).args(SHORT).args(["--quiet", "--out"]).arg(tmp.path()).assert().success();
+    for f in [
+        "sweep-wait_mean_days.png",
+        "sweep-processed_persons.svg",
+        "heatmap-wait_mean_days.png",
+        "heatmap-mean_waiting_persons.svg",
+    ] {
+        assert!(tmp.path().join(f).exists(), "{f}");
+    }
+    let svg = std::fs::read_to_string(tmp.path().join("sweep-wait_mean_days.svg")).unwrap();
+    roxmltree::Document::parse(&svg).unwrap();
+    assert!(svg.contains("quota.daily") && svg.contains("quota.seniority_share=0.5"));
+}
+
+#[test]
+fn compare_reports_paired_differences() {
+    let out = borderq()
+        .args(["compare", "bailey", "--set", "quota.daily=120", "--replications", "4", "--json", "--quiet"])
+        .args(SHORT)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let wait = v["metrics"].as_array().unwrap().iter().find(|m| m["metric"] == "wait_mean_days").unwrap();
+    // A higher quota shortens the wait, on every paired replication.
+    assert!(wait["difference"].as_f64().unwrap() < 0.0);
+    assert_eq!(wait["significant"], true);
+    assert_eq!(wait["n"], 4);
+    borderq()
+        .args(["compare", "bailey", "bailey", "--replications", "3", "--quiet"])
+        .args(SHORT)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("wait_mean_days"))
+        .stdout(predicate::str::contains("0.00"));
+    borderq().args(["compare", "bailey"]).assert().code(2).stderr(predicate::str::contains("needs scenario B"));
+}
+
+#[test]
+fn precision_adds_replications_until_the_ci_is_tight() {
+    let tmp = tempfile::tempdir().unwrap();
+    borderq()
+        .args([
+            "run",
+            "bailey",
+            "--replications",
+            "2",
+            "--precision",
+            "0.01",
+            "--max-replications",
+            "64",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .args(SHORT)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("precision 0.01"));
+    let rows = std::fs::read_to_string(tmp.path().join("replications.csv")).unwrap().lines().count() - 1;
+    assert!(rows > 2 && rows <= 64 && rows.is_power_of_two(), "{rows} replications");
+    let resolved = std::fs::read_to_string(tmp.path().join("scenario.toml")).unwrap();
+    assert!(resolved.contains(&format!("replications = {rows}")));
+}
