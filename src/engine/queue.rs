@@ -5,7 +5,7 @@
 //! Equal times are resolved by `kind` (the caller's rank of event kinds, lower first), then by `id`.
 //! `slot` is a payload (for example a storage index) and never decides the order because ids are unique
 //! within a kind at one time.
-//! `push` and `pop` are O(log n); `peek_time` is O(1).
+//! See [`EventQueue`] for the calendar structure and its costs.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -65,50 +65,104 @@ impl Event {
 }
 
 /// A min-queue of [`Event`]s: pops the earliest time, then the lowest kind, then the lowest id.
-#[derive(Debug, Default)]
+///
+/// It is a calendar queue.
+/// Events are filed into buckets of `width` seconds (a day, in borderq).
+/// Only the bucket being drained is kept in a binary heap, which stays small and cache-resident;
+/// later buckets are plain vectors, filled in O(1) and heapified in O(k) when their turn comes.
+/// Their buffers are recycled, so no event allocates once the queue has warmed up.
+/// Popping order is exactly that of one global heap.
+#[derive(Debug)]
 pub struct EventQueue {
+    width: SimTime,
+    /// Index of the bucket in `heap`; events in buckets ≤ this one go to the heap.
+    current: i64,
     heap: BinaryHeap<Reverse<u128>>,
+    /// Future buckets by index (`buckets[b]` holds times in `[b·width, (b+1)·width)`).
+    buckets: Vec<Vec<Reverse<u128>>>,
+    spare: Vec<Vec<Reverse<u128>>>,
+    len: usize,
+}
+
+impl Default for EventQueue {
+    fn default() -> Self {
+        EventQueue::new()
+    }
 }
 
 impl EventQueue {
-    /// An empty queue.
+    /// An empty queue with day-wide buckets.
     pub fn new() -> Self {
-        Self::default()
+        Self::with_bucket_width(super::time::DAY)
     }
 
-    /// An empty queue with room for `n` pending events.
-    pub fn with_capacity(n: usize) -> Self {
-        EventQueue { heap: BinaryHeap::with_capacity(n) }
+    /// An empty queue whose buckets span `width` seconds (> 0). Memory grows with the latest time
+    /// pushed divided by `width`, so choose a width near the typical spacing of busy periods.
+    pub fn with_bucket_width(width: SimTime) -> Self {
+        assert!(width > 0, "bucket width must be positive");
+        EventQueue { width, current: 0, heap: BinaryHeap::new(), buckets: Vec::new(), spare: Vec::new(), len: 0 }
     }
 
-    /// Schedules `event`. O(log n).
+    /// Schedules `event`. O(1) into a future bucket, O(log k) into the current one.
     pub fn push(&mut self, event: Event) {
-        self.heap.push(Reverse(event.pack()));
+        let key = Reverse(event.pack());
+        let b = event.time / self.width;
+        self.len += 1;
+        if b <= self.current {
+            self.heap.push(key);
+            return;
+        }
+        let b = b as usize;
+        if self.buckets.len() <= b {
+            self.buckets.resize_with(b + 1, Vec::new);
+        }
+        if self.buckets[b].capacity() == 0
+            && let Some(buf) = self.spare.pop()
+        {
+            self.buckets[b] = buf;
+        }
+        self.buckets[b].push(key);
     }
 
-    /// Removes and returns the next event. O(log n).
+    /// Removes and returns the next event. O(log k) amortised, k the events of one bucket.
     pub fn pop(&mut self) -> Option<Event> {
-        self.heap.pop().map(|Reverse(k)| Event::unpack(k))
+        loop {
+            if let Some(Reverse(k)) = self.heap.pop() {
+                self.len -= 1;
+                return Some(Event::unpack(k));
+            }
+            if self.len == 0 {
+                return None;
+            }
+            // Move to the next non-empty bucket, recycling the drained heap's buffer.
+            let next =
+                ((self.current + 1).max(0) as usize..self.buckets.len()).find(|b| !self.buckets[*b].is_empty())?;
+            self.current = next as i64;
+            let bucket = std::mem::take(&mut self.buckets[next]);
+            let drained = std::mem::replace(&mut self.heap, BinaryHeap::from(bucket));
+            let mut buf = drained.into_vec();
+            buf.clear();
+            self.spare.push(buf);
+        }
     }
 
-    /// The time of the next event without removing it. O(1).
+    /// The time of the next event without removing it.
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|Reverse(k)| Event::unpack(*k).time)
+        if let Some(Reverse(k)) = self.heap.peek() {
+            return Some(Event::unpack(*k).time);
+        }
+        let b = self.buckets.iter().skip((self.current + 1).max(0) as usize).find(|b| !b.is_empty())?;
+        b.iter().max().map(|Reverse(k)| Event::unpack(*k).time)
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.len
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
-    }
-
-    /// Drops every pending event, keeping the allocation.
-    pub fn clear(&mut self) {
-        self.heap.clear();
+        self.len == 0
     }
 }
 
@@ -122,12 +176,42 @@ mod tests {
 
     #[test]
     fn pops_by_time_then_kind_then_id() {
-        let mut q = EventQueue::new();
+        let mut q = EventQueue::with_bucket_width(1 << 30);
         for e in [ev(5, 1, 3), ev(5, 0, 9), ev(2, 7, 1), ev(5, 1, 2), ev(MAX_TIME, 0, MAX_ID)] {
             q.push(e);
         }
         let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(order, vec![ev(2, 7, 1), ev(5, 0, 9), ev(5, 1, 2), ev(5, 1, 3), ev(MAX_TIME, 0, MAX_ID)]);
+    }
+
+    /// The calendar queue pops exactly what one global heap pops, with pushes interleaved with pops
+    /// (including pushes into the bucket being drained and into earlier-than-current times).
+    #[test]
+    fn calendar_order_equals_a_global_heap() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = crate::engine::rng::StreamRng::seed_from_u64(5);
+        let mut q = EventQueue::with_bucket_width(100);
+        let mut reference = BinaryHeap::new();
+        let mut now = 0;
+        for step in 0..20_000u64 {
+            if rng.random_bool(0.55) || reference.is_empty() {
+                let e =
+                    Event { time: now + rng.random_range(0..1_000), kind: rng.random_range(0..8), id: step, slot: 0 };
+                q.push(e);
+                reference.push(Reverse(e.pack()));
+            } else {
+                let got = q.pop().unwrap();
+                let Reverse(want) = reference.pop().unwrap();
+                assert_eq!(got, Event::unpack(want));
+                assert_eq!(q.peek_time(), reference.peek().map(|Reverse(k)| Event::unpack(*k).time));
+                now = got.time;
+            }
+            assert_eq!(q.len(), reference.len());
+        }
+        while let Some(Reverse(want)) = reference.pop() {
+            assert_eq!(q.pop().unwrap(), Event::unpack(want));
+        }
+        assert!(q.pop().is_none() && q.is_empty());
     }
 
     #[test]

@@ -39,8 +39,11 @@ fn round_secs(secs: f64) -> SimDuration {
         i64::MAX / 2
     } else if secs <= i64::MIN as f64 / 2.0 {
         i64::MIN / 2
+    } else if secs >= 0.0 {
+        // Half away from zero, like f64::round, without the libm call on baseline x86-64.
+        (secs + 0.5) as i64
     } else {
-        secs.round() as i64
+        -((-secs + 0.5) as i64)
     }
 }
 

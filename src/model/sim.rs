@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use rand::RngExt;
-use rand_distr::{Distribution, Poisson};
+use rand_distr::{Distribution, Exp};
 
 use super::outage::{self, Outages};
 use super::pool::{Pool, smallest_size};
@@ -75,12 +75,21 @@ struct Group {
 
 const NEVER: SimTime = i64::MAX;
 
+/// The compact validity tag of a group: its id and state.
+#[inline]
+fn tag(id: u64, state: State) -> u64 {
+    (id << 3) | state as u64
+}
+
 pub(crate) struct Sim<'m> {
     m: &'m Model,
     replication: u64,
     seed: u64,
     queue: EventQueue,
     groups: Vec<Group>,
+    /// `id << 3 | state` per slot: the hot check "is this event's group still waiting?" reads 8 bytes
+    /// from a compact array instead of a whole group record (most patience events are stale).
+    tags: Vec<u64>,
     free: Vec<u32>,
     next_id: u64,
     pool: Pool,
@@ -127,8 +136,9 @@ impl<'m> Sim<'m> {
             m,
             replication,
             seed,
-            queue: EventQueue::with_capacity(1024),
+            queue: EventQueue::with_bucket_width(crate::engine::time::HOUR),
             groups: Vec::new(),
+            tags: Vec::new(),
             free: Vec::new(),
             next_id: 0,
             pool: Pool::new(m.uses_seniority),
@@ -178,8 +188,7 @@ impl<'m> Sim<'m> {
                 K_ATTEMPT => self.attempt(slot, ev.time),
                 K_MISS => self.miss(slot, ev.time, obs),
                 K_PATIENCE => {
-                    let g = &self.groups[slot as usize];
-                    if g.id == ev.id && g.state == State::Waiting {
+                    if self.tags[slot as usize] == tag(ev.id, State::Waiting) {
                         self.leave_pool(slot, ev.time);
                         self.exit(slot, ev.time, Outcome::Abandoned, obs);
                     }
@@ -253,16 +262,25 @@ impl<'m> Sim<'m> {
             coin: false,
         };
         self.next_id += 1;
+        let t = tag(g.id, state);
         match self.free.pop() {
             Some(slot) => {
                 self.groups[slot as usize] = g;
+                self.tags[slot as usize] = t;
                 slot
             }
             None => {
                 self.groups.push(g);
+                self.tags.push(t);
                 (self.groups.len() - 1) as u32
             }
         }
+    }
+
+    fn set_state(&mut self, slot: u32, state: State) {
+        let g = &mut self.groups[slot as usize];
+        g.state = state;
+        self.tags[slot as usize] = tag(g.id, state);
     }
 
     fn record(&self, slot: u32, outcome: Outcome, ended_at: SimTime) -> GroupRecord {
@@ -309,7 +327,7 @@ impl<'m> Sim<'m> {
             _ => unreachable!("censored groups do not exit"),
         }
         obs.record(&self.record(slot, outcome, t));
-        self.groups[slot as usize].state = State::Free;
+        self.set_state(slot, State::Free);
         self.free.push(slot);
     }
 
@@ -318,8 +336,8 @@ impl<'m> Sim<'m> {
     }
 
     fn enter_pool(&mut self, slot: u32, t: SimTime) {
+        self.set_state(slot, State::Waiting);
         let g = &mut self.groups[slot as usize];
-        g.state = State::Waiting;
         g.waiting_since = t;
         let pos = self.pool.insert(slot, g.size, g.registered_at, g.id);
         self.groups[slot as usize].pool_pos = pos;
@@ -483,26 +501,31 @@ impl<'m> Sim<'m> {
         self.outages.registrations.containing(t).unwrap_or(t)
     }
 
-    /// Creates stream `i`'s groups arriving on day `d` (a Poisson number, uniform times: the same law
-    /// as a Poisson process with that day's rate) and schedules tomorrow's.
+    /// Creates stream `i`'s groups arriving on day `d` (a Poisson process at that day's rate) and
+    /// schedules tomorrow's.
     fn arrivals_of_day(&mut self, i: usize, d: i64) {
         let m = self.m;
         let s = &m.streams[i];
         let rate = s.rate[d as usize];
         let mut rng = std::mem::replace(&mut self.rng_streams[i], rng::stream(0, 0, 0));
         if rate > 0.0 {
-            let n = Poisson::new(rate).map_or(0, |p| p.sample(&mut rng) as u64);
-            let mut times: Vec<SimTime> = (0..n)
-                .map(|_| (d * DAY + (rng.random::<f64>() * DAY as f64).round() as SimTime).min((d + 1) * DAY - 1))
-                .collect();
-            times.sort_unstable();
-            for t in times {
+            // Exponential gaps at the day's rate from 00:00: a Poisson process on [d, d+1), generated
+            // in time order (no sort). Instants are rounded to the nearest second within the day.
+            let exp = Exp::new(rate / DAY as f64).expect("positive rate");
+            let (day_start, day_end) = (d * DAY, (d + 1) * DAY);
+            let mut t = day_start as f64;
+            loop {
+                t += exp.sample(&mut rng);
+                if t >= day_end as f64 {
+                    break;
+                }
+                let at = (t.round() as SimTime).min(day_end - 1);
                 if s.register_share < 1.0 && !rng.random_bool(s.register_share) {
                     continue;
                 }
                 let size = s.size.sample_int(&mut rng, 1, 10) as u8;
                 let travel = time::from_days(s.travel.sample(&mut rng));
-                let registered_at = self.defer_registration(t.saturating_add(travel));
+                let registered_at = self.defer_registration(at.saturating_add(travel));
                 if registered_at >= m.horizon {
                     continue;
                 }
@@ -544,7 +567,7 @@ impl<'m> Sim<'m> {
         let close = d * DAY + m.close_offset;
         let f = self.outages.requests.overlap(open, close) as f64 / (close - open) as f64;
         let p = m.request_probability[di] * (1.0 - f);
-        let tag = (d + 1) as u32;
+        let coin_tag = (d + 1) as u32;
 
         // Eligible = waiting and registered strictly before the window closed.
         while self.recent.front().is_some_and(|(reg, _, _)| *reg < close) {
@@ -553,7 +576,7 @@ impl<'m> Sim<'m> {
         let mut eligible = self.pool.by_size;
         for &(_, slot, id) in &self.recent {
             let g = &self.groups[slot as usize];
-            if g.id == id && g.state == State::Waiting {
+            if self.tags[slot as usize] == tag(id, State::Waiting) {
                 eligible[g.size as usize] -= 1;
             }
         }
@@ -573,7 +596,7 @@ impl<'m> Sim<'m> {
                 let g = &mut self.groups[slot as usize];
                 eligible[g.size as usize] -= 1;
                 let coin = p >= 1.0 || self.rng_lottery.random_bool(p);
-                g.coin_tag = tag;
+                g.coin_tag = coin_tag;
                 g.coin = coin;
                 let cost = m.cost(g.size);
                 if coin && cost <= left {
@@ -605,7 +628,7 @@ impl<'m> Sim<'m> {
                     continue;
                 }
                 eligible[g.size as usize] -= 1;
-                let coin = if g.coin_tag == tag { g.coin } else { p >= 1.0 || self.rng_lottery.random_bool(p) };
+                let coin = if g.coin_tag == coin_tag { g.coin } else { p >= 1.0 || self.rng_lottery.random_bool(p) };
                 let cost = m.cost(g.size);
                 if coin && cost <= left {
                     lottery.push(si);
@@ -640,8 +663,8 @@ impl<'m> Sim<'m> {
         self.counts.selected_groups += 1;
         self.counts.selected_persons += size;
         self.daily[S_SELECTED][day_of(now) as usize] += size as f64;
+        self.set_state(slot, State::Selected);
         let g = &mut self.groups[slot as usize];
-        g.state = State::Selected;
         g.selected_at = now;
         let Some(c) = &self.m.confirmation else {
             self.book(slot, now);
@@ -729,9 +752,9 @@ impl<'m> Sim<'m> {
     // ----- booking and appointments (SPEC §2.5) -----
 
     fn book(&mut self, slot: u32, t: SimTime) {
+        self.set_state(slot, State::Booked);
         let g = &mut self.groups[slot as usize];
         g.booked_at = t;
-        g.state = State::Booked;
         let (size, reg, id) = (g.size as u64, g.registered_at, g.id);
         self.counts.booked_groups += 1;
         self.counts.booked_persons += size;
