@@ -1,18 +1,12 @@
-//! The waiting pool: O(1) insertion and removal (swap-remove with a back-pointer kept in the group),
-//! counts by group size (so a pass knows when no remaining candidate can fit), and, when any seniority
-//! share is positive, an ordered index by (registration time, id) for the seniority pass.
-
-use std::collections::BTreeSet;
-
-use crate::engine::time::SimTime;
+//! The waiting pool: O(1) insertion and removal (swap-remove with a back-pointer kept in the group)
+//! and counts by group size, so a pass knows when no remaining candidate can fit. The seniority order
+//! is a registration log kept by the simulation (see `sim.rs`).
 
 /// Waiting groups, identified by their storage slot.
 #[derive(Debug, Default)]
 pub struct Pool {
     /// Slots in arbitrary order; the lottery permutes this vector in place.
     pub(crate) slots: Vec<u32>,
-    /// (registration time, id, slot), earliest first; `None` when no seniority pass can happen.
-    pub(crate) seniority: Option<BTreeSet<(SimTime, u64, u32)>>,
     /// Number of waiting groups of each size (index = persons, 1–10).
     pub(crate) by_size: [u64; 11],
     /// Persons waiting.
@@ -20,9 +14,9 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// An empty pool; `with_seniority` keeps the registration-order index.
-    pub fn new(with_seniority: bool) -> Self {
-        Pool { seniority: with_seniority.then(BTreeSet::new), ..Pool::default() }
+    /// An empty pool.
+    pub fn new() -> Self {
+        Pool::default()
     }
 
     /// Number of waiting groups.
@@ -36,28 +30,20 @@ impl Pool {
     }
 
     /// Adds a group; returns its position, which the caller stores for [`Pool::remove`].
-    pub fn insert(&mut self, slot: u32, size: u8, registered_at: SimTime, id: u64) -> u32 {
+    pub fn insert(&mut self, slot: u32, size: u8) -> u32 {
         self.slots.push(slot);
         self.by_size[size as usize] += 1;
         self.persons += size as u64;
-        if let Some(s) = &mut self.seniority {
-            s.insert((registered_at, id, slot));
-        }
         (self.slots.len() - 1) as u32
     }
 
     /// Removes the group at `pos`; returns the slot that moved into `pos` (whose position the caller
     /// must update), if any.
-    pub fn remove(&mut self, pos: u32, size: u8, registered_at: SimTime, id: u64) -> Option<u32> {
+    pub fn remove(&mut self, pos: u32, size: u8) -> Option<u32> {
         let pos = pos as usize;
-        let slot = self.slots[pos];
         self.slots.swap_remove(pos);
         self.by_size[size as usize] -= 1;
         self.persons -= size as u64;
-        if let Some(s) = &mut self.seniority {
-            let removed = s.remove(&(registered_at, id, slot));
-            debug_assert!(removed, "seniority index out of sync");
-        }
         self.slots.get(pos).copied()
     }
 }

@@ -94,6 +94,9 @@ pub(crate) struct Sim<'m> {
     next_id: u64,
     pool: Pool,
     recent: VecDeque<(SimTime, u32, u64)>,
+    /// Every registration in (registration time, id) order, for the seniority pass; entries of groups
+    /// that left are dropped lazily from the front. Kept only when some seniority share is positive.
+    seniority: VecDeque<(SimTime, u64, u32)>,
     outages: Outages,
     reissue: BTreeMap<i64, u64>,
     rng_streams: Vec<StreamRng>,
@@ -141,8 +144,9 @@ impl<'m> Sim<'m> {
             tags: Vec::new(),
             free: Vec::new(),
             next_id: 0,
-            pool: Pool::new(m.uses_seniority),
+            pool: Pool::new(),
             recent: VecDeque::new(),
+            seniority: VecDeque::new(),
             outages,
             reissue: BTreeMap::new(),
             rng_streams: (0..m.streams.len()).map(|i| stream(StreamKind::Arrivals, i)).collect(),
@@ -339,7 +343,7 @@ impl<'m> Sim<'m> {
         self.set_state(slot, State::Waiting);
         let g = &mut self.groups[slot as usize];
         g.waiting_since = t;
-        let pos = self.pool.insert(slot, g.size, g.registered_at, g.id);
+        let pos = self.pool.insert(slot, g.size);
         self.groups[slot as usize].pool_pos = pos;
         self.max_groups = self.max_groups.max(self.pool.len() as u64);
         self.max_persons = self.max_persons.max(self.pool.persons);
@@ -347,8 +351,8 @@ impl<'m> Sim<'m> {
 
     fn leave_pool(&mut self, slot: u32, t: SimTime) {
         let g = &self.groups[slot as usize];
-        let (pos, size, reg, id, since) = (g.pool_pos, g.size, g.registered_at, g.id, g.waiting_since);
-        if let Some(moved) = self.pool.remove(pos, size, reg, id) {
+        let (pos, size, since) = (g.pool_pos, g.size, g.waiting_since);
+        if let Some(moved) = self.pool.remove(pos, size) {
             self.groups[moved as usize].pool_pos = pos;
         }
         self.groups[slot as usize].pool_pos = u32::MAX;
@@ -406,6 +410,9 @@ impl<'m> Sim<'m> {
             self.counts.initial_persons += size;
             self.enter_pool(slot, 0);
             self.recent.push_back((reg, slot, id));
+            if self.m.uses_seniority {
+                self.seniority.push_back((reg, id, slot));
+            }
             if patience < self.m.horizon {
                 self.push(patience, K_PATIENCE, id, slot);
             }
@@ -551,6 +558,9 @@ impl<'m> Sim<'m> {
         self.daily[S_ARRIVED][day_of(t) as usize] += size as f64;
         self.enter_pool(slot, t);
         self.recent.push_back((t, slot, id));
+        if self.m.uses_seniority {
+            self.seniority.push_back((t, id, slot));
+        }
         if patience < self.m.horizon {
             self.push(patience.max(t), K_PATIENCE, id, slot);
         }
@@ -585,13 +595,22 @@ impl<'m> Sim<'m> {
         let mut chosen = std::mem::take(&mut self.scratch);
         chosen.clear();
         let mut left = seniority_allot;
-        if p > 0.0
-            && left > 0
-            && let Some(index) = &self.pool.seniority
-        {
-            for &(reg, _, slot) in index.iter() {
+        if p > 0.0 && left > 0 && m.uses_seniority {
+            // Drop entries of groups that can never wait again (booked, gone, slot reused); a selected
+            // group keeps its entry, since it may miss and return with its registration time.
+            while let Some(&(_, id, slot)) = self.seniority.front() {
+                let t = self.tags[slot as usize];
+                if t == tag(id, State::Waiting) || t == tag(id, State::Selected) {
+                    break;
+                }
+                self.seniority.pop_front();
+            }
+            for &(reg, id, slot) in self.seniority.iter() {
                 if reg >= close || left == 0 || !self.fits_any(&eligible, left) {
                     break;
+                }
+                if self.tags[slot as usize] != tag(id, State::Waiting) {
+                    continue;
                 }
                 let g = &mut self.groups[slot as usize];
                 eligible[g.size as usize] -= 1;
