@@ -49,30 +49,40 @@ impl<'a> Tab<'a> {
     }
 
     fn required(&mut self, key: &str, what: &str) -> Result<&'a Node> {
+        if let Some(n) = self.take(key) {
+            return Ok(n);
+        }
+        // A misspelt key is the likelier mistake than a forgotten one: report it first.
+        if let Some(e) = self.entries.iter().find(|e| !self.keys.iter().any(|(k, _)| *k == e.key)) {
+            let allowed: Vec<&str> = self.keys.iter().map(|(k, _)| *k).collect();
+            return Err(self.unknown(e, &allowed));
+        }
         self.take(key).ok_or_else(|| {
             let table = if self.path.is_empty() { "the top level".to_string() } else { format!("[{}]", self.path) };
             self.src.error(self.at, &self.key(key), format!("missing key {}: {table} needs {what}", self.key(key)))
         })
     }
 
+    fn unknown(&self, entry: &Entry, allowed: &[&str]) -> ScenarioError {
+        let level = if self.path.is_empty() { "the top level".to_string() } else { format!("[{}]", self.path) };
+        self.src.error(
+            entry.key_at,
+            &self.key(&entry.key),
+            format!(
+                "unknown key {:?} in {level}{}: valid keys are {}",
+                entry.key,
+                schema::suggest(&entry.key, allowed.iter().copied()),
+                allowed.join(", ")
+            ),
+        )
+    }
+
     /// Errors on the first key not taken, listing the valid keys (`allowed` narrows `self.keys`).
     fn finish_with(self, allowed: &[&str]) -> Result<()> {
-        for (entry, used) in self.entries.iter().zip(&self.used) {
-            if !used {
-                let level = if self.path.is_empty() { "the top level".to_string() } else { format!("[{}]", self.path) };
-                return Err(self.src.error(
-                    entry.key_at,
-                    &self.key(&entry.key),
-                    format!(
-                        "unknown key {:?} in {level}{}: valid keys are {}",
-                        entry.key,
-                        schema::suggest(&entry.key, allowed.iter().copied()),
-                        allowed.join(", ")
-                    ),
-                ));
-            }
+        match self.entries.iter().zip(&self.used).find(|(_, used)| !**used) {
+            Some((entry, _)) => Err(self.unknown(entry, allowed)),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     fn finish(self) -> Result<()> {

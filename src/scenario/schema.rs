@@ -101,7 +101,7 @@ pub(crate) fn root_keys() -> &'static [(&'static str, Shape)] {
 pub(crate) fn suggest<'a>(got: &str, valid: impl Iterator<Item = &'a str>) -> String {
     valid
         .map(|k| (strsim::damerau_levenshtein(got, k), k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 4) && *d < k.len())
+        .filter(|(d, k)| *d <= 1.max(k.len() / 3) && *d < k.len())
         .min()
         .map_or(String::new(), |(_, k)| format!(" (did you mean {k:?}?)"))
 }

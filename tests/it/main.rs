@@ -1,9 +1,18 @@
 //! One integration-test binary (matklad's "delete cargo integration tests"), one module per area.
 
+/// Charts and report: PNG size, SVG text, HTML parts, `plot` reproduces `run`.
 mod charts;
-mod cli; // the command line: run, check, scenarios, exit codes, output files
-mod common; // helpers: scenario text, running the binary
-mod determinism; // byte-identical outputs across thread counts and runs
+/// The command line: run, check, scenarios, exit codes, output files.
+mod cli;
+/// Helpers: scenario text, running the binary.
+mod common;
+/// Outputs byte-identical across thread counts.
+mod determinism;
+/// Bad inputs: pinned messages, exit 2, nothing written.
+mod scenario_errors;
+/// Sweeps: thread counts, shards + merge, resume after interruption, compare, precision.
 mod sweep;
-mod theory; // textbook queues: Bailey bulk service, reneging fluid limit, Little's law, conservation
-mod trace; // a hand-worked deterministic trace under each outage policy // charts and report: PNG size, SVG text, HTML parts, `plot` reproduces `run` // sweeps: thread counts, shards + merge, resume after interruption, compare, precision
+/// Textbook queues: Bailey bulk service, reneging fluid limit, Little's law, conservation.
+mod theory;
+/// A hand-worked deterministic trace under each outage policy.
+mod trace;
