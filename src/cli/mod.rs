@@ -85,6 +85,7 @@ pub(crate) fn load(arg: &str, flags: &ScenarioFlags) -> Result<Scenario, Failure
     if let Some(n) = flags.replications {
         s.replications = n;
     }
+    check_scale(&s)?;
     Ok(s)
 }
 
@@ -107,6 +108,22 @@ pub(crate) fn precision(p: &PrecisionFlags) -> Result<Option<borderq::run::Preci
             "--precision {x} is out of range: expected a share in (0, 1), e.g. 0.02 for 2 %"
         ))),
     }
+}
+
+/// Refuses, before anything runs, a scenario whose replications could not fit in memory.
+pub(crate) fn check_scale(s: &Scenario) -> Result<(), Failure> {
+    let groups = s.expected_groups();
+    if groups > scenario::MAX_EXPECTED_GROUPS {
+        return Err(Failure::Input(format!(
+            "scenario {:?} would register about {:.3e} groups per replication (about {:.0} GB of memory per worker thread): \
+             borderq refuses more than {:.0e}; shorten the horizon or lower the arrival rates",
+            s.name,
+            groups,
+            groups * 100.0 / 1e9,
+            scenario::MAX_EXPECTED_GROUPS
+        )));
+    }
+    Ok(())
 }
 
 /// Writes to stdout; a closed pipe (`borderq … | head -1`) is not an error (as in ripgrep).

@@ -22,12 +22,17 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     let signals = Signals::install();
     let model = Model::new(&s);
 
+    // Fail before simulating if the outputs cannot be written: create the directory and probe it.
     let dir_existed = dir.exists();
-    let mut records = if a.records {
-        output::create_dir(&dir).map_err(output_failure)?;
-        Some(GroupsCsv::create(&dir, model.source_names.clone()).map_err(output_failure)?)
-    } else {
-        None
+    output::create_dir(&dir).and_then(|_| output::probe_writable(&dir)).map_err(|e| {
+        if !dir_existed {
+            let _ = std::fs::remove_dir(&dir);
+        }
+        output_failure(e)
+    })?;
+    let mut records = match a.records {
+        true => Some(GroupsCsv::create(&dir, model.source_names.clone()).map_err(output_failure)?),
+        false => None,
     };
     let progress = Progress::new(s.replications as usize, "replications", a.quiet || a.json);
     let report = |done: usize| progress.update(done);

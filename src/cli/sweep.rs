@@ -27,6 +27,9 @@ pub(crate) fn sweep(a: SweepArgs) -> Result<(), Failure> {
     let shard = a.shard.as_deref().map(Shard::parse).transpose().map_err(|e| Failure::Input(e.to_string()))?;
     let plan = Plan::new(&text, &a.flags.sets, &a.vary, a.flags.seed, a.flags.replications, precision)
         .map_err(|e| Failure::Input(e.to_string()))?;
+    for p in &plan.points {
+        super::check_scale(p)?;
+    }
     let name = plan.points[0].name.clone();
     let dir = a.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{name}-sweep")));
     let header = plan.header();

@@ -583,13 +583,7 @@ impl<'m> Sim<'m> {
         while self.recent.front().is_some_and(|(reg, _, _)| *reg < close) {
             self.recent.pop_front();
         }
-        let mut eligible = self.pool.by_size;
-        for &(_, slot, id) in &self.recent {
-            let g = &self.groups[slot as usize];
-            if self.tags[slot as usize] == tag(id, State::Waiting) {
-                eligible[g.size as usize] -= 1;
-            }
-        }
+        let mut eligible = self.eligible_by_size();
 
         let seniority_allot = ((m.seniority_share[di] * q as f64) + 1e-9).floor() as u64;
         let mut chosen = std::mem::take(&mut self.scratch);
@@ -630,6 +624,8 @@ impl<'m> Sim<'m> {
         let seniority_selected = chosen.len();
 
         // Lottery: a uniformly random order over the remaining requesters (partial Fisher–Yates).
+        // Counts start afresh: the seniority pass consumed its own.
+        let mut eligible = self.eligible_by_size();
         let mut left = q - seniority_allot + left;
         let mut lottery = Vec::new();
         if p > 0.0 && left > 0 {
@@ -666,6 +662,18 @@ impl<'m> Sim<'m> {
         self.daily[S_UNUSED][di] = left as f64;
         self.scratch = chosen;
         self.push(m.allocation_at(d + 1), K_ALLOCATE, 0, 0);
+    }
+
+    /// Waiting groups by size, less those registered at or after the request window closed (they are
+    /// the registrations still in `recent`, pruned to the window before this is called).
+    fn eligible_by_size(&self) -> [u64; 11] {
+        let mut eligible = self.pool.by_size;
+        for &(_, slot, id) in &self.recent {
+            if self.tags[slot as usize] == tag(id, State::Waiting) {
+                eligible[self.groups[slot as usize].size as usize] -= 1;
+            }
+        }
+        eligible
     }
 
     /// Whether any eligible, not yet considered group fits in `left` slots.

@@ -96,6 +96,13 @@ pub fn check_dir(dir: &Path, scenario: &Scenario, force: bool) -> Result<(), Out
     }
 }
 
+/// Checks that files can be created in `dir` (writes and removes a hidden temporary file).
+pub fn probe_writable(dir: &Path) -> Result<(), OutputError> {
+    let probe = temp_path(dir, "probe");
+    fs::File::create(&probe).map_err(|e| io_err(dir, e))?;
+    fs::remove_file(&probe).map_err(|e| io_err(dir, e))
+}
+
 /// Creates the output directory (and parents).
 pub fn create_dir(dir: &Path) -> Result<(), OutputError> {
     fs::create_dir_all(dir).map_err(|e| io_err(dir, e))
@@ -130,11 +137,17 @@ pub fn run_files(scenario: &Scenario, reps: &[RepResult], tables: &RunTables) ->
         ("replications.csv", csv_bytes(&tables.replications)),
         ("summary.csv", csv_bytes(&tables.summary)),
         ("daily.csv", daily_csv(scenario, reps)),
-        ("waits.csv", csv_bytes(&wait_rows(reps))),
+        ("waits.csv", waits_csv(reps)),
         ("summary.json", summary_json(scenario, &tables.summary)),
         // Written last: its presence marks a complete run of this scenario.
         ("scenario.toml", scenario::to_toml(scenario).into_bytes()),
     ]
+}
+
+/// `waits.csv`, with its header even when nothing was processed or booked.
+fn waits_csv(reps: &[RepResult]) -> Vec<u8> {
+    let rows = wait_rows(reps);
+    if rows.is_empty() { b"measure,from_days,to_days,share,cumulative_share\n".to_vec() } else { csv_bytes(&rows) }
 }
 
 /// Writes a run's files into `dir` (created if needed), each atomically.

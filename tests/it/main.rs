@@ -8,6 +8,8 @@ mod cli;
 mod common;
 /// Outputs byte-identical across thread counts.
 mod determinism;
+/// Degenerate scenarios, output safety, signals, scale safety, property tests.
+mod robustness;
 /// Bad inputs: pinned messages, exit 2, nothing written.
 mod scenario_errors;
 /// Sweeps: thread counts, shards + merge, resume after interruption, compare, precision.
