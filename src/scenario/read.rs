@@ -162,13 +162,20 @@ fn choice<'c>(src: &Source, key: &str, node: &Node, choices: &[&'c str]) -> Resu
     })
 }
 
+/// Dates outside these years are refused: they are typos, and date arithmetic must never overflow.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
 fn date(src: &Source, key: &str, node: &Node) -> Result<NaiveDate> {
-    let expected = "a date written YYYY-MM-DD";
+    let expected = "a date written YYYY-MM-DD, between 1900 and 2200";
     let text = match &node.val {
         Val::Str(s) | Val::Datetime(s) => s,
         _ => return Err(wrong_type(src, node, key, expected)),
     };
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad(src, node, key, "is not a valid date", expected))
+    let d = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad(src, node, key, "is not a valid date", expected))?;
+    if !YEARS.contains(&chrono::Datelike::year(&d)) {
+        return Err(bad(src, node, key, "is out of range", expected));
+    }
+    Ok(d)
 }
 
 fn datetime(src: &Source, key: &str, node: &Node) -> Result<NaiveDateTime> {
@@ -177,15 +184,15 @@ fn datetime(src: &Source, key: &str, node: &Node) -> Result<NaiveDateTime> {
         Val::Str(s) | Val::Datetime(s) => s.as_str(),
         _ => return Err(wrong_type(src, node, key, expected)),
     };
-    for fmt in ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(text, fmt) {
-            return Ok(dt);
-        }
+    let parsed = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        .iter()
+        .find_map(|fmt| NaiveDateTime::parse_from_str(text, fmt).ok())
+        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(|d| d.and_time(NaiveTime::MIN)));
+    match parsed {
+        Some(dt) if YEARS.contains(&chrono::Datelike::year(&dt)) => Ok(dt),
+        Some(_) => Err(bad(src, node, key, "is out of range", "a local date and time between 1900 and 2200")),
+        None => Err(bad(src, node, key, "is not a valid date and time", expected)),
     }
-    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(d.and_time(NaiveTime::MIN));
-    }
-    Err(bad(src, node, key, "is not a valid date and time", expected))
 }
 
 /// What a distribution describes, which decides the extra checks on its support.

@@ -59,7 +59,11 @@ impl Source {
     pub(crate) fn locate(&self, at: At) -> String {
         match at {
             At::File(offset) => {
-                let before = &self.text[..offset.min(self.text.len())];
+                let mut cut = offset.min(self.text.len());
+                while !self.text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let before = &self.text[..cut];
                 let line = before.matches('\n').count() + 1;
                 let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
                 format!("{}:{line}:{column}", self.path)
