@@ -6,6 +6,8 @@ use std::sync::Once;
 
 use chrono::NaiveDate;
 use plotters::coord::Shift;
+use plotters::coord::cartesian::Cartesian2d;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontTransform;
 
@@ -124,6 +126,28 @@ fn max_of(xs: &[f64]) -> f64 {
     xs.iter().copied().filter(|x| x.is_finite()).fold(0.0, f64::max)
 }
 
+/// The mesh of a chart over calendar days: dates on x, thousands-grouped counts on y, light grid.
+fn calendar_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    start: NaiveDate,
+    y_desc: &str,
+) -> Result<(), String> {
+    chart
+        .configure_mesh()
+        .x_desc("Date")
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| date_label(start, *v))
+        .y_label_formatter(&|v| thousands(*v))
+        .x_labels(9)
+        .y_labels(10)
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 17))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(MESH)
+        .draw()
+        .map_err(e)
+}
+
 /// Puts the legend where the data leave room: the lower right unless the right part is low.
 fn legend_position(series: &[&[f64]], ymax: f64) -> SeriesLabelPosition {
     let n = series.first().map_or(0, |s| s.len());
@@ -164,21 +188,7 @@ impl Chart for Backlog<'_> {
             .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
             .map_err(e)?
             .set_secondary_coord(0f64..n as f64, 0f64..qmax);
-        let start = s.start;
-        chart
-            .configure_mesh()
-            .x_desc("Date")
-            .y_desc("Persons waiting (registered, not yet selected)")
-            .x_label_formatter(&|v| date_label(start, *v))
-            .y_label_formatter(&|v| thousands(*v))
-            .x_labels(9)
-            .y_labels(10)
-            .label_style((FONT, 15))
-            .axis_desc_style((FONT, 17))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(MESH)
-            .draw()
-            .map_err(e)?;
+        calendar_mesh(&mut chart, s.start, "Persons waiting (registered, not yet selected)")?;
         chart
             .configure_secondary_axes()
             .y_desc(format!("Daily quota [{unit}]"))
@@ -434,21 +444,7 @@ impl Chart for Flows<'_> {
             .y_label_area_size(95)
             .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
             .map_err(e)?;
-        let start = s.start;
-        chart
-            .configure_mesh()
-            .x_desc("Date")
-            .y_desc("Persons per day (daily mean across replications)")
-            .x_label_formatter(&|v| date_label(start, *v))
-            .y_label_formatter(&|v| thousands(*v))
-            .x_labels(9)
-            .y_labels(10)
-            .label_style((FONT, 15))
-            .axis_desc_style((FONT, 17))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(MESH)
-            .draw()
-            .map_err(e)?;
+        calendar_mesh(&mut chart, s.start, "Persons per day (daily mean across replications)")?;
         for (label, values, color) in &series {
             let color = *color;
             chart

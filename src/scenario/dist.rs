@@ -103,14 +103,7 @@ impl Dist {
 
     /// Clamps `x` into `[lo, hi]`.
     pub fn clamp(&self, x: f64) -> f64 {
-        let x = match self.lo {
-            Some(lo) if x < lo => lo,
-            _ => x,
-        };
-        match self.hi {
-            Some(hi) if x > hi => hi,
-            _ => x,
-        }
+        clamp(x, self.lo, self.hi)
     }
 
     /// The smallest value a (clamped) sample can take.
@@ -343,6 +336,19 @@ fn gamma_params(mean: f64, sd: f64) -> (f64, f64) {
     ((mean / sd).powi(2), sd * sd / mean)
 }
 
+/// `min(max(x, lo), hi)` for optional bounds (SPEC §3.2: clamping, never resampling).
+#[inline]
+fn clamp(x: f64, lo: Option<f64>, hi: Option<f64>) -> f64 {
+    let x = match lo {
+        Some(lo) if x < lo => lo,
+        _ => x,
+    };
+    match hi {
+        Some(hi) if x > hi => hi,
+        _ => x,
+    }
+}
+
 fn step(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
 }
@@ -385,14 +391,7 @@ impl Sampler {
             Kind::Weibull(d) => d.sample(rng),
             Kind::Empirical(index, values) => values[index.sample(rng)],
         };
-        let x = match self.lo {
-            Some(lo) if x < lo => lo,
-            _ => x,
-        };
-        match self.hi {
-            Some(hi) if x > hi => hi,
-            _ => x,
-        }
+        clamp(x, self.lo, self.hi)
     }
 
     /// Whether every sample is the same number (lets callers skip drawing).

@@ -171,7 +171,8 @@ fn date(src: &Source, key: &str, node: &Node) -> Result<NaiveDate> {
         Val::Str(s) | Val::Datetime(s) => s,
         _ => return Err(wrong_type(src, node, key, expected)),
     };
-    let d = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad(src, node, key, "is not a valid date", expected))?;
+    let d = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| bad(src, node, key, "is not a valid date", expected))?;
     if !YEARS.contains(&chrono::Datelike::year(&d)) {
         return Err(bad(src, node, key, "is out of range", expected));
     }
