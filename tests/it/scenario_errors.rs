@@ -362,6 +362,12 @@ const CASES: &[Case] = &[
         sets: &[],
         expected: "error: {file}: missing key scenario: the top level needs a [scenario] table with name, start and end",
     },
+    Case {
+        name: "date out of range",
+        toml: "[scenario]\nname = \"e\"\nstart = \"1024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n",
+        sets: &[],
+        expected: "error: {file}:3:9: scenario.start = \"1024-01-01\" is out of range: expected a date written YYYY-MM-DD, between 1900 and 2200",
+    },
 ];
 
 /// Runs `borderq run FILE --set …` and checks the exit code, the exact message and that nothing was written.
