@@ -2,9 +2,17 @@
 //!
 //! Event kinds, in the order SPEC §2.8 resolves equal times (lower first; within a kind, by group id):
 //! 1 arrivals of a day (internal: creates the day's groups), 2 registrations, 3 confirmation attempts,
-//! 4 confirmation misses and returns, 5 patience expiries, 6 the allocation, 7 appointments.
+//! 4 confirmation misses and returns, (5) patience expiries, 6 the allocation, 7 appointments.
 //! Outages are not events: they are interval sets queried at the instants that matter, which gives the
 //! same results as boundary events ranked first (kind 0).
+//!
+//! Patience expiries are not events either. Between two allocations the pool can only grow
+//! (registrations and returns); nothing reads it until the next allocation. So each group's deadline
+//! is filed under the first allocation at or after it, and at that allocation (or at the horizon)
+//! `sweep` takes the groups still waiting whose deadline has come, in deadline order, merged with the
+//! pool's additions since the last sweep: the pool's path (its exact integral per day and over the
+//! window, its maximum) and every abandonment's time are as if each expiry had been an event of
+//! kind 5, which is exactly what SPEC §2.8 asks, without an event per group.
 //!
 //! Groups live in a slab whose slots are reused; an event names the group's id and slot, and an event
 //! whose id no longer matches its slot (the group left) is stale and skipped.
@@ -28,7 +36,6 @@ const K_ARRIVALS: u8 = 1;
 const K_REGISTER: u8 = 2;
 const K_ATTEMPT: u8 = 3;
 const K_MISS: u8 = 4;
-const K_PATIENCE: u8 = 5;
 const K_ALLOCATE: u8 = 6;
 const K_APPOINTMENT: u8 = 7;
 
@@ -106,8 +113,17 @@ pub(crate) struct Sim<'m> {
     rng_confirm: StreamRng,
     rng_appoint: StreamRng,
     counts: Counts,
-    // Pool integral bookkeeping (exact, in group-seconds and person-seconds).
+    // Pool path bookkeeping (exact, in group-seconds and person-seconds): the pool as it was at
+    // `last_t`, which `sweep` advances through the additions and abandonments in time order.
     last_t: SimTime,
+    path_groups: u64,
+    path_persons: u64,
+    /// Additions to the pool since the last sweep: (time, persons), in time order.
+    additions: Vec<(SimTime, u64)>,
+    /// Patience deadlines by the index of the first allocation at or after them (the last bucket:
+    /// after the last allocation): (deadline, id, slot).
+    patience: Vec<Vec<(SimTime, u64, u32)>>,
+    expired: Vec<(SimTime, u64, u32)>,
     integral_groups: u128,
     integral_persons: u128,
     waiting_time_sum: u128,
@@ -157,6 +173,11 @@ impl<'m> Sim<'m> {
             rng_appoint: stream(StreamKind::Appointments, 0),
             counts: Counts::default(),
             last_t: 0,
+            path_groups: 0,
+            path_persons: 0,
+            additions: Vec::new(),
+            patience: vec![Vec::new(); m.days + 1],
+            expired: Vec::new(),
             integral_groups: 0,
             integral_persons: 0,
             waiting_time_sum: 0,
@@ -184,25 +205,22 @@ impl<'m> Sim<'m> {
         }
         while let Some(ev) = self.queue.pop() {
             debug_assert!(ev.time < self.m.horizon);
-            self.advance(ev.time);
             let slot = ev.slot as u32;
             match ev.kind {
                 K_ARRIVALS => self.arrivals_of_day(ev.id as usize, day_of(ev.time)),
                 K_REGISTER => self.register(slot, ev.time),
                 K_ATTEMPT => self.attempt(slot, ev.time),
                 K_MISS => self.miss(slot, ev.time, obs),
-                K_PATIENCE => {
-                    if self.tags[slot as usize] == tag(ev.id, State::Waiting) {
-                        self.leave_pool(slot, ev.time);
-                        self.exit(slot, ev.time, Outcome::Abandoned, obs);
-                    }
+                K_ALLOCATE => {
+                    let d = day_of(ev.time);
+                    self.sweep(d as usize, ev.time, obs);
+                    self.allocate(d, ev.time);
                 }
-                K_ALLOCATE => self.allocate(day_of(ev.time), ev.time),
                 K_APPOINTMENT => self.appointment(slot, ev.time, obs),
                 _ => unreachable!("unknown event kind {}", ev.kind),
             }
         }
-        self.advance(self.m.horizon);
+        self.sweep(self.m.days, self.m.horizon, obs);
         self.finish(obs)
     }
 
@@ -214,9 +232,9 @@ impl<'m> Sim<'m> {
 
     // ----- the waiting-pool integral (exact) -----
 
-    /// Integrates the pool from the last change to `t`, per day and over the statistics window.
+    /// Integrates the pool path from `last_t` to `t`, per day and over the statistics window.
     fn advance(&mut self, t: SimTime) {
-        let (g, p) = (self.pool.len() as u64, self.pool.persons);
+        let (g, p) = (self.path_groups, self.path_persons);
         let mut a = self.last_t;
         if t <= a {
             return;
@@ -236,6 +254,69 @@ impl<'m> Sim<'m> {
             }
         }
         self.last_t = t;
+    }
+
+    /// Files a patience deadline under the first allocation at or after it (SPEC §2.8: a group whose
+    /// patience ends at 12:00 has gone before the 12:00 allocation).
+    fn schedule_patience(&mut self, deadline: SimTime, id: u64, slot: u32) {
+        if deadline >= self.m.horizon {
+            return;
+        }
+        let k = (deadline - self.m.allocation_offset + DAY - 1).div_euclid(DAY).clamp(0, self.m.days as i64);
+        self.patience[k as usize].push((deadline, id, slot));
+    }
+
+    /// Abandonments due by `now` (the allocation of day `bucket`, or the horizon for the last bucket):
+    /// walks the pool's additions since the last sweep and the due deadlines in time order (additions
+    /// first at equal times, as registrations and returns precede patience expiries), integrating the
+    /// path and tracking its maximum, then removes the groups that abandoned, each at its deadline.
+    fn sweep<O: Observer + ?Sized>(&mut self, bucket: usize, now: SimTime, obs: &mut O) {
+        let mut expired = std::mem::take(&mut self.expired);
+        expired.clear();
+        for &(deadline, id, slot) in &self.patience[bucket] {
+            // Still waiting now means waiting at its deadline too: a group that came back after its
+            // deadline abandoned on its return, and nobody leaves the pool between allocations.
+            if self.tags[slot as usize] == tag(id, State::Waiting) {
+                expired.push((deadline, id, slot));
+            }
+        }
+        self.patience[bucket] = Vec::new();
+        expired.sort_unstable();
+        let additions = std::mem::take(&mut self.additions);
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let take_addition = match (additions.get(i), expired.get(j)) {
+                (None, None) => break,
+                (Some(a), Some(e)) => a.0 <= e.0,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+            };
+            if take_addition {
+                let (t, persons) = additions[i];
+                self.advance(t);
+                self.path_groups += 1;
+                self.path_persons += persons;
+                self.max_groups = self.max_groups.max(self.path_groups);
+                self.max_persons = self.max_persons.max(self.path_persons);
+                i += 1;
+            } else {
+                let (t, _, slot) = expired[j];
+                self.advance(t);
+                self.path_groups -= 1;
+                self.path_persons -= self.groups[slot as usize].size as u64;
+                j += 1;
+            }
+        }
+        self.advance(now);
+        for &(deadline, _, slot) in &expired {
+            self.leave_pool(slot, deadline);
+            self.exit(slot, deadline, Outcome::Abandoned, obs);
+        }
+        debug_assert_eq!(self.path_groups, self.pool.len() as u64, "pool path out of step at {now}");
+        let mut additions = additions;
+        additions.clear();
+        self.additions = additions;
+        self.expired = expired;
     }
 
     fn add_spell(&mut self, from: SimTime, to: SimTime) {
@@ -345,8 +426,8 @@ impl<'m> Sim<'m> {
         g.waiting_since = t;
         let pos = self.pool.insert(slot, g.size);
         self.groups[slot as usize].pool_pos = pos;
-        self.max_groups = self.max_groups.max(self.pool.len() as u64);
-        self.max_persons = self.max_persons.max(self.pool.persons);
+        let persons = self.groups[slot as usize].size as u64;
+        self.additions.push((t, persons));
     }
 
     fn leave_pool(&mut self, slot: u32, t: SimTime) {
@@ -413,9 +494,7 @@ impl<'m> Sim<'m> {
             if self.m.uses_seniority {
                 self.seniority.push_back((reg, id, slot));
             }
-            if patience < self.m.horizon {
-                self.push(patience, K_PATIENCE, id, slot);
-            }
+            self.schedule_patience(patience, id, slot);
         }
     }
 
@@ -561,9 +640,7 @@ impl<'m> Sim<'m> {
         if self.m.uses_seniority {
             self.seniority.push_back((t, id, slot));
         }
-        if patience < self.m.horizon {
-            self.push(patience.max(t), K_PATIENCE, id, slot);
-        }
+        self.schedule_patience(patience.max(t), id, slot);
     }
 
     // ----- the daily allocation (SPEC §2.3) -----
@@ -687,6 +764,9 @@ impl<'m> Sim<'m> {
     fn select(&mut self, slot: u32, now: SimTime) {
         self.leave_pool(slot, now);
         let size = self.groups[slot as usize].size as u64;
+        // The path has been integrated up to this allocation by `sweep`; the selection leaves now.
+        self.path_groups -= 1;
+        self.path_persons -= size;
         self.counts.selected_groups += 1;
         self.counts.selected_persons += size;
         self.daily[S_SELECTED][day_of(now) as usize] += size as f64;
