@@ -2,7 +2,7 @@
 //!
 //! Event kinds, in the order SPEC §2.8 resolves equal times (lower first; within a kind, by group id):
 //! 1 arrivals of a day (internal: creates the day's groups), 2 registrations, 3 confirmation attempts,
-//! 4 confirmation misses and returns, (5) patience expiries, 6 the allocation, 7 appointments.
+//! 4 confirmation misses and returns, (5) patience expiries, 6 the allocation, (7) appointments.
 //! Outages are not events: they are interval sets queried at the instants that matter, which gives the
 //! same results as boundary events ranked first (kind 0).
 //!
@@ -13,6 +13,9 @@
 //! pool's additions since the last sweep: the pool's path (its exact integral per day and over the
 //! window, its maximum) and every abandonment's time are as if each expiry had been an event of
 //! kind 5, which is exactly what SPEC §2.8 asks, without an event per group.
+//!
+//! Appointments are not events: a booked group cannot abandon, so its end (processed or no-show, at
+//! its appointment time) is certain at booking and is accounted then (see `book`).
 //!
 //! Groups live in a slab whose slots are reused; an event names the group's id and slot, and an event
 //! whose id no longer matches its slot (the group left) is stale and skipped.
@@ -37,7 +40,6 @@ const K_REGISTER: u8 = 2;
 const K_ATTEMPT: u8 = 3;
 const K_MISS: u8 = 4;
 const K_ALLOCATE: u8 = 6;
-const K_APPOINTMENT: u8 = 7;
 
 const S_WAITING: usize = 0;
 const S_ARRIVED: usize = 2;
@@ -209,14 +211,13 @@ impl<'m> Sim<'m> {
             match ev.kind {
                 K_ARRIVALS => self.arrivals_of_day(ev.id as usize, day_of(ev.time)),
                 K_REGISTER => self.register(slot, ev.time),
-                K_ATTEMPT => self.attempt(slot, ev.time),
+                K_ATTEMPT => self.attempt(slot, ev.time, obs),
                 K_MISS => self.miss(slot, ev.time, obs),
                 K_ALLOCATE => {
                     let d = day_of(ev.time);
                     self.sweep(d as usize, ev.time, obs);
-                    self.allocate(d, ev.time);
+                    self.allocate(d, ev.time, obs);
                 }
-                K_APPOINTMENT => self.appointment(slot, ev.time, obs),
                 _ => unreachable!("unknown event kind {}", ev.kind),
             }
         }
@@ -645,7 +646,7 @@ impl<'m> Sim<'m> {
 
     // ----- the daily allocation (SPEC §2.3) -----
 
-    fn allocate(&mut self, d: i64, now: SimTime) {
+    fn allocate<O: Observer + ?Sized>(&mut self, d: i64, now: SimTime, obs: &mut O) {
         let m = self.m;
         let di = d as usize;
         let q = m.quota[di] + self.reissue.remove(&d).unwrap_or(0);
@@ -696,7 +697,7 @@ impl<'m> Sim<'m> {
             }
         }
         for &slot in &chosen {
-            self.select(slot, now);
+            self.select(slot, now, obs);
         }
         let seniority_selected = chosen.len();
 
@@ -729,7 +730,7 @@ impl<'m> Sim<'m> {
             }
         }
         for &slot in &lottery {
-            self.select(slot, now);
+            self.select(slot, now, obs);
         }
         let used: u64 = chosen.iter().chain(&lottery).map(|s| m.cost(self.groups[*s as usize].size)).sum();
         assert!(used <= q, "allocation on day {d} used {used} slots of a quota of {q}");
@@ -761,7 +762,7 @@ impl<'m> Sim<'m> {
         }
     }
 
-    fn select(&mut self, slot: u32, now: SimTime) {
+    fn select<O: Observer + ?Sized>(&mut self, slot: u32, now: SimTime, obs: &mut O) {
         self.leave_pool(slot, now);
         let size = self.groups[slot as usize].size as u64;
         // The path has been integrated up to this allocation by `sweep`; the selection leaves now.
@@ -774,7 +775,7 @@ impl<'m> Sim<'m> {
         let g = &mut self.groups[slot as usize];
         g.selected_at = now;
         let Some(c) = &self.m.confirmation else {
-            self.book(slot, now);
+            self.book(slot, now, obs);
             return;
         };
         let original = now + c.window;
@@ -816,7 +817,7 @@ impl<'m> Sim<'m> {
         }
     }
 
-    fn attempt(&mut self, slot: u32, t: SimTime) {
+    fn attempt<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
         let c = self.m.confirmation.as_ref().expect("confirmation configured");
         let g = &mut self.groups[slot as usize];
         g.attempts_total += 1;
@@ -824,7 +825,7 @@ impl<'m> Sim<'m> {
         let fails = self.outages.confirmations.containing(t).is_some()
             || (c.failure_probability > 0.0 && self.rng_confirm.random_bool(c.failure_probability));
         if !fails {
-            self.book(slot, t);
+            self.book(slot, t, obs);
         } else if self.groups[slot as usize].attempts_now >= c.max_attempts {
             let id = self.groups[slot as usize].id;
             self.push(t, K_MISS, id, slot);
@@ -858,11 +859,15 @@ impl<'m> Sim<'m> {
 
     // ----- booking and appointments (SPEC §2.5) -----
 
-    fn book(&mut self, slot: u32, t: SimTime) {
+    /// Books a group at `t`. Its appointment time and show-up are drawn now; if the appointment falls
+    /// inside the horizon the group's end is already certain (booked groups do not abandon), so it is
+    /// accounted at its appointment time and its slot freed at once, with no event (the same law as an
+    /// appointment event drawing the no-show then). Otherwise it stays `Booked` to the horizon.
+    fn book<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
         self.set_state(slot, State::Booked);
         let g = &mut self.groups[slot as usize];
         g.booked_at = t;
-        let (size, reg, id) = (g.size as u64, g.registered_at, g.id);
+        let (size, reg) = (g.size as u64, g.registered_at);
         self.counts.booked_groups += 1;
         self.counts.booked_persons += size;
         self.daily[S_BOOKED][day_of(t) as usize] += size as f64;
@@ -870,20 +875,17 @@ impl<'m> Sim<'m> {
             self.selection_waits.push(t - reg);
             bin(&mut self.selection_wait_bins, t - reg);
         }
-        let appointment_at = match &self.m.appointment {
-            Some((lead, _)) => t.saturating_add(time::from_days(lead.sample(&mut self.rng_appoint))),
-            None => t,
+        let (appointment_at, no_show) = match &self.m.appointment {
+            Some((lead, p)) => {
+                let at = t.saturating_add(time::from_days(lead.sample(&mut self.rng_appoint)));
+                (at, *p > 0.0 && at < self.m.horizon && self.rng_appoint.random_bool(*p))
+            }
+            None => (t, false),
         };
         self.groups[slot as usize].appointment_at = appointment_at;
-        self.push(appointment_at, K_APPOINTMENT, id, slot);
-    }
-
-    fn appointment<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
-        let no_show = match &self.m.appointment {
-            Some((_, p)) if *p > 0.0 => self.rng_appoint.random_bool(*p),
-            _ => false,
-        };
-        self.exit(slot, t, if no_show { Outcome::NoShow } else { Outcome::Processed }, obs);
+        if appointment_at < self.m.horizon {
+            self.exit(slot, appointment_at, if no_show { Outcome::NoShow } else { Outcome::Processed }, obs);
+        }
     }
 
     // ----- the end of the horizon -----
