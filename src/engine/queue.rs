@@ -44,6 +44,11 @@ pub struct Event {
 }
 
 impl Event {
+    /// The ordering key: events pop in increasing key order (time, kind, id).
+    pub fn key(&self) -> u128 {
+        self.pack()
+    }
+
     fn pack(self) -> u128 {
         debug_assert!((0..=MAX_TIME).contains(&self.time), "event time {} out of range", self.time);
         debug_assert!(self.kind < KINDS && self.id <= MAX_ID && self.slot <= MAX_SLOT);
@@ -126,17 +131,34 @@ impl EventQueue {
 
     /// Removes and returns the next event. O(log k) amortised, k the events of one bucket.
     pub fn pop(&mut self) -> Option<Event> {
-        loop {
-            if let Some(Reverse(k)) = self.heap.pop() {
-                self.len -= 1;
-                return Some(Event::unpack(k));
-            }
+        if !self.fill() {
+            return None;
+        }
+        let Reverse(k) = self.heap.pop()?;
+        self.len -= 1;
+        Some(Event::unpack(k))
+    }
+
+    /// The next event without removing it (moves to the next bucket if the current one is drained).
+    pub fn peek(&mut self) -> Option<Event> {
+        if !self.fill() {
+            return None;
+        }
+        self.heap.peek().map(|Reverse(k)| Event::unpack(*k))
+    }
+
+    /// Makes the heap hold the earliest pending events; false when nothing is pending.
+    fn fill(&mut self) -> bool {
+        while self.heap.is_empty() {
             if self.len == 0 {
-                return None;
+                return false;
             }
             // Move to the next non-empty bucket, recycling the drained heap's buffer.
-            let next =
-                ((self.current + 1).max(0) as usize..self.buckets.len()).find(|b| !self.buckets[*b].is_empty())?;
+            let Some(next) =
+                ((self.current + 1).max(0) as usize..self.buckets.len()).find(|b| !self.buckets[*b].is_empty())
+            else {
+                return false;
+            };
             self.current = next as i64;
             let bucket = std::mem::take(&mut self.buckets[next]);
             let drained = std::mem::replace(&mut self.heap, BinaryHeap::from(bucket));
@@ -144,6 +166,7 @@ impl EventQueue {
             buf.clear();
             self.spare.push(buf);
         }
+        true
     }
 
     /// The time of the next event without removing it.
@@ -204,6 +227,7 @@ mod tests {
                 let Reverse(want) = reference.pop().unwrap();
                 assert_eq!(got, Event::unpack(want));
                 assert_eq!(q.peek_time(), reference.peek().map(|Reverse(k)| Event::unpack(*k).time));
+                assert_eq!(q.peek(), reference.peek().map(|Reverse(k)| Event::unpack(*k)));
                 now = got.time;
             }
             assert_eq!(q.len(), reference.len());

@@ -126,6 +126,9 @@ pub(crate) struct Sim<'m> {
     /// after the last allocation): (deadline, id, slot).
     patience: Vec<Vec<(SimTime, u64, u32)>>,
     expired: Vec<(SimTime, u64, u32)>,
+    /// Registrations of stream arrivals due today, sorted; `today_pos` is the next one.
+    today: Vec<Event>,
+    today_pos: usize,
     integral_groups: u128,
     integral_persons: u128,
     waiting_time_sum: u128,
@@ -180,6 +183,8 @@ impl<'m> Sim<'m> {
             additions: Vec::new(),
             patience: vec![Vec::new(); m.days + 1],
             expired: Vec::new(),
+            today: Vec::new(),
+            today_pos: 0,
             integral_groups: 0,
             integral_persons: 0,
             waiting_time_sum: 0,
@@ -205,7 +210,21 @@ impl<'m> Sim<'m> {
         if self.m.allocation_at(0) < self.m.horizon {
             self.push(self.m.allocation_at(0), K_ALLOCATE, 0, 0);
         }
-        while let Some(ev) = self.queue.pop() {
+        loop {
+            // Today's stream registrations wait in a sorted buffer rather than in the queue: the
+            // next event is the earlier of the two (the same order as one queue).
+            let from_buffer = match (self.today.get(self.today_pos), self.queue.peek()) {
+                (None, None) => break,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some(a), Some(b)) => a.key() < b.key(),
+            };
+            let ev = if from_buffer {
+                self.today_pos += 1;
+                self.today[self.today_pos - 1]
+            } else {
+                self.queue.pop().expect("peeked")
+            };
             debug_assert!(ev.time < self.m.horizon);
             let slot = ev.slot as u32;
             match ev.kind {
@@ -595,6 +614,12 @@ impl<'m> Sim<'m> {
         let s = &m.streams[i];
         let rate = s.rate[d as usize];
         let mut rng = std::mem::replace(&mut self.rng_streams[i], rng::stream(0, 0, 0));
+        // Yesterday's buffer is spent (its registrations were all before today's 00:00).
+        if self.today_pos > 0 {
+            self.today.drain(..self.today_pos);
+            self.today_pos = 0;
+        }
+        let before = self.today.len();
         if rate > 0.0 {
             // Exponential gaps at the day's rate from 00:00: a Poisson process on [d, d+1), generated
             // in time order (no sort). Instants are rounded to the nearest second within the day.
@@ -622,8 +647,17 @@ impl<'m> Sim<'m> {
                 g.registered_at = registered_at;
                 g.patience_at = patience_at;
                 let id = g.id;
-                self.push(registered_at, K_REGISTER, id, slot);
+                let ev = Event { time: registered_at, kind: K_REGISTER, id, slot: slot as u64 };
+                if registered_at < day_end {
+                    self.today.push(ev);
+                } else {
+                    self.queue.push(ev);
+                }
             }
+        }
+        // With several streams, or registrations deferred by an outage, restore the order.
+        if before > 0 || !self.today.is_sorted_by_key(Event::key) {
+            self.today.sort_unstable_by_key(Event::key);
         }
         self.rng_streams[i] = rng;
         self.push((d + 1) * DAY, K_ARRIVALS, i as u64, 0);
