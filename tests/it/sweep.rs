@@ -153,26 +153,24 @@ fn compare_reports_paired_differences() {
 #[test]
 fn precision_adds_replications_until_the_ci_is_tight() {
     let tmp = tempfile::tempdir().unwrap();
-    borderq()
-        .args([
-            "run",
-            "bailey",
-            "--replications",
-            "2",
-            "--precision",
-            "0.01",
-            "--max-replications",
-            "64",
-            "--no-charts",
-            "--out",
-        ])
-        .arg(tmp.path())
-        .args(SHORT)
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("precision 0.01"));
-    let rows = std::fs::read_to_string(tmp.path().join("replications.csv")).unwrap().lines().count() - 1;
-    assert!(rows > 2 && rows <= 64 && rows.is_power_of_two(), "{rows} replications");
-    let resolved = std::fs::read_to_string(tmp.path().join("scenario.toml")).unwrap();
-    assert!(resolved.contains(&format!("replications = {rows}")));
+    let run = |precision: &str, dir: &str| {
+        borderq()
+            .args(["run", "bailey", "--replications", "2", "--precision", precision, "--max-replications", "16"])
+            .args(["--no-charts", "--out"])
+            .arg(tmp.path().join(dir))
+            .args(SHORT)
+            .assert()
+            .success()
+    };
+    let rows =
+        |dir: &str| std::fs::read_to_string(tmp.path().join(dir).join("replications.csv")).unwrap().lines().count() - 1;
+    // An unreachable target runs up to the cap, doubling: 2, 4, 8, 16.
+    run("0.0001", "tight")
+        .stderr(predicate::str::contains("precision 0.0001 not reached within --max-replications 16"));
+    assert_eq!(rows("tight"), 16);
+    let resolved = std::fs::read_to_string(tmp.path().join("tight").join("scenario.toml")).unwrap();
+    assert!(resolved.contains("replications = 16"), "the count reached is recorded");
+    // A loose target is met by the first batch.
+    run("0.5", "loose").stderr(predicate::str::contains("precision 0.5 reached with 2 replications"));
+    assert_eq!(rows("loose"), 2);
 }
