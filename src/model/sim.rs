@@ -1,7 +1,7 @@
 //! One replication: the event loop and every rule of SPEC §2.
 //!
 //! Event kinds, in the order SPEC §2.8 resolves equal times (lower first; within a kind, by group id):
-//! 1 arrivals of a day (internal: creates the day's groups), 2 registrations, 3 confirmation attempts,
+//! 1 arrivals of a day (internal: creates the day's groups), 2 registrations, (3) confirmation attempts,
 //! 4 confirmation misses and returns, (5) patience expiries, 6 the allocation, (7) appointments.
 //! Outages are not events: they are interval sets queried at the instants that matter, which gives the
 //! same results as boundary events ranked first (kind 0).
@@ -13,6 +13,10 @@
 //! pool's additions since the last sweep: the pool's path (its exact integral per day and over the
 //! window, its maximum) and every abandonment's time are as if each expiry had been an event of
 //! kind 5, which is exactly what SPEC §2.8 asks, without an event per group.
+//!
+//! Confirmation attempts are not events: a selected group's attempts depend only on its own draws and
+//! on the outages, so `confirm` plays them at selection; only a miss, which returns the group to the
+//! pool, is an event.
 //!
 //! Appointments are not events: a booked group cannot abandon, so its end (processed or no-show, at
 //! its appointment time) is certain at booking and is accounted then (see `book`).
@@ -37,7 +41,6 @@ use crate::scenario::{DAYS_PER_MONTH, OnMiss, OutagePolicy, QuotaUnit};
 
 const K_ARRIVALS: u8 = 1;
 const K_REGISTER: u8 = 2;
-const K_ATTEMPT: u8 = 3;
 const K_MISS: u8 = 4;
 const K_ALLOCATE: u8 = 6;
 
@@ -72,7 +75,6 @@ struct Group {
     booked_at: SimTime,
     appointment_at: SimTime,
     attempts_total: u32,
-    attempts_now: u32,
     coin_tag: u32,
     pool_pos: u32,
     source: u16,
@@ -230,7 +232,6 @@ impl<'m> Sim<'m> {
             match ev.kind {
                 K_ARRIVALS => self.arrivals_of_day(ev.id as usize, day_of(ev.time)),
                 K_REGISTER => self.register(slot, ev.time),
-                K_ATTEMPT => self.attempt(slot, ev.time, obs),
                 K_MISS => self.miss(slot, ev.time, obs),
                 K_ALLOCATE => {
                     let d = day_of(ev.time);
@@ -357,7 +358,6 @@ impl<'m> Sim<'m> {
             booked_at: NEVER,
             appointment_at: NEVER,
             attempts_total: 0,
-            attempts_now: 0,
             coin_tag: 0,
             pool_pos: u32::MAX,
             source,
@@ -828,45 +828,50 @@ impl<'m> Sim<'m> {
         let g = &mut self.groups[slot as usize];
         g.deadline = deadline;
         g.overlapped = overlapped;
-        g.attempts_now = 0;
         let first = now + time::from_hours(c.first_attempt.sample(&mut self.rng_confirm));
-        self.schedule_attempt(slot, first);
+        self.confirm(slot, first, obs);
     }
 
     // ----- confirmation (SPEC §2.4) -----
 
-    fn schedule_attempt(&mut self, slot: u32, mut t: SimTime) {
+    /// Plays a selected group's confirmation attempts from `t` (the first attempt's time), all at
+    /// once: they depend only on the group's own draws and the outage intervals, never on other
+    /// groups, so drawing them at selection gives the same law as one event per attempt. The outcome
+    /// is a booking at the successful attempt, or a miss (an event, since the group returns to the
+    /// pool then), or nothing before the horizon (the group stays `Selected`).
+    fn confirm<O: Observer + ?Sized>(&mut self, slot: u32, mut t: SimTime, obs: &mut O) {
         let c = self.m.confirmation.as_ref().expect("confirmation configured");
-        if c.policy == OutagePolicy::Extend
-            && let Some(end) = self.outages.confirmations.containing(t)
-        {
-            t = end;
-        }
-        let g = &self.groups[slot as usize];
-        let (id, deadline) = (g.id, g.deadline);
-        if t > deadline {
-            self.push(deadline, K_MISS, id, slot);
-        } else {
-            self.push(t, K_ATTEMPT, id, slot);
-        }
-    }
-
-    fn attempt<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
-        let c = self.m.confirmation.as_ref().expect("confirmation configured");
-        let g = &mut self.groups[slot as usize];
-        g.attempts_total += 1;
-        g.attempts_now += 1;
-        let fails = self.outages.confirmations.containing(t).is_some()
-            || (c.failure_probability > 0.0 && self.rng_confirm.random_bool(c.failure_probability));
-        if !fails {
-            self.book(slot, t, obs);
-        } else if self.groups[slot as usize].attempts_now >= c.max_attempts {
-            let id = self.groups[slot as usize].id;
-            self.push(t, K_MISS, id, slot);
-        } else {
-            let next = t + time::from_hours(c.retry.sample(&mut self.rng_confirm));
-            self.schedule_attempt(slot, next);
-        }
+        let horizon = self.m.horizon;
+        let (id, deadline) = (self.groups[slot as usize].id, self.groups[slot as usize].deadline);
+        let mut attempts = 0;
+        let miss_at = loop {
+            // Under `extend`, people wait for the app to come back (SPEC §2.4).
+            if c.policy == OutagePolicy::Extend
+                && let Some(end) = self.outages.confirmations.containing(t)
+            {
+                t = end;
+            }
+            if t > deadline {
+                break deadline;
+            }
+            if t >= horizon {
+                break horizon;
+            }
+            attempts += 1;
+            let fails = self.outages.confirmations.containing(t).is_some()
+                || (c.failure_probability > 0.0 && self.rng_confirm.random_bool(c.failure_probability));
+            if !fails {
+                self.groups[slot as usize].attempts_total += attempts;
+                self.book(slot, t, obs);
+                return;
+            }
+            if attempts >= c.max_attempts {
+                break t;
+            }
+            t += time::from_hours(c.retry.sample(&mut self.rng_confirm));
+        };
+        self.groups[slot as usize].attempts_total += attempts;
+        self.push(miss_at, K_MISS, id, slot);
     }
 
     fn miss<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
