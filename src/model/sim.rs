@@ -76,7 +76,6 @@ struct Group {
     appointment_at: SimTime,
     attempts_total: u32,
     coin_tag: u32,
-    pool_pos: u32,
     source: u16,
     size: u8,
     state: State,
@@ -101,6 +100,9 @@ pub(crate) struct Sim<'m> {
     /// `id << 3 | state` per slot: the hot check "is this event's group still waiting?" reads 8 bytes
     /// from a compact array instead of a whole group record (most patience events are stale).
     tags: Vec<u64>,
+    /// Position of each slot's group in `pool.slots` (`u32::MAX` when not waiting), kept apart from
+    /// the group records: swap-removals and the lottery update it for random groups.
+    pool_pos: Vec<u32>,
     free: Vec<u32>,
     next_id: u64,
     pool: Pool,
@@ -165,6 +167,7 @@ impl<'m> Sim<'m> {
             queue: EventQueue::with_bucket_width(crate::engine::time::HOUR),
             groups: Vec::new(),
             tags: Vec::new(),
+            pool_pos: Vec::new(),
             free: Vec::new(),
             next_id: 0,
             pool: Pool::new(),
@@ -359,7 +362,6 @@ impl<'m> Sim<'m> {
             appointment_at: NEVER,
             attempts_total: 0,
             coin_tag: 0,
-            pool_pos: u32::MAX,
             source,
             size,
             state,
@@ -372,11 +374,13 @@ impl<'m> Sim<'m> {
             Some(slot) => {
                 self.groups[slot as usize] = g;
                 self.tags[slot as usize] = t;
+                self.pool_pos[slot as usize] = u32::MAX;
                 slot
             }
             None => {
                 self.groups.push(g);
                 self.tags.push(t);
+                self.pool_pos.push(u32::MAX);
                 (self.groups.len() - 1) as u32
             }
         }
@@ -445,18 +449,18 @@ impl<'m> Sim<'m> {
         let g = &mut self.groups[slot as usize];
         g.waiting_since = t;
         let pos = self.pool.insert(slot, g.size);
-        self.groups[slot as usize].pool_pos = pos;
+        self.pool_pos[slot as usize] = pos;
         let persons = self.groups[slot as usize].size as u64;
         self.additions.push((t, persons));
     }
 
     fn leave_pool(&mut self, slot: u32, t: SimTime) {
         let g = &self.groups[slot as usize];
-        let (pos, size, since) = (g.pool_pos, g.size, g.waiting_since);
+        let (pos, size, since) = (self.pool_pos[slot as usize], g.size, g.waiting_since);
         if let Some(moved) = self.pool.remove(pos, size) {
-            self.groups[moved as usize].pool_pos = pos;
+            self.pool_pos[moved as usize] = pos;
         }
-        self.groups[slot as usize].pool_pos = u32::MAX;
+        self.pool_pos[slot as usize] = u32::MAX;
         self.add_spell(since.max(0), t);
     }
 
@@ -631,7 +635,7 @@ impl<'m> Sim<'m> {
                 if t >= day_end as f64 {
                     break;
                 }
-                let at = (t.round() as SimTime).min(day_end - 1);
+                let at = ((t + 0.5) as SimTime).min(day_end - 1);
                 if s.register_share < 1.0 && !rng.random_bool(s.register_share) {
                     continue;
                 }
@@ -747,8 +751,8 @@ impl<'m> Sim<'m> {
                 let j = self.rng_lottery.random_range(i..n);
                 self.pool.slots.swap(i, j);
                 let (si, sj) = (self.pool.slots[i], self.pool.slots[j]);
-                self.groups[si as usize].pool_pos = i as u32;
-                self.groups[sj as usize].pool_pos = j as u32;
+                self.pool_pos[si as usize] = i as u32;
+                self.pool_pos[sj as usize] = j as u32;
                 i += 1;
                 let g = &mut self.groups[si as usize];
                 if g.registered_at >= close {
