@@ -315,7 +315,10 @@ mod tests {
     use super::*;
 
     fn base() -> ScenarioText {
-        ScenarioText { label: "b".into(), text: crate::scenario::BUNDLED[1].text.into() }
+        ScenarioText {
+            label: "b".into(),
+            text: crate::scenario::BUNDLED.iter().find(|b| b.name == "bailey").unwrap().text.into(),
+        }
     }
 
     #[test]
