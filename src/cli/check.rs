@@ -89,10 +89,11 @@ fn describe(arg: &str, s: &Scenario) -> String {
     }
     match &s.appointment {
         Some(a) => o.push_str(&format!(
-            "  appointment: lead time {} ({:.1} days on average), no-show probability {}\n",
+            "  appointment: lead time {} ({:.1} days on average), no-show probability {}{}\n",
             a.lead_days.name(),
             a.lead_days.clamped_mean(),
-            a.no_show_probability
+            a.no_show_probability,
+            a.cancel_from.map_or(String::new(), |c| format!("; every appointment from {c} is cancelled"))
         )),
         None => o.push_str("  appointment: none (processed at the moment of booking)\n"),
     }

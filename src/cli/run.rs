@@ -130,6 +130,7 @@ const HEADLINE: &[(&str, &str, usize)] = &[
     ("missed_confirmations", "missed confirmations [groups]", 0),
     ("missed_in_outage", "  of which in an outage", 0),
     ("unused_slots", "unused slots", 0),
+    ("cancelled_persons", "persons with cancelled appointments", 0),
 ];
 
 fn summary_table(s: &Scenario, t: &RunTables, dir: &std::path::Path) -> String {

@@ -63,6 +63,8 @@ pub struct Model {
     pub(crate) caravans: Vec<CaravanModel>,
     pub(crate) confirmation: Option<ConfirmationModel>,
     pub(crate) appointment: Option<(Sampler, f64)>,
+    /// The instant from which appointments are cancelled [s], if any.
+    pub(crate) cancel_at: Option<SimTime>,
     pub(crate) patience: Option<(crate::scenario::Dist, Sampler)>,
     pub(crate) explicit_outages: Vec<outage::RawOutage>,
 }
@@ -156,6 +158,7 @@ impl Model {
                 on_miss: c.on_miss,
             }),
             appointment: s.appointment.as_ref().map(|a| (a.lead_days.sampler(), a.no_show_probability)),
+            cancel_at: s.appointment.as_ref().and_then(|a| a.cancel_from).map(|c| (c - start_dt).num_seconds()),
             patience: s.abandonment.as_ref().map(|a| (a.patience_days.clone(), a.patience_days.sampler())),
             explicit_outages: outage::explicit(&s),
             scenario: s,

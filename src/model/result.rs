@@ -52,6 +52,10 @@ pub struct Counts {
     pub final_booked_groups: u64,
     /// Persons booked but not yet at their appointment at the horizon.
     pub final_booked_persons: u64,
+    /// Appointments cancelled (`appointment.cancel_from`); the groups went back to waiting.
+    pub cancelled_appointments: u64,
+    /// Persons whose appointments were cancelled.
+    pub cancelled_persons: u64,
     /// Caravan groups that would have reached the zone before `start` (dropped, SPEC §2.2).
     pub caravan_groups_before_start: u64,
 }

@@ -42,6 +42,8 @@ use crate::scenario::{DAYS_PER_MONTH, OnMiss, OutagePolicy, QuotaUnit};
 const K_ARRIVALS: u8 = 1;
 const K_REGISTER: u8 = 2;
 const K_MISS: u8 = 4;
+/// A cancelled appointment: the group goes back to waiting (ranked with misses and returns).
+const K_CANCEL: u8 = 4;
 const K_ALLOCATE: u8 = 6;
 
 const S_WAITING: usize = 0;
@@ -235,6 +237,7 @@ impl<'m> Sim<'m> {
             match ev.kind {
                 K_ARRIVALS => self.arrivals_of_day(ev.id as usize, day_of(ev.time)),
                 K_REGISTER => self.register(slot, ev.time),
+                K_MISS if self.tags[slot as usize] == tag(ev.id, State::Booked) => self.cancel(slot, ev.time, obs),
                 K_MISS => self.miss(slot, ev.time, obs),
                 K_ALLOCATE => {
                     let d = day_of(ev.time);
@@ -710,7 +713,8 @@ impl<'m> Sim<'m> {
             // group keeps its entry, since it may miss and return with its registration time.
             while let Some(&(_, id, slot)) = self.seniority.front() {
                 let t = self.tags[slot as usize];
-                if t == tag(id, State::Waiting) || t == tag(id, State::Selected) {
+                let may_return = t == tag(id, State::Selected) || m.cancel_at.is_some() && t == tag(id, State::Booked);
+                if t == tag(id, State::Waiting) || may_return {
                     break;
                 }
                 self.seniority.pop_front();
@@ -926,8 +930,30 @@ impl<'m> Sim<'m> {
             None => (t, false),
         };
         self.groups[slot as usize].appointment_at = appointment_at;
+        if let Some(c) = self.m.cancel_at
+            && appointment_at >= c
+        {
+            // Cancelled from `c` (or at once if booked later): an event, since the group returns.
+            let id = self.groups[slot as usize].id;
+            self.push(c.max(t), K_CANCEL, id, slot);
+            return;
+        }
         if appointment_at < self.m.horizon {
             self.exit(slot, appointment_at, if no_show { Outcome::NoShow } else { Outcome::Processed }, obs);
+        }
+    }
+
+    /// A cancelled appointment: counted, then the group waits again with its registration time and
+    /// patience (or abandons if its patience is over), like a return after a miss.
+    fn cancel<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
+        let g = &self.groups[slot as usize];
+        let (size, patience) = (g.size as u64, g.patience_at);
+        self.counts.cancelled_appointments += 1;
+        self.counts.cancelled_persons += size;
+        if patience <= t {
+            self.exit(slot, t, Outcome::Abandoned, obs);
+        } else {
+            self.enter_pool(slot, t);
         }
     }
 

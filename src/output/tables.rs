@@ -90,6 +90,10 @@ pub struct ReplicationRow {
     pub wait_n: u64,
     /// Booked groups whose selection wait is measured.
     pub selection_wait_n: u64,
+    /// Appointments cancelled by `appointment.cancel_from`.
+    pub cancelled_appointments: u64,
+    /// Persons whose appointments were cancelled.
+    pub cancelled_persons: u64,
 }
 
 impl ReplicationRow {
@@ -138,6 +142,8 @@ impl ReplicationRow {
             max_waiting_groups: r.max_waiting_groups,
             wait_n: r.wait.map_or(0, |s| s.n),
             selection_wait_n: r.selection_wait.map_or(0, |s| s.n),
+            cancelled_appointments: c.cancelled_appointments,
+            cancelled_persons: c.cancelled_persons,
         }
     }
 
@@ -183,6 +189,8 @@ impl ReplicationRow {
             ("max_waiting_groups", self.max_waiting_groups as f64),
             ("wait_n", self.wait_n as f64),
             ("selection_wait_n", self.selection_wait_n as f64),
+            ("cancelled_appointments", self.cancelled_appointments as f64),
+            ("cancelled_persons", self.cancelled_persons as f64),
         ]
     }
 }

@@ -219,12 +219,10 @@ impl Chart for Backlog<'_> {
             }
             let label = format!("{} ({} h)", o.label, o.hours);
             let y = ymax * (0.985 - 0.045 * (i % 4) as f64);
+            // Right of the band, unless that runs off the chart: then inside it, from its start.
+            let x = if x1 + 0.35 * n as f64 > n as f64 { x0 + 0.01 * n as f64 } else { x1 + 0.8 };
             chart
-                .draw_series(std::iter::once(Text::new(
-                    label,
-                    (x1 + 0.8, y),
-                    (FONT, 14).into_font().color(&VERMILLION),
-                )))
+                .draw_series(std::iter::once(Text::new(label, (x, y), (FONT, 14).into_font().color(&VERMILLION))))
                 .map_err(e)?;
         }
 

@@ -22,6 +22,7 @@ pub const HEADLINE: &[(&str, &str, usize)] = &[
     ("missed_confirmations", "Missed confirmations [groups]", 0),
     ("missed_in_outage", "… of which during an outage [groups]", 0),
     ("unused_slots", "Unused slots", 0),
+    ("cancelled_persons", "Persons whose appointments were cancelled", 0),
 ];
 
 /// Escapes text for HTML.
@@ -122,10 +123,11 @@ pub fn html(d: &ChartData, svgs: &[(&str, &str)]) -> String {
         "Appointment",
         match &s.appointment {
             Some(a) => format!(
-                "lead time {} ({:.1} days on average), no-show probability {}",
+                "lead time {} ({:.1} days on average), no-show probability {}{}",
                 a.lead_days.name(),
                 a.lead_days.clamped_mean(),
-                a.no_show_probability
+                a.no_show_probability,
+                a.cancel_from.map_or(String::new(), |c| format!("; every appointment from {c} is cancelled"))
             ),
             None => "processed at the moment of booking".into(),
         },

@@ -35,6 +35,7 @@ pub const BUNDLED: &[Bundled] = &[
     Bundled { name: "launch-2023", text: include_str!("../../scenarios/launch-2023.toml") },
     Bundled { name: "christmas-caravan-2023", text: include_str!("../../scenarios/christmas-caravan-2023.toml") },
     Bundled { name: "geofence-aug-2024", text: include_str!("../../scenarios/geofence-aug-2024.toml") },
+    Bundled { name: "end-jan-2025", text: include_str!("../../scenarios/end-jan-2025.toml") },
     Bundled { name: "bailey", text: include_str!("../../scenarios/bailey.toml") },
 ];
 

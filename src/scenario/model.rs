@@ -122,6 +122,10 @@ pub struct Appointment {
     pub lead_days: Dist,
     /// Probability that a booked group does not show up.
     pub no_show_probability: f64,
+    /// From this instant every appointment is cancelled (the program's end, 20 January 2025): a booked
+    /// group whose appointment is at or after it goes back to waiting then (or abandons if its patience
+    /// is over). `None`: appointments are never cancelled.
+    pub cancel_from: Option<NaiveDateTime>,
 }
 
 /// Reneging (SPEC §2.5).

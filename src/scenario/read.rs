@@ -526,6 +526,7 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
             let mut t = Tab::of(src, "appointment", n, schema::APPOINTMENT)?;
             let lead_days =
                 t.take("lead_days").map(|n| dist(src, "appointment.lead_days", n, Role::Duration)).transpose()?;
+            let cancel_from = t.take("cancel_from").map(|n| datetime(src, "appointment.cancel_from", n)).transpose()?;
             let no_show_probability = t
                 .take("no_show_probability")
                 .map(|n| probability(src, "appointment.no_show_probability", n))
@@ -534,6 +535,7 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
             Ok(Appointment {
                 lead_days: lead_days.unwrap_or(Dist::constant(0.0)),
                 no_show_probability: no_show_probability.unwrap_or(0.0),
+                cancel_from,
             })
         })
         .transpose()?;

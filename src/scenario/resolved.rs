@@ -51,6 +51,9 @@ pub fn to_toml(s: &Scenario) -> String {
         let _ = writeln!(w, "\n[appointment]");
         kv(w, "lead_days", &dist(&a.lead_days));
         kv(w, "no_show_probability", &float(a.no_show_probability));
+        if let Some(c) = a.cancel_from {
+            kv(w, "cancel_from", &string(&c.format("%Y-%m-%dT%H:%M:%S").to_string()));
+        }
     }
     if let Some(a) = &s.abandonment {
         let _ = writeln!(w, "\n[abandonment]");

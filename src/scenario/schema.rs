@@ -53,7 +53,7 @@ pub(crate) const CONFIRMATION: &[(&str, Shape)] = &[
     ("grace_hours", V),
     ("on_miss", V),
 ];
-pub(crate) const APPOINTMENT: &[(&str, Shape)] = &[("lead_days", D), ("no_show_probability", V)];
+pub(crate) const APPOINTMENT: &[(&str, Shape)] = &[("lead_days", D), ("no_show_probability", V), ("cancel_from", V)];
 pub(crate) const ABANDONMENT: &[(&str, Shape)] = &[("patience_days", D)];
 pub(crate) const INITIAL: &[(&str, Shape)] = &[("groups", V), ("registered_days_ago", D), ("group_size", D)];
 pub(crate) const ARRIVALS: &[(&str, Shape)] =

@@ -163,3 +163,51 @@ fn reissue_trace_adds_missed_slots_to_the_next_allocation() {
     assert_eq!(r.daily.values[8], vec![0.0, 1.0, 3.0, 0.0, 2.0, 2.0, 2.0], "daily unused slots");
     assert!(g.iter().take(3).all(|x| x.outcome == Outcome::Abandoned && x.ended_at == 2 * DAY + 11 * H));
 }
+
+/// `appointment.cancel_from` (issue 8, the program's end): two groups booked on day 0 for day 3 lose
+/// their appointments at the cancellation instant (day 2, 00:00) and wait again; with the quota at 0
+/// from day 1 nobody is selected again, so both are still waiting at the horizon. A third group with
+/// patience over by then abandons at the cancellation instead.
+#[test]
+fn cancelled_appointments_send_groups_back_to_waiting() {
+    let toml = r#"
+[scenario]
+name = "cancel"
+start = "2024-01-01"
+end = "2024-01-08"
+
+[quota]
+unit = "groups"
+daily = [{ from = "2024-01-01", value = 3 }, { from = "2024-01-02", value = 0 }]
+seniority_share = 1
+
+[appointment]
+lead_days = 3
+cancel_from = "2024-01-03T00:00"
+
+[abandonment]
+patience_days = { dist = "empirical", values = [1.5, 10], weights = [1, 2] }
+
+[initial]
+groups = 3
+"#;
+    let m = Model::new(&scenario(toml));
+    let mut records = Vec::new();
+    let r = m.replicate(0, &mut records);
+    let c = &r.counts;
+    assert_eq!((c.selected_groups, c.booked_groups, c.processed_groups), (3, 3, 0));
+    assert_eq!(c.cancelled_appointments, 3);
+    assert_eq!(c.abandoned_groups + c.final_waiting_groups, 3);
+    for g in &records {
+        assert_eq!(g.booked_at, Some(DAY / 2));
+        match g.outcome {
+            Outcome::Abandoned => assert_eq!(g.ended_at, 2 * DAY, "patience 1.5 days is over at the cancellation"),
+            Outcome::CensoredWaiting => assert_eq!(g.ended_at, 7 * DAY),
+            other => panic!("unexpected outcome {other:?}"),
+        }
+    }
+    // Without cancellation all three are processed on day 3.
+    let m = Model::new(&scenario(&toml.replace("cancel_from = \"2024-01-03T00:00\"\n", "")));
+    let r = m.replicate(0, &mut borderq::model::NoRecords);
+    assert_eq!((r.counts.processed_groups, r.counts.cancelled_appointments), (3, 0));
+}
