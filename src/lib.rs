@@ -25,6 +25,7 @@ pub mod engine;
 pub mod model;
 pub mod output;
 pub mod plot;
+pub mod record;
 pub mod run;
 pub mod scenario;
 pub mod stats;

@@ -110,7 +110,8 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
         let json = files.iter().find(|(n, _)| *n == "summary.json").map(|(_, b)| b.clone()).unwrap_or_default();
         out(&String::from_utf8_lossy(&json))?;
     } else if !a.quiet {
-        out(&summary_table(&s, &tables, &dir))?;
+        let record = output::record_rows(&s, &reps);
+        out(&summary_table(&s, &tables, &record, &dir))?;
     }
     Ok(())
 }
@@ -133,7 +134,7 @@ const HEADLINE: &[(&str, &str, usize)] = &[
     ("cancelled_persons", "persons with cancelled appointments", 0),
 ];
 
-fn summary_table(s: &Scenario, t: &RunTables, dir: &std::path::Path) -> String {
+fn summary_table(s: &Scenario, t: &RunTables, record: &[borderq::record::RecordRow], dir: &std::path::Path) -> String {
     let mut o = format!(
         "{}: {} replication{}, seed {}, {} to {} ({} days)\n\n",
         s.name,
@@ -153,7 +154,27 @@ fn summary_table(s: &Scenario, t: &RunTables, dir: &std::path::Path) -> String {
             (Some(lo), Some(hi)) => format!("[{}, {}]", f(Some(lo)), f(Some(hi))),
             _ => String::new(),
         };
+        if *metric == "cancelled_persons" && s.appointment.as_ref().is_none_or(|a| a.cancel_from.is_none()) {
+            continue;
+        }
         o.push_str(&format!("{label:<36} {:>14}  {ci}\n", f(row.mean)));
+    }
+    let against: Vec<&borderq::record::RecordRow> = record.iter().filter(|r| r.reported.is_some()).collect();
+    if !against.is_empty() {
+        o.push_str("\nagainst the record (DOMAIN.md; details in record.csv):\n");
+        for r in against {
+            let model = r.model_mean.map_or("-".into(), |m| group_digits(m, if m < 10.0 { 3 } else { 0 }));
+            let kind = match r.reported_kind {
+                Some(borderq::record::Kind::AtLeast) => ">",
+                Some(borderq::record::Kind::AtMost) => "≤",
+                _ => "≈",
+            };
+            let reported = r.reported.map_or(String::new(), |v| group_digits(v, if v < 10.0 { 3 } else { 0 }));
+            o.push_str(&format!(
+                "  {:<24} {:<30} model {:>9} ({})  reported {kind} {reported}: {}\n",
+                r.period, r.measure, model, r.model_scope, r.verdict
+            ));
+        }
     }
     if single {
         o.push_str("\n(one replication: no confidence intervals; use --replications 2 or more)\n");

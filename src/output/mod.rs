@@ -132,16 +132,37 @@ impl RunTables {
 }
 
 /// Every file of a run except the charts and `groups.csv`, as (name, bytes), in writing order.
+/// `record.csv` is included when the horizon covers a full month or a reported figure.
 pub fn run_files(scenario: &Scenario, reps: &[RepResult], tables: &RunTables) -> Vec<(&'static str, Vec<u8>)> {
-    vec![
+    let record = record_rows(scenario, reps);
+    let mut files = vec![
         ("replications.csv", csv_bytes(&tables.replications)),
         ("summary.csv", csv_bytes(&tables.summary)),
         ("daily.csv", daily_csv(scenario, reps)),
         ("waits.csv", waits_csv(reps)),
         ("summary.json", summary_json(scenario, &tables.summary)),
-        // Written last: its presence marks a complete run of this scenario.
-        ("scenario.toml", scenario::to_toml(scenario).into_bytes()),
-    ]
+    ];
+    if !record.is_empty() {
+        files.push(("record.csv", csv_bytes(&record)));
+    }
+    // Written last: its presence marks a complete run of this scenario.
+    files.push(("scenario.toml", scenario::to_toml(scenario).into_bytes()));
+    files
+}
+
+/// The model beside the record (`record.csv`), with the pooled share of bookings within 8 weeks.
+pub fn record_rows(scenario: &Scenario, reps: &[RepResult]) -> Vec<crate::record::RecordRow> {
+    if !scenario.compare_with_record {
+        return Vec::new();
+    }
+    crate::record::rows(scenario, reps, share_within(reps, 56))
+}
+
+/// The share of bookings within `days` of registration, pooled over replications (from the 1-day bins).
+fn share_within(reps: &[RepResult], days: usize) -> Option<f64> {
+    let total: u64 = reps.iter().flat_map(|r| r.selection_wait_bins.iter()).sum();
+    let within: u64 = reps.iter().flat_map(|r| r.selection_wait_bins.iter().take(days)).sum();
+    (total > 0).then(|| within as f64 / total as f64)
 }
 
 /// `waits.csv`, with its header even when nothing was processed or booked.
@@ -171,5 +192,12 @@ pub fn chart_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<(String,
         get("waits.csv"),
     )
     .map_err(|reason| crate::plot::PlotError::NotOutput { dir: dir.display().to_string(), reason })?;
+    let mut data = data;
+    if let Some((_, bytes)) = files.iter().find(|(n, _)| *n == "record.csv") {
+        data.record = Some(
+            crate::plot::month_rows(bytes)
+                .map_err(|reason| crate::plot::PlotError::NotOutput { dir: dir.display().to_string(), reason })?,
+        );
+    }
     crate::plot::render_all(&data)
 }

@@ -40,6 +40,8 @@ pub struct ChartData {
     pub summary: BTreeMap<String, MetricSummary>,
     /// `waits.csv` rows per measure: (from_days, share, cumulative_share).
     pub waits: BTreeMap<String, Vec<(f64, f64, f64)>>,
+    /// The monthly rows of `record.csv`, when the run wrote one.
+    pub record: Option<Vec<super::record::MonthRow>>,
 }
 
 /// One row of `summary.csv`.
@@ -74,7 +76,11 @@ impl ChartData {
             files.push(bytes);
         }
         let label = dir.join("scenario.toml").display().to_string();
-        Self::from_bytes(&label, &files[0], &files[1], &files[2], &files[3]).map_err(not_output)
+        let mut data = Self::from_bytes(&label, &files[0], &files[1], &files[2], &files[3]).map_err(not_output)?;
+        if let Ok(bytes) = std::fs::read(dir.join("record.csv")) {
+            data.record = Some(super::record::month_rows(&bytes).map_err(not_output)?);
+        }
+        Ok(data)
     }
 
     /// Parses the four inputs from memory (what `run` has just written).
@@ -118,7 +124,7 @@ impl ChartData {
             let num = |s: &str| s.parse::<f64>().map_err(|_| format!("waits.csv has a non-numeric value {s:?}"));
             waits_map.entry(rec[0].clone()).or_default().push((num(&rec[1])?, num(&rec[3])?, num(&rec[4])?));
         }
-        Ok(ChartData { scenario, daily, summary: summary_map, waits: waits_map })
+        Ok(ChartData { scenario, daily, summary: summary_map, waits: waits_map, record: None })
     }
 
     /// A daily column (present: checked when loading).

@@ -3,11 +3,13 @@
 
 mod charts;
 mod data;
+mod record;
 mod report;
 mod sweep;
 
 pub use charts::{Backlog, Chart, DAILY_COLUMNS, Flows, HEIGHT, WIDTH, Waits, register_fonts, render};
 pub use data::{ChartData, INPUTS, MetricSummary, PlotError};
+pub use record::{MonthRow, month_rows};
 pub use report::{HEADLINE, escape, html};
 pub use sweep::sweep_charts;
 
@@ -21,6 +23,13 @@ pub fn render_all(d: &ChartData) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
         files.push((format!("{name}.png"), png));
         files.push((format!("{name}.svg"), svg.clone().into_bytes()));
         svgs.push((name, svg));
+    }
+    if let Some(rows) = d.record.as_ref().filter(|r| !r.is_empty()) {
+        let (png, svg) =
+            render(&record::Record(d, rows)).map_err(|reason| PlotError::Draw { chart: "record".into(), reason })?;
+        files.push(("record.png".to_string(), png));
+        files.push(("record.svg".to_string(), svg.clone().into_bytes()));
+        svgs.push(("record", svg));
     }
     let pairs: Vec<(&str, &str)> = svgs.iter().map(|(n, s)| (*n, s.as_str())).collect();
     files.push(("report.html".to_string(), html(d, &pairs).into_bytes()));

@@ -68,6 +68,9 @@ pub fn html(d: &ChartData, svgs: &[(&str, &str)]) -> String {
     o.push_str("<section id=\"headline\">\n<h2>Headline results</h2>\n<table>\n<thead><tr><th>Measure</th><th>Mean</th><th>95 % confidence interval</th></tr></thead>\n<tbody>\n");
     for (metric, label, decimals) in HEADLINE {
         let Some(row) = d.summary.get(*metric) else { continue };
+        if *metric == "cancelled_persons" && d.scenario.appointment.as_ref().is_none_or(|a| a.cancel_from.is_none()) {
+            continue;
+        }
         let mean = row.mean.map_or("–".to_string(), |m| num(m, *decimals));
         let ci = match (row.low, row.high) {
             (Some(lo), Some(hi)) => format!("{} – {}", num(lo, *decimals), num(hi, *decimals)),

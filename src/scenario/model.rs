@@ -22,6 +22,8 @@ pub struct Scenario {
     pub replications: u32,
     /// Master seed; replication seeds derive from it (SPEC §6).
     pub seed: u64,
+    /// Whether runs set the model beside the real record (`record.csv`): for historical scenarios.
+    pub compare_with_record: bool,
     /// The daily allocation.
     pub quota: Quota,
     /// The confirmation step; `None`: selected groups are booked at once.

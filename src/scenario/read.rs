@@ -515,6 +515,13 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
         Some(n) => integer(src, "scenario.seed", n, 0, i64::MAX, "a whole number ≥ 0")? as u64,
         None => 1,
     };
+    let compare_with_record = match s.take("compare_with_record") {
+        Some(n) => match n.val {
+            Val::Bool(b) => b,
+            _ => return Err(wrong_type(src, n, "scenario.compare_with_record", "true or false")),
+        },
+        None => false,
+    };
     s.finish()?;
 
     let quota = quota(src, &mut top, start)?;
@@ -691,6 +698,7 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
         warmup_days,
         replications,
         seed,
+        compare_with_record,
         quota,
         confirmation,
         appointment,

@@ -20,6 +20,7 @@ pub fn to_toml(s: &Scenario) -> String {
     kv(w, "warmup_days", &float(s.warmup_days));
     kv(w, "replications", &s.replications.to_string());
     kv(w, "seed", &s.seed.to_string());
+    kv(w, "compare_with_record", &s.compare_with_record.to_string());
 
     let q = &s.quota;
     let _ = writeln!(w, "\n[quota]");

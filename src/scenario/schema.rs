@@ -32,8 +32,16 @@ pub(crate) const DIST: &[(&str, Shape)] = &[
     ("weights", V),
 ];
 pub(crate) const STEP: &[(&str, Shape)] = &[("from", V), ("value", V)];
-pub(crate) const SCENARIO: &[(&str, Shape)] =
-    &[("name", V), ("description", V), ("start", V), ("end", V), ("warmup_days", V), ("replications", V), ("seed", V)];
+pub(crate) const SCENARIO: &[(&str, Shape)] = &[
+    ("name", V),
+    ("description", V),
+    ("start", V),
+    ("end", V),
+    ("warmup_days", V),
+    ("replications", V),
+    ("seed", V),
+    ("compare_with_record", V),
+];
 pub(crate) const QUOTA: &[(&str, Shape)] = &[
     ("unit", V),
     ("daily", S),

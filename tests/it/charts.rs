@@ -68,8 +68,8 @@ fn report_is_self_contained_and_has_its_parts() {
     let rows = find("tr").count();
     assert!(rows >= 10, "headline table has {rows} rows");
     let figures: Vec<&str> = find("figure").filter_map(|n| n.attribute("id")).collect();
-    assert_eq!(figures, vec!["chart-backlog", "chart-waits", "chart-flows"]);
-    assert_eq!(doc.descendants().filter(|n| n.tag_name().name() == "svg").count(), 3);
+    assert_eq!(figures, vec!["chart-backlog", "chart-waits", "chart-flows", "chart-record"]);
+    assert_eq!(doc.descendants().filter(|n| n.tag_name().name() == "svg").count(), 4);
     let params: Vec<String> = find("dt").filter_map(|n| n.text().map(str::to_string)).collect();
     for p in ["Daily quota", "Allocation", "Confirmation", "Sources", "Outages"] {
         assert!(params.iter().any(|x| x == p), "no parameter {p}");
@@ -86,6 +86,7 @@ fn plot_reproduces_the_charts_of_a_run_from_its_csv_files() {
     quick_run("may-2024-outage", tmp.path());
     let names: Vec<String> = CHARTS
         .iter()
+        .chain(&["record"])
         .flat_map(|c| [format!("{c}.png"), format!("{c}.svg")])
         .chain(std::iter::once("report.html".to_string()))
         .collect();
@@ -131,4 +132,33 @@ fn no_charts_skips_them() {
         .success();
     assert!(tmp.path().join("summary.csv").exists());
     assert!(!tmp.path().join("backlog.png").exists() && !tmp.path().join("report.html").exists());
+}
+
+#[test]
+fn historical_runs_write_the_record_beside_the_model() {
+    let tmp = tempfile::tempdir().unwrap();
+    borderq()
+        .args(["run", "may-2024-outage", "--replications", "3", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("against the record"))
+        .stdout(predicates::str::contains("2024-05                  processed_persons"));
+    let record = std::fs::read_to_string(tmp.path().join("record.csv")).unwrap();
+    assert!(record.starts_with(
+        "period,measure,model_scope,model_mean,model_ci95_low,model_ci95_high,reported,reported_kind,verdict,source\n"
+    ));
+    let may = record.lines().find(|l| l.starts_with("2024-05,processed_persons,period,")).expect("a May 2024 row");
+    assert!(may.contains(",44500.0,at_least,"), "{may}");
+    assert!(may.contains(",agrees,") || may.contains(",differs,"));
+    assert_eq!(record.lines().filter(|l| l.contains(",processed_persons,period,")).count(), 9, "April to December");
+    let png = std::fs::read(tmp.path().join("record.png")).unwrap();
+    let info = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap().info().clone();
+    assert_eq!((info.width, info.height), (borderq::plot::WIDTH, borderq::plot::HEIGHT));
+    let svg = std::fs::read_to_string(tmp.path().join("record.svg")).unwrap();
+    assert!(svg.contains("persons processed per month") && svg.contains("reported (DOMAIN.md)"));
+    // The textbook scenario is not historical: no record, no record chart.
+    let bailey = tmp.path().join("bailey");
+    borderq().args(["run", "bailey", "--replications", "2", "--quiet", "--out"]).arg(&bailey).assert().success();
+    assert!(!bailey.join("record.csv").exists() && !bailey.join("record.png").exists());
 }

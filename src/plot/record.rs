@@ -1,0 +1,148 @@
+//! The `record` chart: the model's persons processed per month (mean and 95 % CI) with the reported
+//! figures of DOMAIN.md overlaid, drawn from `record.csv` alone.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::charts::{Chart, nice_max, thousands};
+use super::data::ChartData;
+
+const FONT: &str = "sans-serif";
+const BLUE: RGBColor = RGBColor(0, 114, 178);
+const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+
+/// One monthly row of `record.csv`: month, model mean, CI, reported figure and its kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthRow {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Model mean, CI low, CI high.
+    pub model: (f64, f64, f64),
+    /// Reported figure and kind (`at_least`, `about`, `at_most`).
+    pub reported: Option<(f64, String)>,
+}
+
+/// Parses the monthly processed-persons rows of `record.csv`.
+pub fn month_rows(bytes: &[u8]) -> Result<Vec<MonthRow>, String> {
+    let mut r = csv::Reader::from_reader(bytes);
+    let header: Vec<String> = r.headers().map_err(|e| format!("record.csv: {e}"))?.iter().map(str::to_string).collect();
+    let col =
+        |name: &str| header.iter().position(|h| h == name).ok_or_else(|| format!("record.csv has no column {name}"));
+    let (period, measure, mean, lo, hi, rep, kind) = (
+        col("period")?,
+        col("measure")?,
+        col("model_mean")?,
+        col("model_ci95_low")?,
+        col("model_ci95_high")?,
+        col("reported")?,
+        col("reported_kind")?,
+    );
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| format!("record.csv: {e}"))?;
+        if &rec[measure] != "processed_persons" || rec[period].contains("..") {
+            continue;
+        }
+        let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+        out.push(MonthRow {
+            month: rec[period].to_string(),
+            model: (num(&rec[mean]), num(&rec[lo]), num(&rec[hi])),
+            reported: rec[rep].parse::<f64>().ok().map(|v| (v, rec[kind].to_string())),
+        });
+    }
+    Ok(out)
+}
+
+fn e<E: std::error::Error + Send + Sync>(err: DrawingAreaErrorKind<E>) -> String {
+    err.to_string()
+}
+
+/// The record chart.
+#[derive(Debug)]
+pub(crate) struct Record<'a>(pub(crate) &'a ChartData, pub(crate) &'a [MonthRow]);
+
+impl Chart for Record<'_> {
+    fn name(&self) -> &'static str {
+        "record"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let rows = self.1;
+        let n = rows.len() as i32;
+        let ymax = nice_max(
+            rows.iter()
+                .flat_map(|r| [r.model.2, r.reported.as_ref().map_or(0.0, |x| x.0)])
+                .filter(|v| v.is_finite())
+                .fold(0.0, f64::max)
+                * 1.25,
+        );
+        root.fill(&WHITE).map_err(e)?;
+        let mut chart = ChartBuilder::on(root)
+            .caption(
+                format!("{}: persons processed per month, model and record", self.0.scenario.name),
+                (FONT, 26, FontStyle::Bold),
+            )
+            .margin(18)
+            .x_label_area_size(55)
+            .y_label_area_size(95)
+            .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..ymax)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_desc("Month")
+            .y_desc("Persons processed in the month")
+            .x_labels(rows.len().min(24))
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => rows.get(*i as usize).map_or(String::new(), |r| r.month.clone()),
+                _ => String::new(),
+            })
+            .y_label_formatter(&|v| thousands(*v))
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 17))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(232, 232, 232))
+            .draw()
+            .map_err(e)?;
+        let centre = |i: usize| SegmentValue::CenterOf(i as i32);
+        chart
+            .draw_series(rows.iter().enumerate().filter(|(_, r)| r.model.1.is_finite()).map(|(i, r)| {
+                ErrorBar::new_vertical(centre(i), r.model.1, r.model.0, r.model.2, BLUE.stroke_width(2), 14)
+            }))
+            .map_err(e)?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| Circle::new((centre(i), r.model.0), 6, BLUE.filled())))
+            .map_err(e)?
+            .label("model: mean across replications, 95 % CI")
+            .legend(|(x, y)| Circle::new((x + 10, y), 6, BLUE.filled()));
+        let reported: Vec<(usize, f64, String)> =
+            rows.iter().enumerate().filter_map(|(i, r)| r.reported.as_ref().map(|(v, k)| (i, *v, k.clone()))).collect();
+        chart
+            .draw_series(reported.iter().map(|(i, v, _)| TriangleMarker::new((centre(*i), *v), 9, VERMILLION.filled())))
+            .map_err(e)?
+            .label("reported (DOMAIN.md)")
+            .legend(|(x, y)| TriangleMarker::new((x + 10, y), 8, VERMILLION.filled()));
+        for (i, v, kind) in &reported {
+            let text = match kind.as_str() {
+                "at_least" => format!("> {}", thousands(*v)),
+                "at_most" => format!("≤ {}", thousands(*v)),
+                _ => format!("≈ {}", thousands(*v)),
+            };
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    text,
+                    (centre(*i), v * 1.04),
+                    (FONT, 14).into_font().color(&VERMILLION),
+                )))
+                .map_err(e)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .label_font((FONT, 15))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.4))
+            .draw()
+            .map_err(e)
+    }
+}
