@@ -49,17 +49,25 @@ fn io_err(path: &Path, e: std::io::Error) -> OutputError {
 
 /// Writes `bytes` to `dir/name` atomically: a temporary file in the same directory, synced, then renamed.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    let tmp = write_temp(dir, name, bytes)?;
     let path = dir.join(name);
+    fs::rename(&tmp, &path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_err(&path, e)
+    })
+}
+
+/// Writes `bytes` to the temporary name of `dir/name` and syncs it; removes it again on failure.
+fn write_temp(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, OutputError> {
     let tmp = temp_path(dir, name);
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, &path)
+        f.sync_all()
     })();
-    result.map_err(|e| {
+    result.map(|_| tmp.clone()).map_err(|e| {
         let _ = fs::remove_file(&tmp);
-        io_err(&path, e)
+        io_err(&dir.join(name), e)
     })
 }
 
@@ -172,10 +180,26 @@ fn waits_csv(reps: &[RepResult]) -> Vec<u8> {
 }
 
 /// Writes a run's files into `dir` (created if needed), each atomically.
+///
+/// Every file is first written under its temporary name; only when all of them are on disk are they
+/// renamed into place (renaming needs no space). So a full disk leaves the directory as it was, with
+/// no new file and nothing half-written.
 pub fn write_run<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<(), OutputError> {
     create_dir(dir)?;
+    let mut temps: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
     for (name, bytes) in files {
-        write_atomic(dir, name.as_ref(), bytes)?;
+        match write_temp(dir, name.as_ref(), bytes) {
+            Ok(tmp) => temps.push((tmp, dir.join(name.as_ref()))),
+            Err(e) => {
+                for (tmp, _) in &temps {
+                    let _ = fs::remove_file(tmp);
+                }
+                return Err(e);
+            }
+        }
+    }
+    for (tmp, path) in &temps {
+        fs::rename(tmp, path).map_err(|e| io_err(path, e))?;
     }
     Ok(())
 }

@@ -57,7 +57,8 @@ pub struct ScenarioText {
 /// Finds a scenario: a path to a file, or the name of a bundled scenario.
 pub fn locate(arg: &str) -> Result<ScenarioText, ScenarioError> {
     let path = Path::new(arg);
-    let looks_like_path = arg.contains(['/', '\\']) || arg.ends_with(".toml") || path.exists();
+    // A bare name is a bundled scenario unless a file (not a directory) of that name exists here.
+    let looks_like_path = arg.contains(['/', '\\']) || arg.ends_with(".toml") || path.is_file();
     if !looks_like_path && let Some(b) = BUNDLED.iter().find(|b| b.name == arg) {
         return Ok(ScenarioText { label: format!("<bundled {}>", b.name), text: b.text.to_string() });
     }
