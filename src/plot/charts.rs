@@ -18,7 +18,8 @@ use crate::scenario::QuotaUnit;
 pub const WIDTH: u32 = 1200;
 /// Height of every chart [px].
 pub const HEIGHT: u32 = 700;
-const FONT: &str = "sans-serif";
+/// The embedded font family every chart uses.
+pub(super) const FONT: &str = "sans-serif";
 
 /// The daily columns the charts read.
 pub const DAILY_COLUMNS: &[&str] = &[
@@ -34,13 +35,13 @@ pub const DAILY_COLUMNS: &[&str] = &[
 ];
 
 // Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
-const BLUE: RGBColor = RGBColor(0, 114, 178);
+pub(super) const BLUE: RGBColor = RGBColor(0, 114, 178);
 const ORANGE: RGBColor = RGBColor(230, 159, 0);
 const GREEN: RGBColor = RGBColor(0, 158, 115);
-const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+pub(super) const VERMILLION: RGBColor = RGBColor(213, 94, 0);
 const PURPLE: RGBColor = RGBColor(204, 121, 167);
 const GREY: RGBColor = RGBColor(90, 90, 90);
-const MESH: RGBColor = RGBColor(232, 232, 232);
+pub(super) const MESH: RGBColor = RGBColor(232, 232, 232);
 
 /// Registers the embedded DejaVu Sans faces once; every text plotters draws uses them.
 pub fn register_fonts() -> Result<(), String> {
@@ -62,7 +63,8 @@ pub trait Chart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
 }
 
-fn e<E: std::error::Error + Send + Sync>(err: DrawingAreaErrorKind<E>) -> String {
+/// A plotters error as text.
+pub(super) fn e<E: std::error::Error + Send + Sync>(err: DrawingAreaErrorKind<E>) -> String {
     err.to_string()
 }
 

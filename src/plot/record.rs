@@ -4,12 +4,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::charts::{Chart, nice_max, thousands};
+use super::charts::{BLUE, Chart, FONT, MESH, VERMILLION, e, nice_max, thousands};
 use super::data::ChartData;
-
-const FONT: &str = "sans-serif";
-const BLUE: RGBColor = RGBColor(0, 114, 178);
-const VERMILLION: RGBColor = RGBColor(213, 94, 0);
 
 /// One monthly row of `record.csv`: month, model mean, CI, reported figure and its kind.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,10 +47,6 @@ pub fn month_rows(bytes: &[u8]) -> Result<Vec<MonthRow>, String> {
         });
     }
     Ok(out)
-}
-
-fn e<E: std::error::Error + Send + Sync>(err: DrawingAreaErrorKind<E>) -> String {
-    err.to_string()
 }
 
 /// The record chart.
@@ -101,7 +93,7 @@ impl Chart for Record<'_> {
             .label_style((FONT, 15))
             .axis_desc_style((FONT, 17))
             .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(232, 232, 232))
+            .bold_line_style(MESH)
             .draw()
             .map_err(e)?;
         let centre = |i: usize| SegmentValue::CenterOf(i as i32);

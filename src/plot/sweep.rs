@@ -8,10 +8,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::charts::{Chart, render};
+use super::charts::{Chart, FONT, MESH, e, render};
 use crate::sweep::{PlanFile, SWEEP_METRICS};
 
-const FONT: &str = "sans-serif";
 const PALETTE: [RGBColor; 8] = [
     RGBColor(0, 114, 178),
     RGBColor(230, 159, 0),
@@ -63,10 +62,6 @@ fn short_number(v: f64) -> String {
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.to_string() }
-}
-
-fn e<E: std::error::Error + Send + Sync>(err: DrawingAreaErrorKind<E>) -> String {
-    err.to_string()
 }
 
 struct Lines<'a> {
@@ -137,7 +132,7 @@ impl Chart for Lines<'_> {
             .label_style((FONT, 15))
             .axis_desc_style((FONT, 17))
             .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(232, 232, 232))
+            .bold_line_style(MESH)
             .draw()
             .map_err(e)?;
         for (i, (key, mut pts)) in groups.into_iter().take(MAX_LINES).enumerate() {
