@@ -73,7 +73,6 @@ struct Group {
     patience_at: SimTime,
     waiting_since: SimTime,
     selected_at: SimTime,
-    deadline: SimTime,
     booked_at: SimTime,
     appointment_at: SimTime,
     attempts_total: u32,
@@ -360,7 +359,6 @@ impl<'m> Sim<'m> {
             patience_at: NEVER,
             waiting_since: NEVER,
             selected_at: NEVER,
-            deadline: NEVER,
             booked_at: NEVER,
             appointment_at: NEVER,
             attempts_total: 0,
@@ -833,24 +831,23 @@ impl<'m> Sim<'m> {
             }
             deadline += c.grace;
         }
-        let g = &mut self.groups[slot as usize];
-        g.deadline = deadline;
-        g.overlapped = overlapped;
+        self.groups[slot as usize].overlapped = overlapped;
         let first = now + time::from_hours(c.first_attempt.sample(&mut self.rng_confirm));
-        self.confirm(slot, first, obs);
+        self.confirm(slot, first, deadline, obs);
     }
 
     // ----- confirmation (SPEC §2.4) -----
 
-    /// Plays a selected group's confirmation attempts from `t` (the first attempt's time), all at
+    /// Plays a selected group's confirmation attempts from `t` (the first attempt's time) up to its
+    /// (possibly extended) `deadline`, all at
     /// once: they depend only on the group's own draws and the outage intervals, never on other
     /// groups, so drawing them at selection gives the same law as one event per attempt. The outcome
     /// is a booking at the successful attempt, or a miss (an event, since the group returns to the
     /// pool then), or nothing before the horizon (the group stays `Selected`).
-    fn confirm<O: Observer + ?Sized>(&mut self, slot: u32, mut t: SimTime, obs: &mut O) {
+    fn confirm<O: Observer + ?Sized>(&mut self, slot: u32, mut t: SimTime, deadline: SimTime, obs: &mut O) {
         let c = self.m.confirmation.as_ref().expect("confirmation configured");
         let horizon = self.m.horizon;
-        let (id, deadline) = (self.groups[slot as usize].id, self.groups[slot as usize].deadline);
+        let id = self.groups[slot as usize].id;
         let mut attempts = 0;
         let miss_at = loop {
             // Under `extend`, people wait for the app to come back (SPEC §2.4).
