@@ -150,6 +150,23 @@ fn calendar_mesh<DB: DrawingBackend>(
         .map_err(e)
 }
 
+/// Draws a chart's legend in the house style at `position` (`margin` in pixels from the plot edge).
+pub(super) fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    margin: u32,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .margin(margin)
+        .label_font((FONT, 15))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.4))
+        .draw()
+        .map_err(e)
+}
+
 /// Puts the legend where the data leave room: the lower right unless the right part is low.
 fn legend_position(series: &[&[f64]], ymax: f64) -> SeriesLabelPosition {
     let n = series.first().map_or(0, |s| s.len());
@@ -277,15 +294,7 @@ impl Chart for Backlog<'_> {
                 .map_err(e)?;
         }
 
-        chart
-            .configure_series_labels()
-            .position(legend_position(&[hi, mean], ymax))
-            .margin(12)
-            .label_font((FONT, 15))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.4))
-            .draw()
-            .map_err(e)
+        legend(&mut chart, legend_position(&[hi, mean], ymax), 12)
     }
 }
 
@@ -347,13 +356,7 @@ impl Chart for Waits<'_> {
                 .label(label)
                 .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 22, y + 6)], color.mix(0.55).filled()));
         }
-        hist.configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font((FONT, 15))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.4))
-            .draw()
-            .map_err(e)?;
+        legend(&mut hist, SeriesLabelPosition::UpperRight, 10)?;
 
         let mut cum = ChartBuilder::on(&right)
             .caption("Cumulative share, with median and p90", (FONT, 20))
@@ -401,13 +404,7 @@ impl Chart for Waits<'_> {
                 .map_err(e)?;
             }
         }
-        cum.configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font((FONT, 15))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.4))
-            .draw()
-            .map_err(e)
+        legend(&mut cum, SeriesLabelPosition::LowerRight, 10)
     }
 }
 
@@ -456,15 +453,7 @@ impl Chart for Flows<'_> {
                 .label(*label)
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin(12)
-            .label_font((FONT, 15))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.4))
-            .draw()
-            .map_err(e)
+        legend(&mut chart, SeriesLabelPosition::UpperRight, 12)
     }
 }
 

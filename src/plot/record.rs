@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::charts::{BLUE, Chart, FONT, MESH, VERMILLION, e, nice_max, thousands};
+use super::charts::{BLUE, Chart, FONT, MESH, VERMILLION, e, legend, nice_max, thousands};
 use super::data::ChartData;
 
 /// One monthly row of `record.csv`: month, model mean, CI, reported figure and its kind.
@@ -128,13 +128,6 @@ impl Chart for Record<'_> {
                 )))
                 .map_err(e)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font((FONT, 15))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.4))
-            .draw()
-            .map_err(e)
+        legend(&mut chart, SeriesLabelPosition::LowerRight, 10)
     }
 }

@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::charts::{Chart, FONT, MESH, e, render};
+use super::charts::{Chart, FONT, MESH, e, legend, render};
 use crate::sweep::{PlanFile, SWEEP_METRICS};
 
 const PALETTE: [RGBColor; 8] = [
@@ -151,14 +151,7 @@ impl Chart for Lines<'_> {
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3)));
             chart.draw_series(pts.iter().map(|p| Circle::new((p.0, p.1.0), 4, color.filled()))).map_err(e)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font((FONT, 15))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.4))
-            .draw()
-            .map_err(e)
+        legend(&mut chart, SeriesLabelPosition::UpperRight, 10)
     }
 }
 
