@@ -62,6 +62,12 @@ pub struct GroupRecord {
 
 /// Receives each group's record once, when it leaves or when the horizon ends.
 pub trait Observer {
+    /// Whether records are wanted at all: when false the simulation neither keeps the times that
+    /// only records use nor builds records (a smaller group record, a faster replication).
+    fn wants_records(&self) -> bool {
+        true
+    }
+
     /// Called once per registered group.
     fn record(&mut self, r: &GroupRecord);
 }
@@ -71,6 +77,10 @@ pub trait Observer {
 pub struct NoRecords;
 
 impl Observer for NoRecords {
+    fn wants_records(&self) -> bool {
+        false
+    }
+
     #[inline]
     fn record(&mut self, _: &GroupRecord) {}
 }

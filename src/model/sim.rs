@@ -72,9 +72,6 @@ struct Group {
     registered_at: SimTime,
     patience_at: SimTime,
     waiting_since: SimTime,
-    selected_at: SimTime,
-    booked_at: SimTime,
-    appointment_at: SimTime,
     attempts_total: u32,
     coin_tag: u32,
     source: u16,
@@ -85,6 +82,16 @@ struct Group {
 }
 
 const NEVER: SimTime = i64::MAX;
+
+/// The times of a group that only its record reports.
+#[derive(Debug, Clone, Copy)]
+struct RecordTimes {
+    selected_at: SimTime,
+    booked_at: SimTime,
+    appointment_at: SimTime,
+}
+
+const NO_TIMES: RecordTimes = RecordTimes { selected_at: NEVER, booked_at: NEVER, appointment_at: NEVER };
 
 /// The compact validity tag of a group: its id and state.
 #[inline]
@@ -101,6 +108,9 @@ pub(crate) struct Sim<'m> {
     /// `id << 3 | state` per slot: the hot check "is this event's group still waiting?" reads 8 bytes
     /// from a compact array instead of a whole group record (most patience events are stale).
     tags: Vec<u64>,
+    /// Times that only `--records` uses, per slot; empty when the observer wants no records.
+    record_times: Vec<RecordTimes>,
+    keep_record_times: bool,
     /// Position of each slot's group in `pool.slots` (`u32::MAX` when not waiting), kept apart from
     /// the group records: swap-removals and the lottery update it for random groups.
     pool_pos: Vec<u32>,
@@ -168,6 +178,8 @@ impl<'m> Sim<'m> {
             queue: EventQueue::with_bucket_width(crate::engine::time::HOUR),
             groups: Vec::new(),
             tags: Vec::new(),
+            record_times: Vec::new(),
+            keep_record_times: false,
             pool_pos: Vec::new(),
             free: Vec::new(),
             next_id: 0,
@@ -208,6 +220,7 @@ impl<'m> Sim<'m> {
     }
 
     pub(crate) fn run<O: Observer + ?Sized>(mut self, obs: &mut O) -> RepResult {
+        self.keep_record_times = obs.wants_records();
         self.seed_backlog();
         self.seed_caravans();
         for i in 0..self.m.streams.len() {
@@ -358,9 +371,6 @@ impl<'m> Sim<'m> {
             registered_at: NEVER,
             patience_at: NEVER,
             waiting_since: NEVER,
-            selected_at: NEVER,
-            booked_at: NEVER,
-            appointment_at: NEVER,
             attempts_total: 0,
             coin_tag: 0,
             source,
@@ -375,12 +385,18 @@ impl<'m> Sim<'m> {
             Some(slot) => {
                 self.groups[slot as usize] = g;
                 self.tags[slot as usize] = t;
+                if self.keep_record_times {
+                    self.record_times[slot as usize] = NO_TIMES;
+                }
                 self.pool_pos[slot as usize] = u32::MAX;
                 slot
             }
             None => {
                 self.groups.push(g);
                 self.tags.push(t);
+                if self.keep_record_times {
+                    self.record_times.push(NO_TIMES);
+                }
                 self.pool_pos.push(u32::MAX);
                 (self.groups.len() - 1) as u32
             }
@@ -394,6 +410,7 @@ impl<'m> Sim<'m> {
     }
 
     fn record(&self, slot: u32, outcome: Outcome, ended_at: SimTime) -> GroupRecord {
+        let times = self.record_times[slot as usize];
         let g = &self.groups[slot as usize];
         let opt = |t: SimTime| (t != NEVER).then_some(t);
         GroupRecord {
@@ -401,9 +418,9 @@ impl<'m> Sim<'m> {
             source: g.source,
             size: g.size,
             registered_at: g.registered_at,
-            selected_at: opt(g.selected_at),
-            booked_at: opt(g.booked_at),
-            appointment_at: opt(g.appointment_at),
+            selected_at: opt(times.selected_at),
+            booked_at: opt(times.booked_at),
+            appointment_at: opt(times.appointment_at),
             outcome,
             ended_at,
             attempts: g.attempts_total,
@@ -436,7 +453,9 @@ impl<'m> Sim<'m> {
             }
             _ => unreachable!("censored groups do not exit"),
         }
-        obs.record(&self.record(slot, outcome, t));
+        if self.keep_record_times {
+            obs.record(&self.record(slot, outcome, t));
+        }
         self.set_state(slot, State::Free);
         self.free.push(slot);
     }
@@ -812,8 +831,9 @@ impl<'m> Sim<'m> {
         self.counts.selected_persons += size;
         self.daily[S_SELECTED][day_of(now) as usize] += size as f64;
         self.set_state(slot, State::Selected);
-        let g = &mut self.groups[slot as usize];
-        g.selected_at = now;
+        if let Some(times) = self.record_times.get_mut(slot as usize) {
+            times.selected_at = now;
+        }
         let Some(c) = &self.m.confirmation else {
             self.book(slot, now, obs);
             return;
@@ -910,7 +930,9 @@ impl<'m> Sim<'m> {
     fn book<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
         self.set_state(slot, State::Booked);
         let g = &mut self.groups[slot as usize];
-        g.booked_at = t;
+        if let Some(times) = self.record_times.get_mut(slot as usize) {
+            times.booked_at = t;
+        }
         let (size, reg) = (g.size as u64, g.registered_at);
         self.counts.booked_groups += 1;
         self.counts.booked_persons += size;
@@ -926,7 +948,9 @@ impl<'m> Sim<'m> {
             }
             None => (t, false),
         };
-        self.groups[slot as usize].appointment_at = appointment_at;
+        if let Some(times) = self.record_times.get_mut(slot as usize) {
+            times.appointment_at = appointment_at;
+        }
         if let Some(c) = self.m.cancel_at
             && appointment_at >= c
         {
@@ -988,7 +1012,9 @@ impl<'m> Sim<'m> {
         }
         censored.sort_unstable_by_key(|c| c.0);
         for &(_, slot, outcome) in &censored {
-            obs.record(&self.record(slot, outcome, horizon));
+            if self.keep_record_times {
+                obs.record(&self.record(slot, outcome, horizon));
+            }
         }
 
         let c = &self.counts;
