@@ -89,11 +89,11 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     }
 
     let tables = RunTables::new(&reps);
+    let record = output::record_rows(&s, &reps);
     let mut files: Vec<(String, Vec<u8>)> =
-        output::run_files(&s, &reps, &tables).into_iter().map(|(n, b)| (n.to_string(), b)).collect();
+        output::run_files(&s, &reps, &tables, &record).into_iter().map(|(n, b)| (n.to_string(), b)).collect();
     if !a.no_charts {
-        let borrowed: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-        let charts = output::chart_files(&dir, &borrowed).map_err(|e| Failure::Run(e.to_string()))?;
+        let charts = output::chart_files(&dir, &files).map_err(|e| Failure::Run(e.to_string()))?;
         // Charts first: scenario.toml, written last, marks a complete run.
         let marker = files.pop().expect("scenario.toml is last");
         files.extend(charts);
@@ -110,7 +110,6 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
         let json = files.iter().find(|(n, _)| *n == "summary.json").map(|(_, b)| b.clone()).unwrap_or_default();
         out(&String::from_utf8_lossy(&json))?;
     } else if !a.quiet {
-        let record = output::record_rows(&s, &reps);
         out(&summary_table(&s, &tables, &record, &dir))?;
     }
     Ok(())

@@ -140,9 +140,13 @@ impl RunTables {
 }
 
 /// Every file of a run except the charts and `groups.csv`, as (name, bytes), in writing order.
-/// `record.csv` is included when the horizon covers a full month or a reported figure.
-pub fn run_files(scenario: &Scenario, reps: &[RepResult], tables: &RunTables) -> Vec<(&'static str, Vec<u8>)> {
-    let record = record_rows(scenario, reps);
+/// `record` comes from [`record_rows`]; `record.csv` is written when it is not empty.
+pub fn run_files(
+    scenario: &Scenario,
+    reps: &[RepResult],
+    tables: &RunTables,
+    record: &[crate::record::RecordRow],
+) -> Vec<(&'static str, Vec<u8>)> {
     let mut files = vec![
         ("replications.csv", csv_bytes(&tables.replications)),
         ("summary.csv", csv_bytes(&tables.summary)),
@@ -151,7 +155,7 @@ pub fn run_files(scenario: &Scenario, reps: &[RepResult], tables: &RunTables) ->
         ("summary.json", summary_json(scenario, &tables.summary)),
     ];
     if !record.is_empty() {
-        files.push(("record.csv", csv_bytes(&record)));
+        files.push(("record.csv", csv_bytes(record)));
     }
     // Written last: its presence marks a complete run of this scenario.
     files.push(("scenario.toml", scenario::to_toml(scenario).into_bytes()));
@@ -205,23 +209,24 @@ pub fn write_run<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<()
 }
 
 /// Renders the charts and the report of a run from its files' bytes (as `plot` would from disk).
-pub fn chart_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<(String, Vec<u8>)>, crate::plot::PlotError> {
-    let get = |name: &str| files.iter().find(|(n, _)| *n == name).map(|(_, b)| b.as_slice()).unwrap_or_default();
+pub fn chart_files<N: AsRef<str>>(
+    dir: &Path,
+    files: &[(N, Vec<u8>)],
+) -> Result<Vec<(String, Vec<u8>)>, crate::plot::PlotError> {
+    let find = |name: &str| files.iter().find(|(n, _)| n.as_ref() == name).map(|(_, b)| b.as_slice());
+    let get = |name: &str| find(name).unwrap_or_default();
+    let not_output = |reason| crate::plot::PlotError::NotOutput { dir: dir.display().to_string(), reason };
     let label = dir.join("scenario.toml").display().to_string();
-    let data = crate::plot::ChartData::from_bytes(
+    let mut data = crate::plot::ChartData::from_bytes(
         &label,
         get("scenario.toml"),
         get("daily.csv"),
         get("summary.csv"),
         get("waits.csv"),
     )
-    .map_err(|reason| crate::plot::PlotError::NotOutput { dir: dir.display().to_string(), reason })?;
-    let mut data = data;
-    if let Some((_, bytes)) = files.iter().find(|(n, _)| *n == "record.csv") {
-        data.record = Some(
-            crate::plot::month_rows(bytes)
-                .map_err(|reason| crate::plot::PlotError::NotOutput { dir: dir.display().to_string(), reason })?,
-        );
+    .map_err(not_output)?;
+    if let Some(bytes) = find("record.csv") {
+        data.record = Some(crate::plot::month_rows(bytes).map_err(not_output)?);
     }
     crate::plot::render_all(&data)
 }
