@@ -7,6 +7,7 @@ use std::sync::Once;
 use chrono::NaiveDate;
 use plotters::coord::Shift;
 use plotters::coord::cartesian::Cartesian2d;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontTransform;
@@ -134,15 +135,27 @@ fn calendar_mesh<DB: DrawingBackend>(
     start: NaiveDate,
     y_desc: &str,
 ) -> Result<(), String> {
-    chart
-        .configure_mesh()
-        .x_desc("Date")
-        .y_desc(y_desc)
-        .x_label_formatter(&|v| date_label(start, *v))
-        .y_label_formatter(&|v| thousands(*v))
-        .x_labels(9)
-        .y_labels(10)
-        .label_style((FONT, 15))
+    draw_mesh(
+        chart
+            .configure_mesh()
+            .x_desc("Date")
+            .y_desc(y_desc)
+            .x_label_formatter(&|v| date_label(start, *v))
+            .y_label_formatter(&|v| thousands(*v))
+            .x_labels(9)
+            .y_labels(10),
+    )
+}
+
+/// Applies the house style to a mesh (fonts, no minor grid, a light major grid) and draws it.
+pub(super) fn draw_mesh<X, Y, DB: DrawingBackend>(
+    mesh: &mut plotters::chart::MeshStyle<'_, '_, X, Y, DB>,
+) -> Result<(), String>
+where
+    X: Ranged + ValueFormatter<<X as Ranged>::ValueType>,
+    Y: Ranged + ValueFormatter<<Y as Ranged>::ValueType>,
+{
+    mesh.label_style((FONT, 15))
         .axis_desc_style((FONT, 17))
         .light_line_style(TRANSPARENT)
         .bold_line_style(MESH)
@@ -335,17 +348,13 @@ impl Chart for Waits<'_> {
             .y_label_area_size(75)
             .build_cartesian_2d(0f64..xmax, 0f64..smax)
             .map_err(e)?;
-        hist.configure_mesh()
-            .x_desc("Waiting time [days]")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_desc("Share of groups")
-            .y_label_formatter(&|v| format!("{:.1} %", v * 100.0))
-            .label_style((FONT, 15))
-            .axis_desc_style((FONT, 17))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(MESH)
-            .draw()
-            .map_err(e)?;
+        draw_mesh(
+            hist.configure_mesh()
+                .x_desc("Waiting time [days]")
+                .x_label_formatter(&|v| format!("{v:.0}"))
+                .y_desc("Share of groups")
+                .y_label_formatter(&|v| format!("{:.1} %", v * 100.0)),
+        )?;
         for (m, label, _, color) in MEASURES {
             let bars = rows(m)
                 .iter()
@@ -365,17 +374,13 @@ impl Chart for Waits<'_> {
             .y_label_area_size(75)
             .build_cartesian_2d(0f64..xmax, 0f64..1.0)
             .map_err(e)?;
-        cum.configure_mesh()
-            .x_desc("Waiting time [days]")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_desc("Share of groups waiting at most this long")
-            .y_label_formatter(&|v| format!("{:.0} %", v * 100.0))
-            .label_style((FONT, 15))
-            .axis_desc_style((FONT, 17))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(MESH)
-            .draw()
-            .map_err(e)?;
+        draw_mesh(
+            cum.configure_mesh()
+                .x_desc("Waiting time [days]")
+                .x_label_formatter(&|v| format!("{v:.0}"))
+                .y_desc("Share of groups waiting at most this long")
+                .y_label_formatter(&|v| format!("{:.0} %", v * 100.0)),
+        )?;
         for (m, label, metric, color) in MEASURES {
             let mut pts = vec![(0.0, 0.0)];
             pts.extend(rows(m).iter().map(|r| (r.0 + 1.0, r.2)));

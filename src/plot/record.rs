@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::charts::{BLUE, Chart, FONT, MESH, VERMILLION, e, legend, nice_max, thousands};
+use super::charts::{BLUE, Chart, FONT, VERMILLION, draw_mesh, e, legend, nice_max, thousands};
 use super::data::ChartData;
 
 /// One monthly row of `record.csv`: month, model mean, CI, reported figure and its kind.
@@ -79,23 +79,19 @@ impl Chart for Record<'_> {
             .y_label_area_size(95)
             .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..ymax)
             .map_err(e)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_desc("Month")
-            .y_desc("Persons processed in the month")
-            .x_labels(rows.len().min(24))
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => rows.get(*i as usize).map_or(String::new(), |r| r.month.clone()),
-                _ => String::new(),
-            })
-            .y_label_formatter(&|v| thousands(*v))
-            .label_style((FONT, 15))
-            .axis_desc_style((FONT, 17))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(MESH)
-            .draw()
-            .map_err(e)?;
+        draw_mesh(
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .x_desc("Month")
+                .y_desc("Persons processed in the month")
+                .x_labels(rows.len().min(24))
+                .x_label_formatter(&|v| match v {
+                    SegmentValue::CenterOf(i) => rows.get(*i as usize).map_or(String::new(), |r| r.month.clone()),
+                    _ => String::new(),
+                })
+                .y_label_formatter(&|v| thousands(*v)),
+        )?;
         let centre = |i: usize| SegmentValue::CenterOf(i as i32);
         chart
             .draw_series(rows.iter().enumerate().filter(|(_, r)| r.model.1.is_finite()).map(|(i, r)| {

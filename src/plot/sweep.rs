@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::charts::{Chart, FONT, MESH, e, legend, render};
+use super::charts::{Chart, FONT, draw_mesh, e, legend, render};
 use crate::sweep::{PlanFile, SWEEP_METRICS};
 
 const PALETTE: [RGBColor; 8] = [
@@ -123,18 +123,14 @@ impl Chart for Lines<'_> {
             .y_label_area_size(95)
             .build_cartesian_2d(x0..x1, (y0 - pad).min(if y0 >= 0.0 { 0.0 } else { y0 - pad })..y1 + pad)
             .map_err(e)?;
-        chart
-            .configure_mesh()
-            .x_desc(plan.vary[x].0.as_str())
-            .y_desc(format!("{} (mean, 95 % CI over {} replications)", SWEEP_METRICS[m], plan.replications))
-            .x_label_formatter(&|v| short_number(*v))
-            .y_label_formatter(&|v| short_number(*v))
-            .label_style((FONT, 15))
-            .axis_desc_style((FONT, 17))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(MESH)
-            .draw()
-            .map_err(e)?;
+        draw_mesh(
+            chart
+                .configure_mesh()
+                .x_desc(plan.vary[x].0.as_str())
+                .y_desc(format!("{} (mean, 95 % CI over {} replications)", SWEEP_METRICS[m], plan.replications))
+                .x_label_formatter(&|v| short_number(*v))
+                .y_label_formatter(&|v| short_number(*v)),
+        )?;
         for (i, (key, mut pts)) in groups.into_iter().take(MAX_LINES).enumerate() {
             pts.sort_by(|a, b| a.0.total_cmp(&b.0));
             let color = PALETTE[i % PALETTE.len()];
