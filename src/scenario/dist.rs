@@ -394,11 +394,6 @@ impl Sampler {
         clamp(x, self.lo, self.hi)
     }
 
-    /// Whether every sample is the same number (lets callers skip drawing).
-    pub fn is_constant(&self) -> bool {
-        matches!(self.kind, Kind::Constant(_))
-    }
-
     /// A sample rounded to the nearest integer and clamped to `[lo, hi]` (group sizes: 1–10, SPEC §2.8).
     #[inline]
     pub fn sample_int(&self, rng: &mut StreamRng, lo: i64, hi: i64) -> i64 {
