@@ -169,6 +169,23 @@ impl EventQueue {
         true
     }
 
+    /// Removes every pending event and rewinds to time 0, keeping the buffers for reuse (a queue
+    /// reused across replications does not allocate again).
+    pub fn clear(&mut self) {
+        self.current = 0;
+        let mut heap = std::mem::take(&mut self.heap).into_vec();
+        heap.clear();
+        self.spare.push(heap);
+        for b in &mut self.buckets {
+            if b.capacity() > 0 {
+                let mut buf = std::mem::take(b);
+                buf.clear();
+                self.spare.push(buf);
+            }
+        }
+        self.len = 0;
+    }
+
     /// The time of the next event without removing it.
     pub fn peek_time(&self) -> Option<SimTime> {
         if let Some(Reverse(k)) = self.heap.peek() {
@@ -236,6 +253,23 @@ mod tests {
             assert_eq!(q.pop().unwrap(), Event::unpack(want));
         }
         assert!(q.pop().is_none() && q.is_empty());
+    }
+
+    /// A cleared queue is empty and behaves like a new one, pending events of every bucket gone.
+    #[test]
+    fn clear_empties_and_rewinds() {
+        let mut q = EventQueue::with_bucket_width(10);
+        for t in [95, 3, 40, 41, 1_000] {
+            q.push(ev(t, 1, t as u64));
+        }
+        assert_eq!(q.pop().unwrap().time, 3);
+        q.clear();
+        assert!(q.is_empty() && q.pop().is_none() && q.peek_time().is_none());
+        for t in [50, 7, 20] {
+            q.push(ev(t, 1, t as u64));
+        }
+        let order: Vec<_> = std::iter::from_fn(|| q.pop()).map(|e| e.time).collect();
+        assert_eq!(order, vec![7, 20, 50]);
     }
 
     #[test]

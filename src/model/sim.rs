@@ -30,7 +30,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
 use super::outage::{self, Outages};
-use super::pool::{Pool, smallest_size};
+use super::pool::{Entry, Pool, smallest_size};
 use super::record::{GroupRecord, Observer, Outcome};
 use super::result::{Counts, Daily, RepResult, SERIES, WaitStats};
 use super::{Model, StreamKind};
@@ -57,46 +57,144 @@ const S_UNUSED: usize = 8;
 const S_QUOTA: usize = 9;
 const S_OUTAGE: usize = 10;
 
+/// Where a group is. It lives in the low bits of the group's tag (see [`tag`]), not in its record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum State {
-    Travelling,
-    Waiting,
-    Selected,
-    Booked,
-    Free,
+    Travelling = 0,
+    Waiting = 1,
+    Selected = 2,
+    Booked = 3,
+    Free = 4,
 }
 
+impl State {
+    fn of_tag(tag: u64) -> State {
+        match tag & 7 {
+            0 => State::Travelling,
+            1 => State::Waiting,
+            2 => State::Selected,
+            3 => State::Booked,
+            _ => State::Free,
+        }
+    }
+}
+
+/// What the rules read of a group outside the pool: 32 bytes, so that creating and registering
+/// 2,000 groups a day streams through few cache lines. Its id and state are in `Sim::tags`; what
+/// the lottery reads is in its pool entry; what only `--records` reports is in `Sim::record_times`.
 #[derive(Debug, Clone)]
 struct Group {
-    id: u64,
     registered_at: SimTime,
     patience_at: SimTime,
+    /// Start of the current waiting spell of a group that came back (see [`Entry::returned`]).
     waiting_since: SimTime,
-    attempts_total: u32,
+    /// The allocation (day + 1) whose seniority pass drew `coin`; 0 for none.
     coin_tag: u32,
-    source: u16,
     size: u8,
-    state: State,
-    overlapped: bool,
     coin: bool,
 }
 
 const NEVER: SimTime = i64::MAX;
 
-/// The times of a group that only its record reports.
+/// What only a group's record reports.
 #[derive(Debug, Clone, Copy)]
 struct RecordTimes {
+    source: u16,
+    attempts: u32,
     selected_at: SimTime,
     booked_at: SimTime,
     appointment_at: SimTime,
 }
 
-const NO_TIMES: RecordTimes = RecordTimes { selected_at: NEVER, booked_at: NEVER, appointment_at: NEVER };
+const NO_TIMES: RecordTimes =
+    RecordTimes { source: 0, attempts: 0, selected_at: NEVER, booked_at: NEVER, appointment_at: NEVER };
 
 /// The compact validity tag of a group: its id and state.
 #[inline]
 fn tag(id: u64, state: State) -> u64 {
     (id << 3) | state as u64
+}
+
+/// Marks a miss event's payload when the group's confirmation window overlapped an outage (the slot
+/// itself takes the low 32 bits).
+const MISS_IN_OUTAGE: u64 = 1 << 32;
+
+/// A patience deadline filed under an allocation (see `Sim::patience`): the deadline as seconds after
+/// the previous allocation (in 1..=DAY, or less for the first bucket), the group's id and slot.
+/// Ids fit 32 bits: the scale guard refuses scenarios anywhere near 2³² groups.
+#[derive(Debug, Clone, Copy)]
+struct Deadline {
+    offset: u32,
+    id: u32,
+    slot: u32,
+}
+
+/// The growable buffers of a replication. Each thread keeps its last replication's buffers for the
+/// next one, so a run of many replications does not hand ~20 MB per replication-year of R back to
+/// the allocator and fault it in again: page faults were about a tenth of R's time (issue 6).
+/// Every buffer is cleared before reuse, so results cannot depend on what ran before.
+#[derive(Default)]
+struct Buffers {
+    queue: Option<EventQueue>,
+    groups: Vec<Group>,
+    tags: Vec<u64>,
+    record_times: Vec<RecordTimes>,
+    pool_pos: Vec<u32>,
+    free: Vec<u32>,
+    pool: Vec<Entry>,
+    recent: VecDeque<(SimTime, u32, u64)>,
+    seniority: VecDeque<(SimTime, u64, u32)>,
+    additions: Vec<(SimTime, u64)>,
+    patience: Vec<Vec<Deadline>>,
+    spare_patience: Vec<Vec<Deadline>>,
+    expired: Vec<(SimTime, u32, u32, u8)>,
+    today: Vec<Event>,
+    waits: Vec<SimTime>,
+    selection_waits: Vec<SimTime>,
+    scratch: Vec<u32>,
+    scratch_lottery: Vec<u32>,
+}
+
+thread_local! {
+    static SPARE: std::cell::RefCell<Option<Buffers>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Buffers {
+    /// This thread's spare buffers (or new ones), cleared, with `buckets` empty patience buckets.
+    fn take(buckets: usize) -> Buffers {
+        let mut b = SPARE.with(|s| s.borrow_mut().take()).unwrap_or_default();
+        match &mut b.queue {
+            Some(q) => q.clear(),
+            None => b.queue = Some(EventQueue::with_bucket_width(crate::engine::time::HOUR)),
+        }
+        b.groups.clear();
+        b.tags.clear();
+        b.record_times.clear();
+        b.pool_pos.clear();
+        b.free.clear();
+        b.pool.clear();
+        b.recent.clear();
+        b.seniority.clear();
+        b.additions.clear();
+        for mut v in b.patience.drain(..).filter(|v| v.capacity() > 0) {
+            v.clear();
+            b.spare_patience.push(v);
+        }
+        b.patience.resize_with(buckets, Vec::new);
+        b.expired.clear();
+        b.today.clear();
+        b.waits.clear();
+        b.selection_waits.clear();
+        b.scratch.clear();
+        b.scratch_lottery.clear();
+        b
+    }
+
+    /// Keeps `self` for this thread's next replication.
+    fn give_back(self) {
+        SPARE.with(|s| *s.borrow_mut() = Some(self));
+    }
 }
 
 pub(crate) struct Sim<'m> {
@@ -138,9 +236,12 @@ pub(crate) struct Sim<'m> {
     /// Additions to the pool since the last sweep: (time, persons), in time order.
     additions: Vec<(SimTime, u64)>,
     /// Patience deadlines by the index of the first allocation at or after them (the last bucket:
-    /// after the last allocation): (deadline, id, slot).
-    patience: Vec<Vec<(SimTime, u64, u32)>>,
-    expired: Vec<(SimTime, u64, u32)>,
+    /// after the last allocation).
+    patience: Vec<Vec<Deadline>>,
+    /// The groups a sweep finds expired: (deadline, id, slot, size), sorted.
+    expired: Vec<(SimTime, u32, u32, u8)>,
+    /// Emptied patience buckets, for reuse by later ones.
+    spare_patience: Vec<Vec<Deadline>>,
     /// Registrations of stream arrivals due today, sorted; `today_pos` is the next one.
     today: Vec<Event>,
     today_pos: usize,
@@ -157,6 +258,7 @@ pub(crate) struct Sim<'m> {
     wait_bins: Vec<u64>,
     selection_wait_bins: Vec<u64>,
     scratch: Vec<u32>,
+    scratch_lottery: Vec<u32>,
 }
 
 impl<'m> Sim<'m> {
@@ -171,21 +273,22 @@ impl<'m> Sim<'m> {
         for (d, hours) in daily[S_OUTAGE].iter_mut().enumerate() {
             *hours = Model::hours_in(&outages.any, d);
         }
+        let b = Buffers::take(m.days + 1);
         Sim {
             m,
             replication,
             seed,
-            queue: EventQueue::with_bucket_width(crate::engine::time::HOUR),
-            groups: Vec::new(),
-            tags: Vec::new(),
-            record_times: Vec::new(),
+            queue: b.queue.expect("taken buffers hold a queue"),
+            groups: b.groups,
+            tags: b.tags,
+            record_times: b.record_times,
             keep_record_times: false,
-            pool_pos: Vec::new(),
-            free: Vec::new(),
+            pool_pos: b.pool_pos,
+            free: b.free,
             next_id: 0,
-            pool: Pool::new(),
-            recent: VecDeque::new(),
-            seniority: VecDeque::new(),
+            pool: Pool::with_entries(b.pool),
+            recent: b.recent,
+            seniority: b.seniority,
             outages,
             reissue: BTreeMap::new(),
             rng_streams: (0..m.streams.len()).map(|i| stream(StreamKind::Arrivals, i)).collect(),
@@ -198,10 +301,11 @@ impl<'m> Sim<'m> {
             last_t: 0,
             path_groups: 0,
             path_persons: 0,
-            additions: Vec::new(),
-            patience: vec![Vec::new(); m.days + 1],
-            expired: Vec::new(),
-            today: Vec::new(),
+            additions: b.additions,
+            patience: b.patience,
+            expired: b.expired,
+            spare_patience: b.spare_patience,
+            today: b.today,
             today_pos: 0,
             integral_groups: 0,
             integral_persons: 0,
@@ -211,11 +315,12 @@ impl<'m> Sim<'m> {
             daily,
             day_group_secs: vec![0; m.days],
             day_person_secs: vec![0; m.days],
-            waits: Vec::new(),
-            selection_waits: Vec::new(),
+            waits: b.waits,
+            selection_waits: b.selection_waits,
             wait_bins: Vec::new(),
             selection_wait_bins: Vec::new(),
-            scratch: Vec::new(),
+            scratch: b.scratch,
+            scratch_lottery: b.scratch_lottery,
         }
     }
 
@@ -250,7 +355,7 @@ impl<'m> Sim<'m> {
                 K_ARRIVALS => self.arrivals_of_day(ev.id as usize, day_of(ev.time)),
                 K_REGISTER => self.register(slot, ev.time),
                 K_MISS if self.tags[slot as usize] == tag(ev.id, State::Booked) => self.cancel(slot, ev.time, obs),
-                K_MISS => self.miss(slot, ev.time, obs),
+                K_MISS => self.miss(slot, ev.slot & MISS_IN_OUTAGE != 0, ev.time, obs),
                 K_ALLOCATE => {
                     let d = day_of(ev.time);
                     self.sweep(d as usize, ev.time, obs);
@@ -302,7 +407,19 @@ impl<'m> Sim<'m> {
             return;
         }
         let k = (deadline - self.m.allocation_offset + DAY - 1).div_euclid(DAY).clamp(0, self.m.days as i64);
-        self.patience[k as usize].push((deadline, id, slot));
+        let offset = (deadline - self.bucket_base(k as usize)) as u32;
+        let bucket = &mut self.patience[k as usize];
+        if bucket.capacity() == 0
+            && let Some(v) = self.spare_patience.pop()
+        {
+            *bucket = v;
+        }
+        bucket.push(Deadline { offset, id: id as u32, slot });
+    }
+
+    /// The instant that bucket `k`'s deadline offsets count from: the allocation before its own.
+    fn bucket_base(&self, k: usize) -> SimTime {
+        self.m.allocation_offset + (k as i64 - 1) * DAY
     }
 
     /// Abandonments due by `now` (the allocation of day `bucket`, or the horizon for the last bucket):
@@ -312,15 +429,21 @@ impl<'m> Sim<'m> {
     fn sweep<O: Observer + ?Sized>(&mut self, bucket: usize, now: SimTime, obs: &mut O) {
         let mut expired = std::mem::take(&mut self.expired);
         expired.clear();
-        for &(deadline, id, slot) in &self.patience[bucket] {
+        let base = self.bucket_base(bucket);
+        let mut due = std::mem::take(&mut self.patience[bucket]);
+        for &Deadline { offset, id, slot } in &due {
             // Still waiting now means waiting at its deadline too: a group that came back after its
             // deadline abandoned on its return, and nobody leaves the pool between allocations.
-            if self.tags[slot as usize] == tag(id, State::Waiting) {
-                expired.push((deadline, id, slot));
+            if self.tags[slot as usize] == tag(id as u64, State::Waiting) {
+                let size = self.pool.entries[self.pool_pos[slot as usize] as usize].size;
+                expired.push((base + offset as SimTime, id, slot, size));
             }
         }
-        self.patience[bucket] = Vec::new();
-        expired.sort_unstable();
+        if due.capacity() > 0 {
+            due.clear();
+            self.spare_patience.push(due);
+        }
+        expired.sort_unstable_by_key(|&(deadline, id, _, _)| (deadline, id));
         let additions = std::mem::take(&mut self.additions);
         let (mut i, mut j) = (0, 0);
         loop {
@@ -339,17 +462,17 @@ impl<'m> Sim<'m> {
                 self.max_persons = self.max_persons.max(self.path_persons);
                 i += 1;
             } else {
-                let (t, _, slot) = expired[j];
+                let (t, _, _, size) = expired[j];
                 self.advance(t);
                 self.path_groups -= 1;
-                self.path_persons -= self.groups[slot as usize].size as u64;
+                self.path_persons -= size as u64;
                 j += 1;
             }
         }
         self.advance(now);
-        for &(deadline, _, slot) in &expired {
-            self.leave_pool(slot, deadline);
-            self.exit(slot, deadline, Outcome::Abandoned, obs);
+        for &(deadline, _, slot, _) in &expired {
+            let e = self.leave_pool(slot, deadline);
+            self.exit(slot, deadline, Outcome::Abandoned, e.size, e.registered_at, obs);
         }
         debug_assert_eq!(self.path_groups, self.pool.len() as u64, "pool path out of step at {now}");
         let mut additions = additions;
@@ -365,28 +488,21 @@ impl<'m> Sim<'m> {
 
     // ----- groups: creation, storage, exit -----
 
-    fn new_group(&mut self, source: u16, size: u8, state: State) -> u32 {
-        let g = Group {
-            id: self.next_id,
-            registered_at: NEVER,
-            patience_at: NEVER,
-            waiting_since: NEVER,
-            attempts_total: 0,
-            coin_tag: 0,
-            source,
-            size,
-            state,
-            overlapped: false,
-            coin: false,
-        };
+    /// Creates a group in a free slot (or a new one) with the next id; returns its slot.
+    fn new_group(&mut self, source: u16, size: u8, registered_at: SimTime, patience_at: SimTime, state: State) -> u32 {
+        let g = Group { registered_at, patience_at, waiting_since: NEVER, coin_tag: 0, size, coin: false };
+        let id = self.next_id;
+        // Deadlines carry 32-bit ids; the scale guard keeps scenarios far below this.
+        assert!(id <= u32::MAX as u64, "more than 2^32 groups in one replication");
         self.next_id += 1;
-        let t = tag(g.id, state);
+        let t = tag(id, state);
+        let times = RecordTimes { source, ..NO_TIMES };
         match self.free.pop() {
             Some(slot) => {
                 self.groups[slot as usize] = g;
                 self.tags[slot as usize] = t;
                 if self.keep_record_times {
-                    self.record_times[slot as usize] = NO_TIMES;
+                    self.record_times[slot as usize] = times;
                 }
                 self.pool_pos[slot as usize] = u32::MAX;
                 slot
@@ -395,7 +511,7 @@ impl<'m> Sim<'m> {
                 self.groups.push(g);
                 self.tags.push(t);
                 if self.keep_record_times {
-                    self.record_times.push(NO_TIMES);
+                    self.record_times.push(times);
                 }
                 self.pool_pos.push(u32::MAX);
                 (self.groups.len() - 1) as u32
@@ -403,10 +519,16 @@ impl<'m> Sim<'m> {
         }
     }
 
+    /// The id of the group in `slot`.
+    #[inline]
+    fn id_of(&self, slot: u32) -> u64 {
+        self.tags[slot as usize] >> 3
+    }
+
+    #[inline]
     fn set_state(&mut self, slot: u32, state: State) {
-        let g = &mut self.groups[slot as usize];
-        g.state = state;
-        self.tags[slot as usize] = tag(g.id, state);
+        let t = &mut self.tags[slot as usize];
+        *t = (*t & !7) | state as u64;
     }
 
     fn record(&self, slot: u32, outcome: Outcome, ended_at: SimTime) -> GroupRecord {
@@ -414,8 +536,8 @@ impl<'m> Sim<'m> {
         let g = &self.groups[slot as usize];
         let opt = |t: SimTime| (t != NEVER).then_some(t);
         GroupRecord {
-            id: g.id,
-            source: g.source,
+            id: self.id_of(slot),
+            source: times.source,
             size: g.size,
             registered_at: g.registered_at,
             selected_at: opt(times.selected_at),
@@ -423,21 +545,31 @@ impl<'m> Sim<'m> {
             appointment_at: opt(times.appointment_at),
             outcome,
             ended_at,
-            attempts: g.attempts_total,
+            attempts: times.attempts,
         }
     }
 
-    fn exit<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, outcome: Outcome, obs: &mut O) {
-        let size = self.groups[slot as usize].size as u64;
+    /// A group leaves the system at `t`; its size and registration time come from the caller, who
+    /// has them at hand (from the pool entry), so that the group's record is not read again.
+    #[allow(clippy::too_many_arguments)]
+    fn exit<O: Observer + ?Sized>(
+        &mut self,
+        slot: u32,
+        t: SimTime,
+        outcome: Outcome,
+        size: u8,
+        registered_at: SimTime,
+        obs: &mut O,
+    ) {
+        let size = size as u64;
         let d = day_of(t) as usize;
         match outcome {
             Outcome::Processed => {
                 self.counts.processed_groups += 1;
                 self.counts.processed_persons += size;
                 self.daily[S_PROCESSED][d] += size as f64;
-                let g = &self.groups[slot as usize];
-                if self.in_window(g.registered_at) {
-                    let wait = t - g.registered_at;
+                if self.in_window(registered_at) {
+                    let wait = t - registered_at;
                     self.waits.push(wait);
                     bin(&mut self.wait_bins, wait);
                 }
@@ -464,24 +596,36 @@ impl<'m> Sim<'m> {
         self.m.warmup == 0 || registered_at >= self.m.warmup
     }
 
-    fn enter_pool(&mut self, slot: u32, t: SimTime) {
+    /// The group in `slot` (of `size` persons, registered at `registered_at`) starts waiting at `t`.
+    fn enter_pool(&mut self, slot: u32, t: SimTime, size: u8, registered_at: SimTime) {
         self.set_state(slot, State::Waiting);
-        let g = &mut self.groups[slot as usize];
-        g.waiting_since = t;
-        let pos = self.pool.insert(slot, g.size);
+        // A spell from registration (or from 0 for the backlog) is implied by the entry; a return's
+        // start is kept in the group record.
+        let returned = t != registered_at.max(0);
+        if returned {
+            self.groups[slot as usize].waiting_since = t;
+        }
+        let pos = self.pool.insert(Entry { registered_at, slot, size, returned });
         self.pool_pos[slot as usize] = pos;
-        let persons = self.groups[slot as usize].size as u64;
-        self.additions.push((t, persons));
+        self.additions.push((t, size as u64));
     }
 
-    fn leave_pool(&mut self, slot: u32, t: SimTime) {
-        let g = &self.groups[slot as usize];
-        let (pos, size, since) = (self.pool_pos[slot as usize], g.size, g.waiting_since);
-        if let Some(moved) = self.pool.remove(pos, size) {
+    /// The group in `slot` stops waiting at `t`; returns its pool entry.
+    fn leave_pool(&mut self, slot: u32, t: SimTime) -> Entry {
+        let pos = self.pool_pos[slot as usize];
+        let (e, moved) = self.pool.remove(pos);
+        if let Some(moved) = moved {
             self.pool_pos[moved as usize] = pos;
         }
         self.pool_pos[slot as usize] = u32::MAX;
-        self.add_spell(since.max(0), t);
+        let since = self.spell_start(&e);
+        self.add_spell(since, t);
+        e
+    }
+
+    /// When the current waiting spell of a pooled group started (never before 0).
+    fn spell_start(&self, e: &Entry) -> SimTime {
+        if e.returned { self.groups[e.slot as usize].waiting_since } else { e.registered_at.max(0) }
     }
 
     /// Draws a patience deadline for a group registering at `t` (none without `[abandonment]`).
@@ -520,20 +664,18 @@ impl<'m> Sim<'m> {
                     }
                 }
             };
-            let slot = self.new_group(0, size, State::Waiting);
-            let g = &mut self.groups[slot as usize];
-            g.registered_at = registered_at;
-            g.patience_at = patience_at;
+            let slot = self.new_group(0, size, registered_at, patience_at, State::Waiting);
             slots.push(slot);
         }
         // Seniority ties and the eligibility list need registration order.
-        slots.sort_by_key(|s| (self.groups[*s as usize].registered_at, self.groups[*s as usize].id));
+        slots.sort_by_key(|s| (self.groups[*s as usize].registered_at, self.id_of(*s)));
         for slot in slots {
             let g = &self.groups[slot as usize];
-            let (size, reg, id, patience) = (g.size as u64, g.registered_at, g.id, g.patience_at);
+            let (size, reg, patience) = (g.size, g.registered_at, g.patience_at);
+            let id = self.id_of(slot);
             self.counts.initial_groups += 1;
-            self.counts.initial_persons += size;
-            self.enter_pool(slot, 0);
+            self.counts.initial_persons += size as u64;
+            self.enter_pool(slot, 0, size, reg);
             self.recent.push_back((reg, slot, id));
             if self.m.uses_seniority {
                 self.seniority.push_back((reg, id, slot));
@@ -617,11 +759,8 @@ impl<'m> Sim<'m> {
                 continue;
             }
             let patience_at = Self::patience_from(self.m, rng, registered_at);
-            let slot = self.new_group(source, size as u8, State::Travelling);
-            let g = &mut self.groups[slot as usize];
-            g.registered_at = registered_at;
-            g.patience_at = patience_at;
-            let id = g.id;
+            let slot = self.new_group(source, size as u8, registered_at, patience_at, State::Travelling);
+            let id = self.id_of(slot);
             self.push(registered_at, K_REGISTER, id, slot);
         }
     }
@@ -666,11 +805,8 @@ impl<'m> Sim<'m> {
                     continue;
                 }
                 let patience_at = Self::patience_from(m, &mut rng, registered_at);
-                let slot = self.new_group((1 + i) as u16, size, State::Travelling);
-                let g = &mut self.groups[slot as usize];
-                g.registered_at = registered_at;
-                g.patience_at = patience_at;
-                let id = g.id;
+                let slot = self.new_group((1 + i) as u16, size, registered_at, patience_at, State::Travelling);
+                let id = self.id_of(slot);
                 let ev = Event { time: registered_at, kind: K_REGISTER, id, slot: slot as u64 };
                 if registered_at < day_end {
                     self.today.push(ev);
@@ -689,12 +825,14 @@ impl<'m> Sim<'m> {
 
     fn register(&mut self, slot: u32, t: SimTime) {
         let g = &self.groups[slot as usize];
-        let (size, id, patience) = (g.size as u64, g.id, g.patience_at);
-        debug_assert_eq!(g.state, State::Travelling);
+        let (size, patience) = (g.size, g.patience_at);
+        let id = self.id_of(slot);
+        debug_assert_eq!(State::of_tag(self.tags[slot as usize]), State::Travelling);
+        debug_assert_eq!(g.registered_at, t);
         self.counts.arrived_groups += 1;
-        self.counts.arrived_persons += size;
+        self.counts.arrived_persons += size as u64;
         self.daily[S_ARRIVED][day_of(t) as usize] += size as f64;
-        self.enter_pool(slot, t);
+        self.enter_pool(slot, t, size, t);
         self.recent.push_back((t, slot, id));
         if self.m.uses_seniority {
             self.seniority.push_back((t, id, slot));
@@ -725,6 +863,7 @@ impl<'m> Sim<'m> {
         let mut chosen = std::mem::take(&mut self.scratch);
         chosen.clear();
         let mut left = seniority_allot;
+        let mut used = 0;
         if p > 0.0 && left > 0 && m.uses_seniority {
             // Drop entries of groups that can never wait again (booked, gone, slot reused); a selected
             // group keeps its entry, since it may miss and return with its registration time.
@@ -752,52 +891,58 @@ impl<'m> Sim<'m> {
                 if coin && cost <= left {
                     chosen.push(slot);
                     left -= cost;
+                    used += cost;
                 }
             }
         }
         for &slot in &chosen {
             self.select(slot, now, obs);
         }
-        let seniority_selected = chosen.len();
 
         // Lottery: a uniformly random order over the remaining requesters (partial Fisher–Yates).
         // Counts start afresh: the seniority pass consumed its own.
         let mut eligible = self.eligible_by_size();
         let mut left = q - seniority_allot + left;
-        let mut lottery = Vec::new();
+        let mut lottery = std::mem::take(&mut self.scratch_lottery);
+        lottery.clear();
         if p > 0.0 && left > 0 {
-            let n = self.pool.slots.len();
+            let n = self.pool.entries.len();
             let mut i = 0;
             while i < n && left > 0 && self.fits_any(&eligible, left) {
                 let j = self.rng_lottery.random_range(i..n);
-                self.pool.slots.swap(i, j);
-                let (si, sj) = (self.pool.slots[i], self.pool.slots[j]);
-                self.pool_pos[si as usize] = i as u32;
+                self.pool.entries.swap(i, j);
+                let (ei, sj) = (self.pool.entries[i], self.pool.entries[j].slot);
+                self.pool_pos[ei.slot as usize] = i as u32;
                 self.pool_pos[sj as usize] = j as u32;
                 i += 1;
-                let g = &mut self.groups[si as usize];
-                if g.registered_at >= close {
+                if ei.registered_at >= close {
                     continue;
                 }
-                eligible[g.size as usize] -= 1;
-                let coin = if g.coin_tag == coin_tag { g.coin } else { p >= 1.0 || self.rng_lottery.random_bool(p) };
-                let cost = m.cost(g.size);
+                eligible[ei.size as usize] -= 1;
+                // The group record is read only if a seniority pass may have drawn its coin today.
+                let coin = match &self.groups[..] {
+                    groups if m.uses_seniority && groups[ei.slot as usize].coin_tag == coin_tag => {
+                        groups[ei.slot as usize].coin
+                    }
+                    _ => p >= 1.0 || self.rng_lottery.random_bool(p),
+                };
+                let cost = m.cost(ei.size);
                 if coin && cost <= left {
-                    lottery.push(si);
+                    lottery.push(ei.slot);
                     left -= cost;
+                    used += cost;
                 }
             }
         }
         for &slot in &lottery {
             self.select(slot, now, obs);
         }
-        let used: u64 = chosen.iter().chain(&lottery).map(|s| m.cost(self.groups[*s as usize].size)).sum();
         assert!(used <= q, "allocation on day {d} used {used} slots of a quota of {q}");
         assert_eq!(used + left, q, "slot accounting on day {d}");
-        debug_assert!(seniority_selected <= chosen.len());
         self.counts.unused_slots += left;
         self.daily[S_UNUSED][di] = left as f64;
         self.scratch = chosen;
+        self.scratch_lottery = lottery;
         self.push(m.allocation_at(d + 1), K_ALLOCATE, 0, 0);
     }
 
@@ -807,7 +952,7 @@ impl<'m> Sim<'m> {
         let mut eligible = self.pool.by_size;
         for &(_, slot, id) in &self.recent {
             if self.tags[slot as usize] == tag(id, State::Waiting) {
-                eligible[self.groups[slot as usize].size as usize] -= 1;
+                eligible[self.pool.entries[self.pool_pos[slot as usize] as usize].size as usize] -= 1;
             }
         }
         eligible
@@ -822,8 +967,8 @@ impl<'m> Sim<'m> {
     }
 
     fn select<O: Observer + ?Sized>(&mut self, slot: u32, now: SimTime, obs: &mut O) {
-        self.leave_pool(slot, now);
-        let size = self.groups[slot as usize].size as u64;
+        let e = self.leave_pool(slot, now);
+        let size = e.size as u64;
         // The path has been integrated up to this allocation by `sweep`; the selection leaves now.
         self.path_groups -= 1;
         self.path_persons -= size;
@@ -835,7 +980,7 @@ impl<'m> Sim<'m> {
             times.selected_at = now;
         }
         let Some(c) = &self.m.confirmation else {
-            self.book(slot, now, obs);
+            self.book(slot, now, e.size, e.registered_at, obs);
             return;
         };
         let original = now + c.window;
@@ -851,9 +996,8 @@ impl<'m> Sim<'m> {
             }
             deadline += c.grace;
         }
-        self.groups[slot as usize].overlapped = overlapped;
         let first = now + time::from_hours(c.first_attempt.sample(&mut self.rng_confirm));
-        self.confirm(slot, first, deadline, obs);
+        self.confirm(slot, first, deadline, overlapped, &e, obs);
     }
 
     // ----- confirmation (SPEC §2.4) -----
@@ -864,10 +1008,20 @@ impl<'m> Sim<'m> {
     /// groups, so drawing them at selection gives the same law as one event per attempt. The outcome
     /// is a booking at the successful attempt, or a miss (an event, since the group returns to the
     /// pool then), or nothing before the horizon (the group stays `Selected`).
-    fn confirm<O: Observer + ?Sized>(&mut self, slot: u32, mut t: SimTime, deadline: SimTime, obs: &mut O) {
+    ///
+    /// `overlapped` (the original window met an outage) travels in the miss event's payload, and the
+    /// pool entry `e` gives the size and registration time, so the group's record is not touched.
+    fn confirm<O: Observer + ?Sized>(
+        &mut self,
+        slot: u32,
+        mut t: SimTime,
+        deadline: SimTime,
+        overlapped: bool,
+        e: &Entry,
+        obs: &mut O,
+    ) {
         let c = self.m.confirmation.as_ref().expect("confirmation configured");
         let horizon = self.m.horizon;
-        let id = self.groups[slot as usize].id;
         let mut attempts = 0;
         let miss_at = loop {
             // Under `extend`, people wait for the app to come back (SPEC §2.4).
@@ -886,8 +1040,10 @@ impl<'m> Sim<'m> {
             let fails = self.outages.confirmations.containing(t).is_some()
                 || (c.failure_probability > 0.0 && self.rng_confirm.random_bool(c.failure_probability));
             if !fails {
-                self.groups[slot as usize].attempts_total += attempts;
-                self.book(slot, t, obs);
+                if let Some(times) = self.record_times.get_mut(slot as usize) {
+                    times.attempts += attempts;
+                }
+                self.book(slot, t, e.size, e.registered_at, obs);
                 return;
             }
             if attempts >= c.max_attempts {
@@ -895,14 +1051,19 @@ impl<'m> Sim<'m> {
             }
             t += time::from_hours(c.retry.sample(&mut self.rng_confirm));
         };
-        self.groups[slot as usize].attempts_total += attempts;
-        self.push(miss_at, K_MISS, id, slot);
+        if let Some(times) = self.record_times.get_mut(slot as usize) {
+            times.attempts += attempts;
+        }
+        if miss_at < horizon {
+            let payload = slot as u64 | if overlapped { MISS_IN_OUTAGE } else { 0 };
+            self.queue.push(Event { time: miss_at, kind: K_MISS, id: self.id_of(slot), slot: payload });
+        }
     }
 
-    fn miss<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
+    fn miss<O: Observer + ?Sized>(&mut self, slot: u32, overlapped: bool, t: SimTime, obs: &mut O) {
         let c = self.m.confirmation.as_ref().expect("confirmation configured");
         let g = &self.groups[slot as usize];
-        let (size, overlapped, patience) = (g.size, g.overlapped, g.patience_at);
+        let (size, patience, reg) = (g.size, g.patience_at, g.registered_at);
         self.counts.missed_confirmations += 1;
         self.counts.missed_persons += size as u64;
         self.daily[S_MISSED][day_of(t) as usize] += size as f64;
@@ -915,9 +1076,9 @@ impl<'m> Sim<'m> {
             }
         }
         match c.on_miss {
-            OnMiss::Drop => self.exit(slot, t, Outcome::Dropped, obs),
-            OnMiss::Return if patience <= t => self.exit(slot, t, Outcome::Abandoned, obs),
-            OnMiss::Return => self.enter_pool(slot, t),
+            OnMiss::Drop => self.exit(slot, t, Outcome::Dropped, size, reg, obs),
+            OnMiss::Return if patience <= t => self.exit(slot, t, Outcome::Abandoned, size, reg, obs),
+            OnMiss::Return => self.enter_pool(slot, t, size, reg),
         }
     }
 
@@ -927,15 +1088,13 @@ impl<'m> Sim<'m> {
     /// inside the horizon the group's end is already certain (booked groups do not abandon), so it is
     /// accounted at its appointment time and its slot freed at once, with no event (the same law as an
     /// appointment event drawing the no-show then). Otherwise it stays `Booked` to the horizon.
-    fn book<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
+    fn book<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, size: u8, reg: SimTime, obs: &mut O) {
         self.set_state(slot, State::Booked);
-        let g = &mut self.groups[slot as usize];
         if let Some(times) = self.record_times.get_mut(slot as usize) {
             times.booked_at = t;
         }
-        let (size, reg) = (g.size as u64, g.registered_at);
         self.counts.booked_groups += 1;
-        self.counts.booked_persons += size;
+        self.counts.booked_persons += size as u64;
         self.daily[S_BOOKED][day_of(t) as usize] += size as f64;
         if self.in_window(reg) {
             self.selection_waits.push(t - reg);
@@ -955,12 +1114,12 @@ impl<'m> Sim<'m> {
             && appointment_at >= c
         {
             // Cancelled from `c` (or at once if booked later): an event, since the group returns.
-            let id = self.groups[slot as usize].id;
-            self.push(c.max(t), K_CANCEL, id, slot);
+            self.push(c.max(t), K_CANCEL, self.id_of(slot), slot);
             return;
         }
         if appointment_at < self.m.horizon {
-            self.exit(slot, appointment_at, if no_show { Outcome::NoShow } else { Outcome::Processed }, obs);
+            let outcome = if no_show { Outcome::NoShow } else { Outcome::Processed };
+            self.exit(slot, appointment_at, outcome, size, reg, obs);
         }
     }
 
@@ -968,13 +1127,13 @@ impl<'m> Sim<'m> {
     /// patience (or abandons if its patience is over), like a return after a miss.
     fn cancel<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
         let g = &self.groups[slot as usize];
-        let (size, patience) = (g.size as u64, g.patience_at);
+        let (size, patience, reg) = (g.size, g.patience_at, g.registered_at);
         self.counts.cancelled_appointments += 1;
-        self.counts.cancelled_persons += size;
+        self.counts.cancelled_persons += size as u64;
         if patience <= t {
-            self.exit(slot, t, Outcome::Abandoned, obs);
+            self.exit(slot, t, Outcome::Abandoned, size, reg, obs);
         } else {
-            self.enter_pool(slot, t);
+            self.enter_pool(slot, t, size, reg);
         }
     }
 
@@ -984,8 +1143,9 @@ impl<'m> Sim<'m> {
         let m = self.m;
         let horizon = m.horizon;
         let mut censored: Vec<(u64, u32, Outcome)> = Vec::new();
-        for (slot, g) in self.groups.iter().enumerate() {
-            let (groups, persons, outcome) = match g.state {
+        for (slot, (g, &tag)) in self.groups.iter().zip(&self.tags).enumerate() {
+            let state = State::of_tag(tag);
+            let (groups, persons, outcome) = match state {
                 State::Waiting => (
                     &mut self.counts.final_waiting_groups,
                     &mut self.counts.final_waiting_persons,
@@ -1005,9 +1165,11 @@ impl<'m> Sim<'m> {
             };
             *groups += 1;
             *persons += g.size as u64;
-            censored.push((g.id, slot as u32, outcome));
-            if g.state == State::Waiting {
-                self.waiting_time_sum += (horizon - g.waiting_since.max(0).max(m.warmup)).max(0) as u128;
+            censored.push((tag >> 3, slot as u32, outcome));
+            if state == State::Waiting {
+                let e = &self.pool.entries[self.pool_pos[slot] as usize];
+                let since = if e.returned { g.waiting_since } else { e.registered_at.max(0) };
+                self.waiting_time_sum += (horizon - since.max(m.warmup)).max(0) as u128;
             }
         }
         censored.sort_unstable_by_key(|c| c.0);
@@ -1054,7 +1216,7 @@ impl<'m> Sim<'m> {
             self.daily[S_WAITING][d] = self.day_group_secs[d] as f64 / DAY as f64;
             self.daily[S_WAITING + 1][d] = self.day_person_secs[d] as f64 / DAY as f64;
         }
-        RepResult {
+        let result = RepResult {
             replication: self.replication,
             seed: self.seed,
             mean_waiting_groups: self.integral_groups as f64 / window,
@@ -1069,7 +1231,29 @@ impl<'m> Sim<'m> {
             waiting_time_sum: self.waiting_time_sum,
             counts: self.counts,
             daily: Daily { values: self.daily },
+        };
+        Buffers {
+            queue: Some(self.queue),
+            groups: self.groups,
+            tags: self.tags,
+            record_times: self.record_times,
+            pool_pos: self.pool_pos,
+            free: self.free,
+            pool: self.pool.into_entries(),
+            recent: self.recent,
+            seniority: self.seniority,
+            additions: self.additions,
+            patience: self.patience,
+            spare_patience: self.spare_patience,
+            expired: self.expired,
+            today: self.today,
+            waits: self.waits,
+            selection_waits: self.selection_waits,
+            scratch: self.scratch,
+            scratch_lottery: self.scratch_lottery,
         }
+        .give_back();
+        result
     }
 }
 
