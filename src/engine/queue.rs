@@ -58,6 +58,11 @@ impl Event {
             | ((self.slot as u128) << SLOT_SHIFT)
     }
 
+    /// The event whose key is `key` (the inverse of [`Event::key`]).
+    pub fn from_key(key: u128) -> Event {
+        Event::unpack(key)
+    }
+
     fn unpack(key: u128) -> Event {
         let mask = |bits: u32| (1u128 << bits) - 1;
         Event {
@@ -186,6 +191,15 @@ impl EventQueue {
         self.len = 0;
     }
 
+    /// The key ([`Event::key`]) of the next event without removing it, for merging the queue with
+    /// another sorted source.
+    pub fn peek_key(&mut self) -> Option<u128> {
+        if !self.fill() {
+            return None;
+        }
+        self.heap.peek().map(|Reverse(k)| *k)
+    }
+
     /// The time of the next event without removing it.
     pub fn peek_time(&self) -> Option<SimTime> {
         if let Some(Reverse(k)) = self.heap.peek() {
@@ -245,6 +259,7 @@ mod tests {
                 assert_eq!(got, Event::unpack(want));
                 assert_eq!(q.peek_time(), reference.peek().map(|Reverse(k)| Event::unpack(*k).time));
                 assert_eq!(q.peek(), reference.peek().map(|Reverse(k)| Event::unpack(*k)));
+                assert_eq!(q.peek_key(), reference.peek().map(|Reverse(k)| *k));
                 now = got.time;
             }
             assert_eq!(q.len(), reference.len());

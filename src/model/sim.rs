@@ -149,7 +149,7 @@ struct Buffers {
     patience: Vec<Vec<Deadline>>,
     spare_patience: Vec<Vec<Deadline>>,
     expired: Vec<(SimTime, u32, u32, u8)>,
-    today: Vec<Event>,
+    today: Vec<u128>,
     waits: Vec<SimTime>,
     selection_waits: Vec<SimTime>,
     scratch: Vec<u32>,
@@ -242,8 +242,10 @@ pub(crate) struct Sim<'m> {
     expired: Vec<(SimTime, u32, u32, u8)>,
     /// Emptied patience buckets, for reuse by later ones.
     spare_patience: Vec<Vec<Deadline>>,
-    /// Registrations of stream arrivals due today, sorted; `today_pos` is the next one.
-    today: Vec<Event>,
+    /// Registrations of stream arrivals due today, as event keys ([`Event::key`]), sorted;
+    /// `today_pos` is the next one. Keys, not events: a key is built in registers and compared as
+    /// one integer (an `Event` built on the stack and copied out stalled store forwarding).
+    today: Vec<u128>,
     today_pos: usize,
     integral_groups: u128,
     integral_persons: u128,
@@ -337,15 +339,15 @@ impl<'m> Sim<'m> {
         loop {
             // Today's stream registrations wait in a sorted buffer rather than in the queue: the
             // next event is the earlier of the two (the same order as one queue).
-            let from_buffer = match (self.today.get(self.today_pos), self.queue.peek()) {
+            let from_buffer = match (self.today.get(self.today_pos), self.queue.peek_key()) {
                 (None, None) => break,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
-                (Some(a), Some(b)) => a.key() < b.key(),
+                (Some(a), Some(b)) => *a < b,
             };
             let ev = if from_buffer {
                 self.today_pos += 1;
-                self.today[self.today_pos - 1]
+                Event::from_key(self.today[self.today_pos - 1])
             } else {
                 self.queue.pop().expect("peeked")
             };
@@ -809,15 +811,15 @@ impl<'m> Sim<'m> {
                 let id = self.id_of(slot);
                 let ev = Event { time: registered_at, kind: K_REGISTER, id, slot: slot as u64 };
                 if registered_at < day_end {
-                    self.today.push(ev);
+                    self.today.push(ev.key());
                 } else {
                     self.queue.push(ev);
                 }
             }
         }
         // With several streams, or registrations deferred by an outage, restore the order.
-        if before > 0 || !self.today.is_sorted_by_key(Event::key) {
-            self.today.sort_unstable_by_key(Event::key);
+        if before > 0 || !self.today.is_sorted() {
+            self.today.sort_unstable();
         }
         self.rng_streams[i] = rng;
         self.push((d + 1) * DAY, K_ARRIVALS, i as u64, 0);
