@@ -337,20 +337,18 @@ impl<'m> Sim<'m> {
             self.push(self.m.allocation_at(0), K_ALLOCATE, 0, 0);
         }
         loop {
-            // Today's stream registrations wait in a sorted buffer rather than in the queue: the
-            // next event is the earlier of the two (the same order as one queue).
-            let from_buffer = match (self.today.get(self.today_pos), self.queue.peek_key()) {
-                (None, None) => break,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (Some(a), Some(b)) => *a < b,
-            };
-            let ev = if from_buffer {
+            // Today's stream registrations wait in a sorted buffer rather than in the queue: those
+            // before the queue's next event happen first (the same order as one queue). A
+            // registration schedules nothing in the queue, so its next key holds for the whole run.
+            let next = self.queue.peek_key();
+            while let Some(&key) = self.today.get(self.today_pos)
+                && next.is_none_or(|n| key < n)
+            {
                 self.today_pos += 1;
-                Event::from_key(self.today[self.today_pos - 1])
-            } else {
-                self.queue.pop().expect("peeked")
-            };
+                let ev = Event::from_key(key);
+                self.register(ev.slot as u32, ev.time);
+            }
+            let Some(ev) = self.queue.pop() else { break };
             debug_assert!(ev.time < self.m.horizon);
             let slot = ev.slot as u32;
             match ev.kind {
@@ -835,7 +833,12 @@ impl<'m> Sim<'m> {
         self.counts.arrived_persons += size as u64;
         self.daily[S_ARRIVED][day_of(t) as usize] += size as f64;
         self.enter_pool(slot, t, size, t);
-        self.recent.push_back((t, slot, id));
+        // Only a registration at or after the next allocation's request window closed is not yet
+        // eligible (see `eligible_by_size`); the others need no entry.
+        let next_allocation = (t - self.m.allocation_offset + DAY - 1).div_euclid(DAY);
+        if t >= next_allocation * DAY + self.m.close_offset {
+            self.recent.push_back((t, slot, id));
+        }
         if self.m.uses_seniority {
             self.seniority.push_back((t, id, slot));
         }
