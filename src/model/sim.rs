@@ -81,7 +81,7 @@ impl State {
 }
 
 /// What the rules read of a group outside the pool: 32 bytes, so that creating and registering
-/// 2,000 groups a day streams through few cache lines. Its id and state are in `Sim::tags`; what
+/// 2,000 groups a day streams through few cache lines. Its id and state are in `Sim::refs`; what
 /// the lottery reads is in its pool entry; what only `--records` reports is in `Sim::record_times`.
 #[derive(Debug, Clone)]
 struct Group {
@@ -109,6 +109,16 @@ struct RecordTimes {
 
 const NO_TIMES: RecordTimes =
     RecordTimes { source: 0, attempts: 0, selected_at: NEVER, booked_at: NEVER, appointment_at: NEVER };
+
+/// What the hot paths read and write of a slot, in 16 bytes apart from the group record: the tag
+/// (`id << 3 | state`: "is this deadline's group still waiting?", asked for every deadline, most of
+/// them stale) and the position in `Pool::entries` (`u32::MAX` when not waiting), which the lottery
+/// and swap-removals update for random groups. One cache line serves both.
+#[derive(Debug, Clone, Copy)]
+struct SlotRef {
+    tag: u64,
+    pos: u32,
+}
 
 /// The compact validity tag of a group: its id and state.
 #[inline]
@@ -138,9 +148,8 @@ struct Deadline {
 struct Buffers {
     queue: Option<EventQueue>,
     groups: Vec<Group>,
-    tags: Vec<u64>,
+    refs: Vec<SlotRef>,
     record_times: Vec<RecordTimes>,
-    pool_pos: Vec<u32>,
     free: Vec<u32>,
     pool: Vec<Entry>,
     recent: VecDeque<(SimTime, u32, u64)>,
@@ -169,9 +178,8 @@ impl Buffers {
             None => b.queue = Some(EventQueue::with_bucket_width(crate::engine::time::HOUR)),
         }
         b.groups.clear();
-        b.tags.clear();
+        b.refs.clear();
         b.record_times.clear();
-        b.pool_pos.clear();
         b.free.clear();
         b.pool.clear();
         b.recent.clear();
@@ -203,15 +211,11 @@ pub(crate) struct Sim<'m> {
     seed: u64,
     queue: EventQueue,
     groups: Vec<Group>,
-    /// `id << 3 | state` per slot: the hot check "is this event's group still waiting?" reads 8 bytes
-    /// from a compact array instead of a whole group record (most patience events are stale).
-    tags: Vec<u64>,
+    /// Each slot's tag and pool position (see [`SlotRef`]).
+    refs: Vec<SlotRef>,
     /// Times that only `--records` uses, per slot; empty when the observer wants no records.
     record_times: Vec<RecordTimes>,
     keep_record_times: bool,
-    /// Position of each slot's group in `pool.slots` (`u32::MAX` when not waiting), kept apart from
-    /// the group records: swap-removals and the lottery update it for random groups.
-    pool_pos: Vec<u32>,
     free: Vec<u32>,
     next_id: u64,
     pool: Pool,
@@ -282,10 +286,9 @@ impl<'m> Sim<'m> {
             seed,
             queue: b.queue.expect("taken buffers hold a queue"),
             groups: b.groups,
-            tags: b.tags,
+            refs: b.refs,
             record_times: b.record_times,
             keep_record_times: false,
-            pool_pos: b.pool_pos,
             free: b.free,
             next_id: 0,
             pool: Pool::with_entries(b.pool),
@@ -354,7 +357,7 @@ impl<'m> Sim<'m> {
             match ev.kind {
                 K_ARRIVALS => self.arrivals_of_day(ev.id as usize, day_of(ev.time)),
                 K_REGISTER => self.register(slot, ev.time),
-                K_MISS if self.tags[slot as usize] == tag(ev.id, State::Booked) => self.cancel(slot, ev.time, obs),
+                K_MISS if self.refs[slot as usize].tag == tag(ev.id, State::Booked) => self.cancel(slot, ev.time, obs),
                 K_MISS => self.miss(slot, ev.slot & MISS_IN_OUTAGE != 0, ev.time, obs),
                 K_ALLOCATE => {
                     let d = day_of(ev.time);
@@ -434,8 +437,8 @@ impl<'m> Sim<'m> {
         for &Deadline { offset, id, slot } in &due {
             // Still waiting now means waiting at its deadline too: a group that came back after its
             // deadline abandoned on its return, and nobody leaves the pool between allocations.
-            if self.tags[slot as usize] == tag(id as u64, State::Waiting) {
-                let size = self.pool.entries[self.pool_pos[slot as usize] as usize].size;
+            if self.refs[slot as usize].tag == tag(id as u64, State::Waiting) {
+                let size = self.pool.entries[self.refs[slot as usize].pos as usize].size;
                 expired.push((base + offset as SimTime, id, slot, size));
             }
         }
@@ -500,20 +503,18 @@ impl<'m> Sim<'m> {
         match self.free.pop() {
             Some(slot) => {
                 self.groups[slot as usize] = g;
-                self.tags[slot as usize] = t;
+                self.refs[slot as usize] = SlotRef { tag: t, pos: u32::MAX };
                 if self.keep_record_times {
                     self.record_times[slot as usize] = times;
                 }
-                self.pool_pos[slot as usize] = u32::MAX;
                 slot
             }
             None => {
                 self.groups.push(g);
-                self.tags.push(t);
+                self.refs.push(SlotRef { tag: t, pos: u32::MAX });
                 if self.keep_record_times {
                     self.record_times.push(times);
                 }
-                self.pool_pos.push(u32::MAX);
                 (self.groups.len() - 1) as u32
             }
         }
@@ -522,12 +523,12 @@ impl<'m> Sim<'m> {
     /// The id of the group in `slot`.
     #[inline]
     fn id_of(&self, slot: u32) -> u64 {
-        self.tags[slot as usize] >> 3
+        self.refs[slot as usize].tag >> 3
     }
 
     #[inline]
     fn set_state(&mut self, slot: u32, state: State) {
-        let t = &mut self.tags[slot as usize];
+        let t = &mut self.refs[slot as usize].tag;
         *t = (*t & !7) | state as u64;
     }
 
@@ -606,18 +607,18 @@ impl<'m> Sim<'m> {
             self.groups[slot as usize].waiting_since = t;
         }
         let pos = self.pool.insert(Entry { registered_at, slot, size, returned });
-        self.pool_pos[slot as usize] = pos;
+        self.refs[slot as usize].pos = pos;
         self.additions.push((t, size as u64));
     }
 
     /// The group in `slot` stops waiting at `t`; returns its pool entry.
     fn leave_pool(&mut self, slot: u32, t: SimTime) -> Entry {
-        let pos = self.pool_pos[slot as usize];
+        let pos = self.refs[slot as usize].pos;
         let (e, moved) = self.pool.remove(pos);
         if let Some(moved) = moved {
-            self.pool_pos[moved as usize] = pos;
+            self.refs[moved as usize].pos = pos;
         }
-        self.pool_pos[slot as usize] = u32::MAX;
+        self.refs[slot as usize].pos = u32::MAX;
         let since = self.spell_start(&e);
         self.add_spell(since, t);
         e
@@ -827,7 +828,7 @@ impl<'m> Sim<'m> {
         let g = &self.groups[slot as usize];
         let (size, patience) = (g.size, g.patience_at);
         let id = self.id_of(slot);
-        debug_assert_eq!(State::of_tag(self.tags[slot as usize]), State::Travelling);
+        debug_assert_eq!(State::of_tag(self.refs[slot as usize].tag), State::Travelling);
         debug_assert_eq!(g.registered_at, t);
         self.counts.arrived_groups += 1;
         self.counts.arrived_persons += size as u64;
@@ -873,7 +874,7 @@ impl<'m> Sim<'m> {
             // Drop entries of groups that can never wait again (booked, gone, slot reused); a selected
             // group keeps its entry, since it may miss and return with its registration time.
             while let Some(&(_, id, slot)) = self.seniority.front() {
-                let t = self.tags[slot as usize];
+                let t = self.refs[slot as usize].tag;
                 let may_return = t == tag(id, State::Selected) || m.cancel_at.is_some() && t == tag(id, State::Booked);
                 if t == tag(id, State::Waiting) || may_return {
                     break;
@@ -884,7 +885,7 @@ impl<'m> Sim<'m> {
                 if reg >= close || left == 0 || !self.fits_any(&eligible, left) {
                     break;
                 }
-                if self.tags[slot as usize] != tag(id, State::Waiting) {
+                if self.refs[slot as usize].tag != tag(id, State::Waiting) {
                     continue;
                 }
                 let g = &mut self.groups[slot as usize];
@@ -917,8 +918,8 @@ impl<'m> Sim<'m> {
                 let j = self.rng_lottery.random_range(i..n);
                 self.pool.entries.swap(i, j);
                 let (ei, sj) = (self.pool.entries[i], self.pool.entries[j].slot);
-                self.pool_pos[ei.slot as usize] = i as u32;
-                self.pool_pos[sj as usize] = j as u32;
+                self.refs[ei.slot as usize].pos = i as u32;
+                self.refs[sj as usize].pos = j as u32;
                 i += 1;
                 if ei.registered_at >= close {
                     continue;
@@ -956,8 +957,8 @@ impl<'m> Sim<'m> {
     fn eligible_by_size(&self) -> [u64; 11] {
         let mut eligible = self.pool.by_size;
         for &(_, slot, id) in &self.recent {
-            if self.tags[slot as usize] == tag(id, State::Waiting) {
-                eligible[self.pool.entries[self.pool_pos[slot as usize] as usize].size as usize] -= 1;
+            if self.refs[slot as usize].tag == tag(id, State::Waiting) {
+                eligible[self.pool.entries[self.refs[slot as usize].pos as usize].size as usize] -= 1;
             }
         }
         eligible
@@ -1148,7 +1149,7 @@ impl<'m> Sim<'m> {
         let m = self.m;
         let horizon = m.horizon;
         let mut censored: Vec<(u64, u32, Outcome)> = Vec::new();
-        for (slot, (g, &tag)) in self.groups.iter().zip(&self.tags).enumerate() {
+        for (slot, (g, &SlotRef { tag, .. })) in self.groups.iter().zip(&self.refs).enumerate() {
             let state = State::of_tag(tag);
             let (groups, persons, outcome) = match state {
                 State::Waiting => (
@@ -1172,7 +1173,7 @@ impl<'m> Sim<'m> {
             *persons += g.size as u64;
             censored.push((tag >> 3, slot as u32, outcome));
             if state == State::Waiting {
-                let e = &self.pool.entries[self.pool_pos[slot] as usize];
+                let e = &self.pool.entries[self.refs[slot].pos as usize];
                 let since = if e.returned { g.waiting_since } else { e.registered_at.max(0) };
                 self.waiting_time_sum += (horizon - since.max(m.warmup)).max(0) as u128;
             }
@@ -1240,9 +1241,8 @@ impl<'m> Sim<'m> {
         Buffers {
             queue: Some(self.queue),
             groups: self.groups,
-            tags: self.tags,
+            refs: self.refs,
             record_times: self.record_times,
-            pool_pos: self.pool_pos,
             free: self.free,
             pool: self.pool.into_entries(),
             recent: self.recent,
