@@ -788,6 +788,9 @@ impl<'m> Sim<'m> {
             // Exponential gaps at the day's rate from 00:00: a Poisson process on [d, d+1), generated
             // in time order (no sort). Instants are rounded to the nearest second within the day.
             let exp = Exp::new(rate / DAY as f64).expect("positive rate");
+            // Constant laws draw nothing: hoisted out of the loop, with the same values.
+            let const_size = s.size.constant_int(1, 10).map(|x| x as u8);
+            let const_travel = s.travel.constant().map(time::from_days);
             let (day_start, day_end) = (d * DAY, (d + 1) * DAY);
             let mut t = day_start as f64;
             loop {
@@ -799,8 +802,14 @@ impl<'m> Sim<'m> {
                 if s.register_share < 1.0 && !rng.random_bool(s.register_share) {
                     continue;
                 }
-                let size = s.size.sample_int(&mut rng, 1, 10) as u8;
-                let travel = time::from_days(s.travel.sample(&mut rng));
+                let size = match const_size {
+                    Some(size) => size,
+                    None => s.size.sample_int(&mut rng, 1, 10) as u8,
+                };
+                let travel = match const_travel {
+                    Some(travel) => travel,
+                    None => time::from_days(s.travel.sample(&mut rng)),
+                };
                 let registered_at = self.defer_registration(at.saturating_add(travel));
                 if registered_at >= m.horizon {
                     continue;

@@ -397,9 +397,29 @@ impl Sampler {
     /// A sample rounded to the nearest integer and clamped to `[lo, hi]` (group sizes: 1–10, SPEC §2.8).
     #[inline]
     pub fn sample_int(&self, rng: &mut StreamRng, lo: i64, hi: i64) -> i64 {
-        let x = self.sample(rng).round();
-        if x.is_nan() { lo } else { (x as i64).clamp(lo, hi) }
+        to_int(self.sample(rng), lo, hi)
     }
+
+    /// The value every sample takes, if the law is a constant (it draws no random number), so that
+    /// a hot loop can hoist it.
+    pub fn constant(&self) -> Option<f64> {
+        match self.kind {
+            Kind::Constant(v) => Some(clamp(v, self.lo, self.hi)),
+            _ => None,
+        }
+    }
+
+    /// [`Sampler::sample_int`] of a constant law, if it is one.
+    pub fn constant_int(&self, lo: i64, hi: i64) -> Option<i64> {
+        self.constant().map(|x| to_int(x, lo, hi))
+    }
+}
+
+/// `x` rounded to the nearest integer and clamped to `[lo, hi]` (`lo` for NaN).
+#[inline]
+fn to_int(x: f64, lo: i64, hi: i64) -> i64 {
+    let x = x.round();
+    if x.is_nan() { lo } else { (x as i64).clamp(lo, hi) }
 }
 
 #[cfg(test)]
@@ -409,6 +429,19 @@ mod tests {
 
     fn law(law: Law) -> Dist {
         Dist { law, lo: None, hi: None }
+    }
+
+    /// A constant law's hoisted value is what sampling gives, clamps and rounding included; other
+    /// laws have none.
+    #[test]
+    fn constant_is_the_sampled_value() {
+        let mut rng = stream(1, 0, 0);
+        for (value, lo, hi) in [(3.4, None, None), (12.0, None, Some(9.5)), (-1.0, Some(0.5), None)] {
+            let s = Dist { law: Law::Constant { value }, lo, hi }.sampler();
+            assert_eq!(s.constant(), Some(s.sample(&mut rng)));
+            assert_eq!(s.constant_int(1, 10), Some(s.sample_int(&mut rng, 1, 10)));
+        }
+        assert_eq!(law(Law::Exponential { mean: 2.0 }).sampler().constant(), None);
     }
 
     /// Draws `n` samples and checks the sample mean and variance against the analytic ones:
