@@ -157,7 +157,7 @@ struct Buffers {
     additions: Vec<(SimTime, u64)>,
     patience: Vec<Vec<Deadline>>,
     spare_patience: Vec<Vec<Deadline>>,
-    expired: Vec<(SimTime, u32, u32, u8)>,
+    expired: Vec<(u64, u32, u8)>,
     today: Vec<u128>,
     waits: Vec<SimTime>,
     selection_waits: Vec<SimTime>,
@@ -242,8 +242,9 @@ pub(crate) struct Sim<'m> {
     /// Patience deadlines by the index of the first allocation at or after them (the last bucket:
     /// after the last allocation).
     patience: Vec<Vec<Deadline>>,
-    /// The groups a sweep finds expired: (deadline, id, slot, size), sorted.
-    expired: Vec<(SimTime, u32, u32, u8)>,
+    /// The groups a sweep finds expired: (`offset << 32 | id`, slot, size), sorted, so that one
+    /// integer orders them by deadline, then id.
+    expired: Vec<(u64, u32, u8)>,
     /// Emptied patience buckets, for reuse by later ones.
     spare_patience: Vec<Vec<Deadline>>,
     /// Registrations of stream arrivals due today, as event keys ([`Event::key`]), sorted;
@@ -410,7 +411,8 @@ impl<'m> Sim<'m> {
             return;
         }
         let k = (deadline - self.m.allocation_offset + DAY - 1).div_euclid(DAY).clamp(0, self.m.days as i64);
-        let offset = (deadline - self.bucket_base(k as usize)) as u32;
+        let offset =
+            u32::try_from(deadline - self.bucket_base(k as usize)).expect("a deadline lies within a day of its bucket");
         let bucket = &mut self.patience[k as usize];
         if bucket.capacity() == 0
             && let Some(v) = self.spare_patience.pop()
@@ -439,20 +441,21 @@ impl<'m> Sim<'m> {
             // deadline abandoned on its return, and nobody leaves the pool between allocations.
             if self.refs[slot as usize].tag == tag(id as u64, State::Waiting) {
                 let size = self.pool.entries[self.refs[slot as usize].pos as usize].size;
-                expired.push((base + offset as SimTime, id, slot, size));
+                expired.push(((offset as u64) << 32 | id as u64, slot, size));
             }
         }
         if due.capacity() > 0 {
             due.clear();
             self.spare_patience.push(due);
         }
-        expired.sort_unstable_by_key(|&(deadline, id, _, _)| (deadline, id));
+        expired.sort_unstable_by_key(|e| e.0);
+        let deadline = |key: u64| base + (key >> 32) as SimTime;
         let additions = std::mem::take(&mut self.additions);
         let (mut i, mut j) = (0, 0);
         loop {
             let take_addition = match (additions.get(i), expired.get(j)) {
                 (None, None) => break,
-                (Some(a), Some(e)) => a.0 <= e.0,
+                (Some(a), Some(e)) => a.0 <= deadline(e.0),
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
             };
@@ -465,7 +468,8 @@ impl<'m> Sim<'m> {
                 self.max_persons = self.max_persons.max(self.path_persons);
                 i += 1;
             } else {
-                let (t, _, _, size) = expired[j];
+                let (key, _, size) = expired[j];
+                let t = deadline(key);
                 self.advance(t);
                 self.path_groups -= 1;
                 self.path_persons -= size as u64;
@@ -473,9 +477,10 @@ impl<'m> Sim<'m> {
             }
         }
         self.advance(now);
-        for &(deadline, _, slot, _) in &expired {
-            let e = self.leave_pool(slot, deadline);
-            self.exit(slot, deadline, Outcome::Abandoned, e.size, e.registered_at, obs);
+        for &(key, slot, _) in &expired {
+            let at = deadline(key);
+            let e = self.leave_pool(slot, at);
+            self.exit(slot, at, Outcome::Abandoned, e.size, e.registered_at, obs);
         }
         debug_assert_eq!(self.path_groups, self.pool.len() as u64, "pool path out of step at {now}");
         let mut additions = additions;
