@@ -330,7 +330,7 @@ impl<'m> Sim<'m> {
         }
     }
 
-    pub(crate) fn run<O: Observer + ?Sized>(mut self, obs: &mut O) -> RepResult {
+    pub(crate) fn run(mut self, obs: &mut dyn Observer) -> RepResult {
         self.keep_record_times = obs.wants_records();
         self.seed_backlog();
         self.seed_caravans();
@@ -431,7 +431,7 @@ impl<'m> Sim<'m> {
     /// walks the pool's additions since the last sweep and the due deadlines in time order (additions
     /// first at equal times, as registrations and returns precede patience expiries), integrating the
     /// path and tracking its maximum, then removes the groups that abandoned, each at its deadline.
-    fn sweep<O: Observer + ?Sized>(&mut self, bucket: usize, now: SimTime, obs: &mut O) {
+    fn sweep(&mut self, bucket: usize, now: SimTime, obs: &mut dyn Observer) {
         let mut expired = std::mem::take(&mut self.expired);
         expired.clear();
         let base = self.bucket_base(bucket);
@@ -558,14 +558,14 @@ impl<'m> Sim<'m> {
     /// A group leaves the system at `t`; its size and registration time come from the caller, who
     /// has them at hand (from the pool entry), so that the group's record is not read again.
     #[allow(clippy::too_many_arguments)]
-    fn exit<O: Observer + ?Sized>(
+    fn exit(
         &mut self,
         slot: u32,
         t: SimTime,
         outcome: Outcome,
         size: u8,
         registered_at: SimTime,
-        obs: &mut O,
+        obs: &mut dyn Observer,
     ) {
         let size = size as u64;
         let d = day_of(t) as usize;
@@ -862,7 +862,7 @@ impl<'m> Sim<'m> {
 
     // ----- the daily allocation (SPEC §2.3) -----
 
-    fn allocate<O: Observer + ?Sized>(&mut self, d: i64, now: SimTime, obs: &mut O) {
+    fn allocate(&mut self, d: i64, now: SimTime, obs: &mut dyn Observer) {
         let m = self.m;
         let di = d as usize;
         let q = m.quota[di] + self.reissue.remove(&d).unwrap_or(0);
@@ -986,7 +986,7 @@ impl<'m> Sim<'m> {
         }
     }
 
-    fn select<O: Observer + ?Sized>(&mut self, slot: u32, now: SimTime, obs: &mut O) {
+    fn select(&mut self, slot: u32, now: SimTime, obs: &mut dyn Observer) {
         let e = self.leave_pool(slot, now);
         let size = e.size as u64;
         // The path has been integrated up to this allocation by `sweep`; the selection leaves now.
@@ -1031,14 +1031,14 @@ impl<'m> Sim<'m> {
     ///
     /// `overlapped` (the original window met an outage) travels in the miss event's payload, and the
     /// pool entry `e` gives the size and registration time, so the group's record is not touched.
-    fn confirm<O: Observer + ?Sized>(
+    fn confirm(
         &mut self,
         slot: u32,
         mut t: SimTime,
         deadline: SimTime,
         overlapped: bool,
         e: &Entry,
-        obs: &mut O,
+        obs: &mut dyn Observer,
     ) {
         let c = self.m.confirmation.as_ref().expect("confirmation configured");
         let horizon = self.m.horizon;
@@ -1080,7 +1080,7 @@ impl<'m> Sim<'m> {
         }
     }
 
-    fn miss<O: Observer + ?Sized>(&mut self, slot: u32, overlapped: bool, t: SimTime, obs: &mut O) {
+    fn miss(&mut self, slot: u32, overlapped: bool, t: SimTime, obs: &mut dyn Observer) {
         let c = self.m.confirmation.as_ref().expect("confirmation configured");
         let g = &self.groups[slot as usize];
         let (size, patience, reg) = (g.size, g.patience_at, g.registered_at);
@@ -1108,7 +1108,7 @@ impl<'m> Sim<'m> {
     /// inside the horizon the group's end is already certain (booked groups do not abandon), so it is
     /// accounted at its appointment time and its slot freed at once, with no event (the same law as an
     /// appointment event drawing the no-show then). Otherwise it stays `Booked` to the horizon.
-    fn book<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, size: u8, reg: SimTime, obs: &mut O) {
+    fn book(&mut self, slot: u32, t: SimTime, size: u8, reg: SimTime, obs: &mut dyn Observer) {
         self.set_state(slot, State::Booked);
         if let Some(times) = self.record_times.get_mut(slot as usize) {
             times.booked_at = t;
@@ -1145,7 +1145,7 @@ impl<'m> Sim<'m> {
 
     /// A cancelled appointment: counted, then the group waits again with its registration time and
     /// patience (or abandons if its patience is over), like a return after a miss.
-    fn cancel<O: Observer + ?Sized>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
+    fn cancel(&mut self, slot: u32, t: SimTime, obs: &mut dyn Observer) {
         let g = &self.groups[slot as usize];
         let (size, patience, reg) = (g.size, g.patience_at, g.registered_at);
         self.counts.cancelled_appointments += 1;
@@ -1159,7 +1159,7 @@ impl<'m> Sim<'m> {
 
     // ----- the end of the horizon -----
 
-    fn finish<O: Observer + ?Sized>(mut self, obs: &mut O) -> RepResult {
+    fn finish(mut self, obs: &mut dyn Observer) -> RepResult {
         let m = self.m;
         let horizon = m.horizon;
         let mut censored: Vec<(u64, u32, Outcome)> = Vec::new();
