@@ -171,8 +171,8 @@ impl Model {
     ///
     /// The observer is a trait object, not a type parameter, so that the simulation is compiled once,
     /// in this crate, whoever calls it: a generic copy instantiated in a caller's crate (a benchmark)
-    /// could not inline this crate's helpers and ran about 20 % slower. Records cost one indirect call
-    /// per group, and only when the observer wants them.
+    /// could not inline this crate's small helpers, so it measured other code than the CLI runs.
+    /// Records cost one indirect call per group, and only when the observer wants them.
     pub fn replicate(&self, r: u64, observer: &mut dyn Observer) -> RepResult {
         sim::Sim::new(self, r).run(observer)
     }
