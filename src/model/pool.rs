@@ -17,7 +17,17 @@ pub struct Entry {
     /// Whether the group came back (after a miss or a cancellation): its waiting spell then started
     /// at its return, which the group record holds, not at its registration.
     pub returned: bool,
+    /// The request coin drawn for the group by the current allocation's seniority pass, which the
+    /// lottery reuses: [`NO_COIN`], [`COIN_NO`] or [`COIN_YES`]. Reset after each allocation.
+    pub coin: u8,
 }
+
+/// [`Entry::coin`]: no coin drawn yet in this allocation.
+pub const NO_COIN: u8 = 0;
+/// [`Entry::coin`]: the group does not request today.
+pub const COIN_NO: u8 = 1;
+/// [`Entry::coin`]: the group requests today.
+pub const COIN_YES: u8 = 2;
 
 /// Waiting groups.
 #[derive(Debug, Default)]

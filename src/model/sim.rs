@@ -30,7 +30,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
 use super::outage::{self, Outages};
-use super::pool::{Entry, Pool, smallest_size};
+use super::pool::{COIN_NO, COIN_YES, Entry, NO_COIN, Pool, smallest_size};
 use super::record::{GroupRecord, Observer, Outcome};
 use super::result::{Counts, Daily, RepResult, SERIES, WaitStats};
 use super::{Model, StreamKind};
@@ -89,10 +89,7 @@ struct Group {
     patience_at: SimTime,
     /// Start of the current waiting spell of a group that came back (see [`Entry::returned`]).
     waiting_since: SimTime,
-    /// The allocation (day + 1) whose seniority pass drew `coin`; 0 for none.
-    coin_tag: u32,
     size: u8,
-    coin: bool,
 }
 
 const NEVER: SimTime = i64::MAX;
@@ -112,12 +109,45 @@ const NO_TIMES: RecordTimes =
 
 /// What the hot paths read and write of a slot, in 16 bytes apart from the group record: the tag
 /// (`id << 3 | state`: "is this deadline's group still waiting?", asked for every deadline, most of
-/// them stale) and the position in `Pool::entries` (`u32::MAX` when not waiting), which the lottery
-/// and swap-removals update for random groups. One cache line serves both.
+/// them stale), the position in `Pool::entries` (`u32::MAX` when not waiting), which the lottery
+/// and swap-removals update for random groups, and where the group's patience is (`patience`).
+/// One cache line serves all three.
+///
+/// A group registered from today's buffer on the fast path has no group record: its size and
+/// registration time are in its pool entry and its patience deadline is `patience` seconds after
+/// its registration ([`NO_PATIENCE`] for none). The record is written (`materialise`) only if the
+/// group leaves the pool but not the system (a miss or cancellation to come, or still selected or
+/// booked at the horizon), so most groups never touch the group array, whose random writes grew
+/// the cost per group with the pool's size.
 #[derive(Debug, Clone, Copy)]
 struct SlotRef {
     tag: u64,
     pos: u32,
+    patience: u32,
+}
+
+/// `SlotRef::patience` when the group record holds the group's data.
+const PATIENCE_IN_RECORD: u32 = u32::MAX;
+/// `SlotRef::patience` for a group that never abandons.
+const NO_PATIENCE: u32 = u32::MAX - 1;
+
+/// A patience deadline as seconds after the registration, for [`SlotRef::patience`], if it fits.
+fn patience_offset(registered_at: SimTime, patience_at: SimTime) -> Option<u32> {
+    if patience_at == NEVER {
+        return Some(NO_PATIENCE);
+    }
+    u32::try_from(patience_at - registered_at).ok().filter(|o| *o < NO_PATIENCE)
+}
+
+/// A stream registration due today, waiting in the sorted buffer: its event key ([`Event::key`]:
+/// time, kind, id; no slot yet) and what the group's record would hold. The group takes a slot
+/// only when it registers.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    key: u128,
+    patience_at: SimTime,
+    source: u16,
+    size: u8,
 }
 
 /// The compact validity tag of a group: its id and state.
@@ -158,11 +188,12 @@ struct Buffers {
     patience: Vec<Vec<Deadline>>,
     spare_patience: Vec<Vec<Deadline>>,
     expired: Vec<(u64, u32, u8)>,
-    today: Vec<u128>,
+    today: Vec<Pending>,
     waits: Vec<SimTime>,
     selection_waits: Vec<SimTime>,
     scratch: Vec<u32>,
     scratch_lottery: Vec<u32>,
+    scratch_coins: Vec<u32>,
 }
 
 thread_local! {
@@ -196,6 +227,7 @@ impl Buffers {
         b.selection_waits.clear();
         b.scratch.clear();
         b.scratch_lottery.clear();
+        b.scratch_coins.clear();
         b
     }
 
@@ -247,10 +279,10 @@ pub(crate) struct Sim<'m> {
     expired: Vec<(u64, u32, u8)>,
     /// Emptied patience buckets, for reuse by later ones.
     spare_patience: Vec<Vec<Deadline>>,
-    /// Registrations of stream arrivals due today, as event keys ([`Event::key`]), sorted;
-    /// `today_pos` is the next one. Keys, not events: a key is built in registers and compared as
-    /// one integer (an `Event` built on the stack and copied out stalled store forwarding).
-    today: Vec<u128>,
+    /// Registrations of stream arrivals due today, sorted by key; `today_pos` is the next one.
+    /// Keys, not events: a key is built in registers and compared as one integer (an `Event` built
+    /// on the stack and copied out stalled store forwarding).
+    today: Vec<Pending>,
     today_pos: usize,
     integral_groups: u128,
     integral_persons: u128,
@@ -266,6 +298,7 @@ pub(crate) struct Sim<'m> {
     selection_wait_bins: Vec<u64>,
     scratch: Vec<u32>,
     scratch_lottery: Vec<u32>,
+    scratch_coins: Vec<u32>,
 }
 
 impl<'m> Sim<'m> {
@@ -327,6 +360,7 @@ impl<'m> Sim<'m> {
             selection_wait_bins: Vec::new(),
             scratch: b.scratch,
             scratch_lottery: b.scratch_lottery,
+            scratch_coins: b.scratch_coins,
         }
     }
 
@@ -345,12 +379,11 @@ impl<'m> Sim<'m> {
             // before the queue's next event happen first (the same order as one queue). A
             // registration schedules nothing in the queue, so its next key holds for the whole run.
             let next = self.queue.peek_key();
-            while let Some(&key) = self.today.get(self.today_pos)
-                && next.is_none_or(|n| key < n)
+            while let Some(&p) = self.today.get(self.today_pos)
+                && next.is_none_or(|n| p.key < n)
             {
                 self.today_pos += 1;
-                let ev = Event::from_key(key);
-                self.register(ev.slot as u32, ev.time);
+                self.register_pending(p);
             }
             let Some(ev) = self.queue.pop() else { break };
             debug_assert!(ev.time < self.m.horizon);
@@ -498,31 +531,65 @@ impl<'m> Sim<'m> {
 
     /// Creates a group in a free slot (or a new one) with the next id; returns its slot.
     fn new_group(&mut self, source: u16, size: u8, registered_at: SimTime, patience_at: SimTime, state: State) -> u32 {
-        let g = Group { registered_at, patience_at, waiting_since: NEVER, coin_tag: 0, size, coin: false };
+        let id = self.new_id();
+        self.place_group(id, source, size, registered_at, patience_at, state)
+    }
+
+    /// The next group id (ids follow creation order).
+    fn new_id(&mut self) -> u64 {
         let id = self.next_id;
         // Deadlines carry 32-bit ids; the scale guard keeps scenarios far below this.
         assert!(id <= u32::MAX as u64, "more than 2^32 groups in one replication");
         self.next_id += 1;
-        let t = tag(id, state);
-        let times = RecordTimes { source, ..NO_TIMES };
+        id
+    }
+
+    /// A free slot (or a new one) for a group; its contents are the caller's to set.
+    fn take_slot(&mut self) -> u32 {
         match self.free.pop() {
-            Some(slot) => {
-                self.groups[slot as usize] = g;
-                self.refs[slot as usize] = SlotRef { tag: t, pos: u32::MAX };
-                if self.keep_record_times {
-                    self.record_times[slot as usize] = times;
-                }
-                slot
-            }
+            Some(slot) => slot,
             None => {
-                self.groups.push(g);
-                self.refs.push(SlotRef { tag: t, pos: u32::MAX });
+                self.groups.push(Group { registered_at: NEVER, patience_at: NEVER, waiting_since: NEVER, size: 0 });
+                self.refs.push(SlotRef { tag: tag(0, State::Free), pos: u32::MAX, patience: PATIENCE_IN_RECORD });
                 if self.keep_record_times {
-                    self.record_times.push(times);
+                    self.record_times.push(NO_TIMES);
                 }
                 (self.groups.len() - 1) as u32
             }
         }
+    }
+
+    /// Stores group `id` with its record in a free slot (or a new one); returns the slot.
+    fn place_group(
+        &mut self,
+        id: u64,
+        source: u16,
+        size: u8,
+        registered_at: SimTime,
+        patience_at: SimTime,
+        state: State,
+    ) -> u32 {
+        let slot = self.take_slot() as usize;
+        self.groups[slot] = Group { registered_at, patience_at, waiting_since: NEVER, size };
+        self.refs[slot] = SlotRef { tag: tag(id, state), pos: u32::MAX, patience: PATIENCE_IN_RECORD };
+        if self.keep_record_times {
+            self.record_times[slot] = RecordTimes { source, ..NO_TIMES };
+        }
+        slot as u32
+    }
+
+    /// Writes the group record of a fast-path group from its pool entry and slot reference, once it
+    /// leaves the pool but not the system (see [`SlotRef`]); a no-op if the record is current.
+    fn materialise(&mut self, slot: u32, e: &Entry) {
+        let r = &mut self.refs[slot as usize];
+        let patience_at = match r.patience {
+            PATIENCE_IN_RECORD => return,
+            NO_PATIENCE => NEVER,
+            offset => e.registered_at + offset as SimTime,
+        };
+        r.patience = PATIENCE_IN_RECORD;
+        self.groups[slot as usize] =
+            Group { registered_at: e.registered_at, patience_at, waiting_since: NEVER, size: e.size };
     }
 
     /// The id of the group in `slot`.
@@ -537,15 +604,16 @@ impl<'m> Sim<'m> {
         *t = (*t & !7) | state as u64;
     }
 
-    fn record(&self, slot: u32, outcome: Outcome, ended_at: SimTime) -> GroupRecord {
+    /// The record of the group in `slot`, of `size` persons, registered at `registered_at` (from the
+    /// caller, since a group on the fast path has no group record; see [`SlotRef`]).
+    fn record(&self, slot: u32, outcome: Outcome, ended_at: SimTime, size: u8, registered_at: SimTime) -> GroupRecord {
         let times = self.record_times[slot as usize];
-        let g = &self.groups[slot as usize];
         let opt = |t: SimTime| (t != NEVER).then_some(t);
         GroupRecord {
             id: self.id_of(slot),
             source: times.source,
-            size: g.size,
-            registered_at: g.registered_at,
+            size,
+            registered_at,
             selected_at: opt(times.selected_at),
             booked_at: opt(times.booked_at),
             appointment_at: opt(times.appointment_at),
@@ -592,7 +660,7 @@ impl<'m> Sim<'m> {
             _ => unreachable!("censored groups do not exit"),
         }
         if self.keep_record_times {
-            obs.record(&self.record(slot, outcome, t));
+            obs.record(&self.record(slot, outcome, t, size as u8, registered_at));
         }
         self.set_state(slot, State::Free);
         self.free.push(slot);
@@ -611,7 +679,7 @@ impl<'m> Sim<'m> {
         if returned {
             self.groups[slot as usize].waiting_since = t;
         }
-        let pos = self.pool.insert(Entry { registered_at, slot, size, returned });
+        let pos = self.pool.insert(Entry { registered_at, slot, size, returned, coin: NO_COIN });
         self.refs[slot as usize].pos = pos;
         self.additions.push((t, size as u64));
     }
@@ -820,30 +888,53 @@ impl<'m> Sim<'m> {
                     continue;
                 }
                 let patience_at = Self::patience_from(m, &mut rng, registered_at);
-                let slot = self.new_group((1 + i) as u16, size, registered_at, patience_at, State::Travelling);
-                let id = self.id_of(slot);
-                let ev = Event { time: registered_at, kind: K_REGISTER, id, slot: slot as u64 };
+                let source = (1 + i) as u16;
                 if registered_at < day_end {
-                    self.today.push(ev.key());
+                    let id = self.new_id();
+                    let key = Event { time: registered_at, kind: K_REGISTER, id, slot: 0 }.key();
+                    self.today.push(Pending { key, patience_at, source, size });
                 } else {
-                    self.queue.push(ev);
+                    let slot = self.new_group(source, size, registered_at, patience_at, State::Travelling);
+                    let id = self.id_of(slot);
+                    self.queue.push(Event { time: registered_at, kind: K_REGISTER, id, slot: slot as u64 });
                 }
             }
         }
         // With several streams, or registrations deferred by an outage, restore the order.
-        if before > 0 || !self.today.is_sorted() {
-            self.today.sort_unstable();
+        if before > 0 || !self.today.is_sorted_by_key(|p| p.key) {
+            self.today.sort_unstable_by_key(|p| p.key);
         }
         self.rng_streams[i] = rng;
         self.push((d + 1) * DAY, K_ARRIVALS, i as u64, 0);
     }
 
+    /// Registers a group from today's buffer: with only a slot reference (see [`SlotRef`]), or with a
+    /// group record if its patience does not fit one.
+    fn register_pending(&mut self, p: Pending) {
+        let ev = Event::from_key(p.key);
+        let Some(patience) = patience_offset(ev.time, p.patience_at) else {
+            let slot = self.place_group(ev.id, p.source, p.size, ev.time, p.patience_at, State::Travelling);
+            self.register(slot, ev.time);
+            return;
+        };
+        let slot = self.take_slot();
+        self.refs[slot as usize] = SlotRef { tag: tag(ev.id, State::Travelling), pos: u32::MAX, patience };
+        if self.keep_record_times {
+            self.record_times[slot as usize] = RecordTimes { source: p.source, ..NO_TIMES };
+        }
+        self.register_group(slot, ev.id, ev.time, p.size, p.patience_at);
+    }
+
+    /// Registers a group whose record holds its data (it came through the queue).
     fn register(&mut self, slot: u32, t: SimTime) {
         let g = &self.groups[slot as usize];
         let (size, patience) = (g.size, g.patience_at);
-        let id = self.id_of(slot);
-        debug_assert_eq!(State::of_tag(self.refs[slot as usize].tag), State::Travelling);
         debug_assert_eq!(g.registered_at, t);
+        self.register_group(slot, self.id_of(slot), t, size, patience);
+    }
+
+    fn register_group(&mut self, slot: u32, id: u64, t: SimTime, size: u8, patience: SimTime) {
+        debug_assert_eq!(State::of_tag(self.refs[slot as usize].tag), State::Travelling);
         self.counts.arrived_groups += 1;
         self.counts.arrived_persons += size as u64;
         self.daily[S_ARRIVED][day_of(t) as usize] += size as f64;
@@ -871,7 +962,6 @@ impl<'m> Sim<'m> {
         let close = d * DAY + m.close_offset;
         let f = self.outages.requests.overlap(open, close) as f64 / (close - open) as f64;
         let p = m.request_probability[di] * (1.0 - f);
-        let coin_tag = (d + 1) as u32;
 
         // Eligible = waiting and registered strictly before the window closed.
         while self.recent.front().is_some_and(|(reg, _, _)| *reg < close) {
@@ -882,6 +972,9 @@ impl<'m> Sim<'m> {
         let seniority_allot = ((m.seniority_share[di] * q as f64) + 1e-9).floor() as u64;
         let mut chosen = std::mem::take(&mut self.scratch);
         chosen.clear();
+        // The groups whose coin the seniority pass drew (kept in their pool entries for the lottery).
+        let mut coins = std::mem::take(&mut self.scratch_coins);
+        coins.clear();
         let mut left = seniority_allot;
         let mut used = 0;
         if p > 0.0 && left > 0 && m.uses_seniority {
@@ -902,12 +995,12 @@ impl<'m> Sim<'m> {
                 if self.refs[slot as usize].tag != tag(id, State::Waiting) {
                     continue;
                 }
-                let g = &mut self.groups[slot as usize];
-                eligible[g.size as usize] -= 1;
+                let e = &mut self.pool.entries[self.refs[slot as usize].pos as usize];
+                eligible[e.size as usize] -= 1;
                 let coin = p >= 1.0 || self.rng_lottery.random_bool(p);
-                g.coin_tag = coin_tag;
-                g.coin = coin;
-                let cost = m.cost(g.size);
+                e.coin = if coin { COIN_YES } else { COIN_NO };
+                let cost = m.cost(e.size);
+                coins.push(slot);
                 if coin && cost <= left {
                     chosen.push(slot);
                     left -= cost;
@@ -939,12 +1032,10 @@ impl<'m> Sim<'m> {
                     continue;
                 }
                 eligible[ei.size as usize] -= 1;
-                // The group record is read only if a seniority pass may have drawn its coin today.
-                let coin = match &self.groups[..] {
-                    groups if m.uses_seniority && groups[ei.slot as usize].coin_tag == coin_tag => {
-                        groups[ei.slot as usize].coin
-                    }
-                    _ => p >= 1.0 || self.rng_lottery.random_bool(p),
+                // A coin the seniority pass drew today stands.
+                let coin = match ei.coin {
+                    NO_COIN => p >= 1.0 || self.rng_lottery.random_bool(p),
+                    c => c == COIN_YES,
                 };
                 let cost = m.cost(ei.size);
                 if coin && cost <= left {
@@ -961,8 +1052,16 @@ impl<'m> Sim<'m> {
         assert_eq!(used + left, q, "slot accounting on day {d}");
         self.counts.unused_slots += left;
         self.daily[S_UNUSED][di] = left as f64;
+        // Today's coins expire with today's allocation.
+        for &slot in &coins {
+            let r = self.refs[slot as usize];
+            if State::of_tag(r.tag) == State::Waiting {
+                self.pool.entries[r.pos as usize].coin = NO_COIN;
+            }
+        }
         self.scratch = chosen;
         self.scratch_lottery = lottery;
+        self.scratch_coins = coins;
         self.push(m.allocation_at(d + 1), K_ALLOCATE, 0, 0);
     }
 
@@ -1000,7 +1099,7 @@ impl<'m> Sim<'m> {
             times.selected_at = now;
         }
         let Some(c) = &self.m.confirmation else {
-            self.book(slot, now, e.size, e.registered_at, obs);
+            self.book(slot, now, &e, obs);
             return;
         };
         let original = now + c.window;
@@ -1063,7 +1162,7 @@ impl<'m> Sim<'m> {
                 if let Some(times) = self.record_times.get_mut(slot as usize) {
                     times.attempts += attempts;
                 }
-                self.book(slot, t, e.size, e.registered_at, obs);
+                self.book(slot, t, e, obs);
                 return;
             }
             if attempts >= c.max_attempts {
@@ -1074,6 +1173,8 @@ impl<'m> Sim<'m> {
         if let Some(times) = self.record_times.get_mut(slot as usize) {
             times.attempts += attempts;
         }
+        // The group stays: it misses later, or is still selected at the horizon.
+        self.materialise(slot, e);
         if miss_at < horizon {
             let payload = slot as u64 | if overlapped { MISS_IN_OUTAGE } else { 0 };
             self.queue.push(Event { time: miss_at, kind: K_MISS, id: self.id_of(slot), slot: payload });
@@ -1108,7 +1209,8 @@ impl<'m> Sim<'m> {
     /// inside the horizon the group's end is already certain (booked groups do not abandon), so it is
     /// accounted at its appointment time and its slot freed at once, with no event (the same law as an
     /// appointment event drawing the no-show then). Otherwise it stays `Booked` to the horizon.
-    fn book(&mut self, slot: u32, t: SimTime, size: u8, reg: SimTime, obs: &mut dyn Observer) {
+    fn book(&mut self, slot: u32, t: SimTime, e: &Entry, obs: &mut dyn Observer) {
+        let (size, reg) = (e.size, e.registered_at);
         self.set_state(slot, State::Booked);
         if let Some(times) = self.record_times.get_mut(slot as usize) {
             times.booked_at = t;
@@ -1134,12 +1236,16 @@ impl<'m> Sim<'m> {
             && appointment_at >= c
         {
             // Cancelled from `c` (or at once if booked later): an event, since the group returns.
+            self.materialise(slot, e);
             self.push(c.max(t), K_CANCEL, self.id_of(slot), slot);
             return;
         }
         if appointment_at < self.m.horizon {
             let outcome = if no_show { Outcome::NoShow } else { Outcome::Processed };
             self.exit(slot, appointment_at, outcome, size, reg, obs);
+        } else {
+            // Still booked at the horizon.
+            self.materialise(slot, e);
         }
     }
 
@@ -1162,7 +1268,7 @@ impl<'m> Sim<'m> {
     fn finish(mut self, obs: &mut dyn Observer) -> RepResult {
         let m = self.m;
         let horizon = m.horizon;
-        let mut censored: Vec<(u64, u32, Outcome)> = Vec::new();
+        let mut censored: Vec<(u64, u32, Outcome, u8, SimTime)> = Vec::new();
         for (slot, (g, &SlotRef { tag, .. })) in self.groups.iter().zip(&self.refs).enumerate() {
             let state = State::of_tag(tag);
             let (groups, persons, outcome) = match state {
@@ -1184,18 +1290,22 @@ impl<'m> Sim<'m> {
                 State::Travelling | State::Free => continue,
             };
             *groups += 1;
-            *persons += g.size as u64;
-            censored.push((tag >> 3, slot as u32, outcome));
-            if state == State::Waiting {
+            let (size, registered_at) = if state == State::Waiting {
+                // A waiting group's data is in its pool entry (it may have no group record).
                 let e = &self.pool.entries[self.refs[slot].pos as usize];
                 let since = if e.returned { g.waiting_since } else { e.registered_at.max(0) };
                 self.waiting_time_sum += (horizon - since.max(m.warmup)).max(0) as u128;
-            }
+                (e.size, e.registered_at)
+            } else {
+                (g.size, g.registered_at)
+            };
+            *persons += size as u64;
+            censored.push((tag >> 3, slot as u32, outcome, size, registered_at));
         }
-        censored.sort_unstable_by_key(|c| c.0);
-        for &(_, slot, outcome) in &censored {
-            if self.keep_record_times {
-                obs.record(&self.record(slot, outcome, horizon));
+        if self.keep_record_times {
+            censored.sort_unstable_by_key(|c| c.0);
+            for &(_, slot, outcome, size, registered_at) in &censored {
+                obs.record(&self.record(slot, outcome, horizon, size, registered_at));
             }
         }
 
@@ -1270,6 +1380,7 @@ impl<'m> Sim<'m> {
             selection_waits: self.selection_waits,
             scratch: self.scratch,
             scratch_lottery: self.scratch_lottery,
+            scratch_coins: self.scratch_coins,
         }
         .give_back();
         result
