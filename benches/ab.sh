@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Compare two borderq builds on the reference model R, interleaved, on one core.
+# This machine's speed drifts by up to 2x within minutes, so each round runs every build once and
+# each build's best (user + system) time over the rounds is reported, with the ratio to the first.
+# Usage: bash benches/ab.sh OLD_BINARY NEW_BINARY [more binaries...]   (ROUNDS=8, REPS=10 by default)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+rounds="${ROUNDS:-8}"
+reps="${REPS:-10}"
+[ "$#" -ge 2 ] || { echo "usage: bash benches/ab.sh OLD_BINARY NEW_BINARY [...]" >&2; exit 2; }
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+declare -A best
+for b in "$@"; do
+  [ -x "$b" ] || { echo "error: $b is not an executable" >&2; exit 2; }
+  best[$b]=inf
+done
+TIMEFORMAT='%U %S'
+for _ in $(seq "$rounds"); do
+  for b in "$@"; do
+    t=$( { time "$b" run "$here/reference.toml" --replications "$reps" --threads 1 --no-charts --quiet \
+            --out "$out/run" --force >/dev/null; } 2>&1 | awk '{print $1 + $2}')
+    best[$b]=$(awk -v t="$t" -v b="${best[$b]}" 'BEGIN { print (b == "inf" || t < b) ? t : b }')
+  done
+done
+first="${best[$1]}"
+printf '%-50s %12s %10s\n' build "s/replication" "vs first"
+for b in "$@"; do
+  awk -v b="$b" -v t="${best[$b]}" -v f="$first" -v n="$reps" \
+    'BEGIN { printf "%-50s %12.4f %9.2fx\n", b, t / n, t / f }'
+done
