@@ -21,8 +21,10 @@
 //! Appointments are not events: a booked group cannot abandon, so its end (processed or no-show, at
 //! its appointment time) is certain at booking and is accounted then (see `book`).
 //!
-//! Groups live in a slab whose slots are reused; an event names the group's id and slot, and an event
-//! whose id no longer matches its slot (the group left) is stale and skipped.
+//! Groups live in slots that are reused; an event or deadline names the group's id and slot, and one
+//! whose id no longer matches its slot's tag (the group left) is stale and skipped. Which data of a
+//! group lives where (`SlotRef`, `pool::Entry`, `Group`, `RecordTimes`) is chosen to keep the random
+//! memory accesses per group few: see `SlotRef` and ARCHITECTURE.md.
 
 use std::collections::{BTreeMap, VecDeque};
 
