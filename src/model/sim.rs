@@ -627,7 +627,6 @@ impl<'m> Sim<'m> {
 
     /// A group leaves the system at `t`; its size and registration time come from the caller, who
     /// has them at hand (from the pool entry), so that the group's record is not read again.
-    #[allow(clippy::too_many_arguments)]
     fn exit(
         &mut self,
         slot: u32,
