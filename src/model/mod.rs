@@ -9,6 +9,7 @@ pub mod pool;
 pub mod record;
 mod result;
 mod sim;
+mod waits;
 
 pub use record::{GroupRecord, NoRecords, Observer, Outcome};
 pub use result::{Counts, Daily, RepResult, SERIES, WaitStats};

@@ -34,7 +34,8 @@ use rand_distr::{Distribution, Exp};
 use super::outage::{self, Outages};
 use super::pool::{COIN_NO, COIN_YES, Entry, NO_COIN, Pool, smallest_size};
 use super::record::{GroupRecord, Observer, Outcome};
-use super::result::{Counts, Daily, RepResult, SERIES, WaitStats};
+use super::result::{Counts, Daily, RepResult, SERIES};
+use super::waits::{EXACT_WAITS, WaitLog};
 use super::{Model, StreamKind};
 use crate::engine::rng::{self, StreamRng};
 use crate::engine::time::{self, DAY, SimTime, day_of};
@@ -294,8 +295,8 @@ pub(crate) struct Sim<'m> {
     daily: Vec<Vec<f64>>,
     day_group_secs: Vec<u64>,
     day_person_secs: Vec<u64>,
-    waits: Vec<i64>,
-    selection_waits: Vec<i64>,
+    waits: WaitLog,
+    selection_waits: WaitLog,
     wait_bins: Vec<u64>,
     selection_wait_bins: Vec<u64>,
     scratch: Vec<u32>,
@@ -356,8 +357,8 @@ impl<'m> Sim<'m> {
             daily,
             day_group_secs: vec![0; m.days],
             day_person_secs: vec![0; m.days],
-            waits: b.waits,
-            selection_waits: b.selection_waits,
+            waits: WaitLog::new(b.waits, EXACT_WAITS),
+            selection_waits: WaitLog::new(b.selection_waits, EXACT_WAITS),
             wait_bins: Vec::new(),
             selection_wait_bins: Vec::new(),
             scratch: b.scratch,
@@ -1365,8 +1366,8 @@ impl<'m> Sim<'m> {
             mean_waiting_persons: self.integral_persons as f64 / window,
             max_waiting_groups: self.max_groups,
             max_waiting_persons: self.max_persons,
-            wait: wait_stats(&mut self.waits),
-            selection_wait: wait_stats(&mut self.selection_waits),
+            wait: self.waits.stats(),
+            selection_wait: self.selection_waits.stats(),
             wait_bins: self.wait_bins,
             selection_wait_bins: self.selection_wait_bins,
             waiting_integral: self.integral_groups,
@@ -1388,8 +1389,8 @@ impl<'m> Sim<'m> {
             spare_patience: self.spare_patience,
             expired: self.expired,
             today: self.today,
-            waits: self.waits,
-            selection_waits: self.selection_waits,
+            waits: self.waits.into_buffer(),
+            selection_waits: self.selection_waits.into_buffer(),
             scratch: self.scratch,
             scratch_lottery: self.scratch_lottery,
             scratch_coins: self.scratch_coins,
@@ -1467,54 +1468,9 @@ fn bin(bins: &mut Vec<u64>, wait: SimTime) {
     bins[k] += 1;
 }
 
-/// Mean and exact quantiles in days: linear interpolation between order statistics
-/// (Hyndman & Fan type 7, the default of R and numpy), via O(n) selection. The quantiles are taken
-/// in increasing order, each selected only among the values above the previous one.
-fn wait_stats(xs: &mut [SimTime]) -> Option<WaitStats> {
-    if xs.is_empty() {
-        return None;
-    }
-    let n = xs.len();
-    let mean = xs.iter().map(|x| *x as f64).sum::<f64>() / n as f64;
-    // Invariant: xs[..from] holds the `from` smallest values, so order statistic k ≥ from is the
-    // (k − from)-th smallest of xs[from..].
-    let mut from = 0;
-    let mut q = |p: f64| -> f64 {
-        let h = (n - 1) as f64 * p;
-        let lo = h.floor() as usize;
-        let (_, a, rest) = xs[from..].select_nth_unstable(lo - from);
-        let a = *a as f64;
-        let frac = h - lo as f64;
-        let value = if frac == 0.0 || rest.is_empty() {
-            a
-        } else {
-            let b = *rest.iter().min().expect("non-empty") as f64;
-            a + frac * (b - a)
-        };
-        from = lo;
-        value
-    };
-    let (p50, p90, p99) = (q(0.5), q(0.9), q(0.99));
-    let d = DAY as f64;
-    Some(WaitStats { n: n as u64, mean: mean / d, p50: p50 / d, p90: p90 / d, p99: p99 / d })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn type7_quantiles_interpolate_between_order_statistics() {
-        let mut xs: Vec<SimTime> = [4, 1, 3, 2].iter().map(|x| x * DAY).collect();
-        let s = wait_stats(&mut xs).unwrap();
-        assert_eq!(s.mean, 2.5);
-        assert_eq!(s.p50, 2.5);
-        assert!((s.p90 - 3.7).abs() < 1e-12);
-        assert!((s.p99 - 3.97).abs() < 1e-12);
-        let mut one = vec![DAY];
-        assert_eq!(wait_stats(&mut one).unwrap().p99, 1.0);
-        assert!(wait_stats(&mut []).is_none());
-    }
 
     /// When every candidate draws its coin, the lookahead's guesses are exactly the positions the
     /// lottery then draws, `LOOKAHEAD` candidates early, with or without coins.
@@ -1535,26 +1491,6 @@ mod tests {
                 guesses.extend(ahead.step(&entries));
             }
             assert!(guesses.is_empty());
-        }
-    }
-
-    /// The nested selection gives the quantiles of a full sort, ties and all.
-    #[test]
-    fn quantiles_match_a_sorted_reference() {
-        use rand::{RngExt, SeedableRng};
-        let mut rng = crate::engine::rng::StreamRng::seed_from_u64(3);
-        for n in [1, 2, 3, 10, 11, 101, 1000, 4321] {
-            let xs: Vec<SimTime> = (0..n).map(|_| rng.random_range(0..50) * 3600).collect();
-            let mut sorted = xs.clone();
-            sorted.sort_unstable();
-            let type7 = |p: f64| {
-                let h = (n - 1) as f64 * p;
-                let (lo, frac) = (h.floor() as usize, h - h.floor());
-                let b = sorted[(lo + 1).min(n - 1)] as f64;
-                (sorted[lo] as f64 + frac * (b - sorted[lo] as f64)) / DAY as f64
-            };
-            let s = wait_stats(&mut xs.clone()).unwrap();
-            assert_eq!((s.p50, s.p90, s.p99), (type7(0.5), type7(0.9), type7(0.99)), "n = {n}");
         }
     }
 }
