@@ -4,6 +4,7 @@
 //!
 //! Read `sim.rs` for the event loop and the precise rules of SPEC §2.8.
 
+mod lookahead;
 pub mod outage;
 pub mod pool;
 pub mod record;

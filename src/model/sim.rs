@@ -31,6 +31,7 @@ use std::collections::{BTreeMap, VecDeque};
 use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
+use super::lookahead::Lookahead;
 use super::outage::{self, Outages};
 use super::pool::{COIN_NO, COIN_YES, Entry, NO_COIN, Pool, smallest_size};
 use super::record::{GroupRecord, Observer, Outcome};
@@ -1400,65 +1401,6 @@ impl<'m> Sim<'m> {
     }
 }
 
-/// How many lottery candidates ahead [`Lookahead`] fetches.
-const LOOKAHEAD: usize = 8;
-
-/// Speculative lottery draws, for prefetching: a clone of the lottery stream run `LOOKAHEAD`
-/// candidates ahead, guessing that every candidate draws a request coin (none when the request
-/// probability is 1), so that the pool entries the lottery is about to read are already on their
-/// way to the cache. The pool is several megabytes at real scale and the candidates are random,
-/// so without this each candidate waits for memory. Only addresses come from the clone: the
-/// lottery's own draws are untouched, so results are too, and a wrong guess (an ineligible
-/// candidate, or one whose coin the seniority pass drew) only costs a restart.
-struct Lookahead {
-    rng: StreamRng,
-    /// The candidate index the next speculative draw is for.
-    next: usize,
-    n: usize,
-    coin_p: Option<f64>,
-}
-
-impl Lookahead {
-    /// Starts guessing from the lottery's current state, for candidates `from..`, and prefetches
-    /// the first `LOOKAHEAD`.
-    fn start(rng: &StreamRng, from: usize, n: usize, coin_p: Option<f64>, entries: &[Entry]) -> Lookahead {
-        let mut a = Lookahead { rng: rng.clone(), next: from, n, coin_p };
-        for _ in 0..LOOKAHEAD {
-            a.step(entries);
-        }
-        a
-    }
-
-    /// Guesses one more candidate's position and prefetches its entry; returns the guess.
-    #[inline]
-    fn step(&mut self, entries: &[Entry]) -> Option<usize> {
-        if self.next >= self.n {
-            return None;
-        }
-        let j = self.rng.random_range(self.next..self.n);
-        if let Some(p) = self.coin_p {
-            self.rng.random_bool(p);
-        }
-        self.next += 1;
-        prefetch(&entries[j]);
-        Some(j)
-    }
-}
-
-/// Asks the CPU to bring `x`'s cache line closer; a hint that changes no result.
-#[inline(always)]
-fn prefetch<T>(x: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: SSE is part of the x86_64 baseline, and a prefetch neither reads memory
-    // architecturally nor faults; `x` is a valid reference anyway.
-    unsafe {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
-}
-
 /// Adds a wait [s] to 1-day bins.
 fn bin(bins: &mut Vec<u64>, wait: SimTime) {
     let k = wait.max(0).div_euclid(DAY) as usize;
@@ -1466,31 +1408,4 @@ fn bin(bins: &mut Vec<u64>, wait: SimTime) {
         bins.resize(k + 1, 0);
     }
     bins[k] += 1;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// When every candidate draws its coin, the lookahead's guesses are exactly the positions the
-    /// lottery then draws, `LOOKAHEAD` candidates early, with or without coins.
-    #[test]
-    fn lookahead_guesses_the_lottery_positions() {
-        use rand::SeedableRng;
-        let entries = vec![Entry { registered_at: 0, slot: 0, size: 1, returned: false, coin: NO_COIN }; 500];
-        for coin_p in [None, Some(0.9)] {
-            let mut lottery = StreamRng::seed_from_u64(11);
-            let mut ahead = Lookahead { rng: lottery.clone(), next: 0, n: entries.len(), coin_p };
-            let mut guesses: VecDeque<usize> = (0..LOOKAHEAD).filter_map(|_| ahead.step(&entries)).collect();
-            for i in 0..entries.len() {
-                let j = lottery.random_range(i..entries.len());
-                if let Some(p) = coin_p {
-                    lottery.random_bool(p);
-                }
-                assert_eq!(guesses.pop_front(), Some(j), "candidate {i}");
-                guesses.extend(ahead.step(&entries));
-            }
-            assert!(guesses.is_empty());
-        }
-    }
 }
