@@ -84,9 +84,10 @@ impl State {
     }
 }
 
-/// What the rules read of a group outside the pool: 32 bytes, so that creating and registering
-/// 2,000 groups a day streams through few cache lines. Its id and state are in `Sim::refs`; what
-/// the lottery reads is in its pool entry; what only `--records` reports is in `Sim::record_times`.
+/// A group's record (32 bytes): what the rules read of a group that is out of the pool but still in
+/// the system, or travelling. A group registered from today's buffer has one only once it needs it
+/// (see [`SlotRef`]). Its id and state are in `Sim::refs`; what the lottery reads is in its pool
+/// entry; what only `--records` reports is in `Sim::record_times`.
 #[derive(Debug, Clone)]
 struct Group {
     registered_at: SimTime,
@@ -165,7 +166,7 @@ fn tag(id: u64, state: State) -> u64 {
 const MISS_IN_OUTAGE: u64 = 1 << 32;
 
 /// A patience deadline filed under an allocation (see `Sim::patience`): the deadline as seconds after
-/// the previous allocation (in 1..=DAY, or less for the first bucket), the group's id and slot.
+/// the allocation before (in (0, DAY]), the group's id and slot.
 /// Ids fit 32 bits: the scale guard refuses scenarios anywhere near 2³² groups.
 #[derive(Debug, Clone, Copy)]
 struct Deadline {
