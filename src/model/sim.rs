@@ -535,6 +535,7 @@ impl<'m> Sim<'m> {
     // ----- groups: creation, storage, exit -----
 
     /// Creates a group in a free slot (or a new one) with the next id; returns its slot.
+    /// Creates a group with the next id and a record; returns its slot.
     fn new_group(&mut self, source: u16, size: u8, registered_at: SimTime, patience_at: SimTime, state: State) -> u32 {
         let id = self.new_id();
         self.place_group(id, source, size, registered_at, patience_at, state)
@@ -603,6 +604,7 @@ impl<'m> Sim<'m> {
         self.refs[slot as usize].tag >> 3
     }
 
+    /// Sets the state in the slot's tag (the group record has none).
     #[inline]
     fn set_state(&mut self, slot: u32, state: State) {
         let t = &mut self.refs[slot as usize].tag;
