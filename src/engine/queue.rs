@@ -60,10 +60,6 @@ impl Event {
 
     /// The event whose key is `key` (the inverse of [`Event::key`]).
     pub fn from_key(key: u128) -> Event {
-        Event::unpack(key)
-    }
-
-    fn unpack(key: u128) -> Event {
         let mask = |bits: u32| (1u128 << bits) - 1;
         Event {
             time: ((key >> TIME_SHIFT) & mask(TIME_BITS)) as SimTime,
@@ -141,7 +137,7 @@ impl EventQueue {
         }
         let Reverse(k) = self.heap.pop()?;
         self.len -= 1;
-        Some(Event::unpack(k))
+        Some(Event::from_key(k))
     }
 
     /// The next event without removing it (moves to the next bucket if the current one is drained).
@@ -149,7 +145,7 @@ impl EventQueue {
         if !self.fill() {
             return None;
         }
-        self.heap.peek().map(|Reverse(k)| Event::unpack(*k))
+        self.heap.peek().map(|Reverse(k)| Event::from_key(*k))
     }
 
     /// Makes the heap hold the earliest pending events; false when nothing is pending.
@@ -203,10 +199,10 @@ impl EventQueue {
     /// The time of the next event without removing it.
     pub fn peek_time(&self) -> Option<SimTime> {
         if let Some(Reverse(k)) = self.heap.peek() {
-            return Some(Event::unpack(*k).time);
+            return Some(Event::from_key(*k).time);
         }
         let b = self.buckets.iter().skip((self.current + 1).max(0) as usize).find(|b| !b.is_empty())?;
-        b.iter().max().map(|Reverse(k)| Event::unpack(*k).time)
+        b.iter().max().map(|Reverse(k)| Event::from_key(*k).time)
     }
 
     /// Number of pending events.
@@ -256,16 +252,16 @@ mod tests {
             } else {
                 let got = q.pop().unwrap();
                 let Reverse(want) = reference.pop().unwrap();
-                assert_eq!(got, Event::unpack(want));
-                assert_eq!(q.peek_time(), reference.peek().map(|Reverse(k)| Event::unpack(*k).time));
-                assert_eq!(q.peek(), reference.peek().map(|Reverse(k)| Event::unpack(*k)));
+                assert_eq!(got, Event::from_key(want));
+                assert_eq!(q.peek_time(), reference.peek().map(|Reverse(k)| Event::from_key(*k).time));
+                assert_eq!(q.peek(), reference.peek().map(|Reverse(k)| Event::from_key(*k)));
                 assert_eq!(q.peek_key(), reference.peek().map(|Reverse(k)| *k));
                 now = got.time;
             }
             assert_eq!(q.len(), reference.len());
         }
         while let Some(Reverse(want)) = reference.pop() {
-            assert_eq!(q.pop().unwrap(), Event::unpack(want));
+            assert_eq!(q.pop().unwrap(), Event::from_key(want));
         }
         assert!(q.pop().is_none() && q.is_empty());
     }
@@ -290,8 +286,8 @@ mod tests {
     #[test]
     fn packing_round_trips_extremes() {
         let e = Event { time: MAX_TIME, kind: KINDS - 1, id: MAX_ID, slot: MAX_SLOT };
-        assert_eq!(Event::unpack(e.pack()), e);
+        assert_eq!(Event::from_key(e.pack()), e);
         let z = Event { time: 0, kind: 0, id: 0, slot: 0 };
-        assert_eq!(Event::unpack(z.pack()), z);
+        assert_eq!(Event::from_key(z.pack()), z);
     }
 }

@@ -192,6 +192,12 @@ impl Model {
         d * DAY + self.allocation_offset
     }
 
+    /// The day of the first allocation at or after `t` (an allocation at `t` itself counts: what
+    /// happens at the allocation's instant precedes it, SPEC §2.8).
+    pub(crate) fn first_allocation_from(&self, t: SimTime) -> i64 {
+        (t - self.allocation_offset + DAY - 1).div_euclid(DAY)
+    }
+
     /// Hours of day `d` inside the given outages (for daily series).
     pub(crate) fn hours_in(set: &outage::IntervalSet, d: usize) -> f64 {
         let a = d as SimTime * DAY;

@@ -382,7 +382,7 @@ impl<'m> Sim<'m> {
         loop {
             // Today's stream registrations wait in a sorted buffer rather than in the queue: those
             // before the queue's next event happen first (the same order as one queue). A
-            // registration schedules nothing in the queue, so its next key holds for the whole run.
+            // registration schedules nothing in the queue, so its next key holds for the whole batch.
             let next = self.queue.peek_key();
             while let Some(&p) = self.today.get(self.today_pos)
                 && next.is_none_or(|n| p.key < n)
@@ -448,7 +448,7 @@ impl<'m> Sim<'m> {
         if deadline >= self.m.horizon {
             return;
         }
-        let k = (deadline - self.m.allocation_offset + DAY - 1).div_euclid(DAY).clamp(0, self.m.days as i64);
+        let k = self.m.first_allocation_from(deadline).clamp(0, self.m.days as i64);
         let offset =
             u32::try_from(deadline - self.bucket_base(k as usize)).expect("a deadline lies within a day of its bucket");
         let bucket = &mut self.patience[k as usize];
@@ -534,8 +534,7 @@ impl<'m> Sim<'m> {
 
     // ----- groups: creation, storage, exit -----
 
-    /// Creates a group in a free slot (or a new one) with the next id; returns its slot.
-    /// Creates a group with the next id and a record; returns its slot.
+    /// Creates a group with the next id and a record, in a free slot (or a new one); returns its slot.
     fn new_group(&mut self, source: u16, size: u8, registered_at: SimTime, patience_at: SimTime, state: State) -> u32 {
         let id = self.new_id();
         self.place_group(id, source, size, registered_at, patience_at, state)
@@ -698,14 +697,8 @@ impl<'m> Sim<'m> {
             self.refs[moved as usize].pos = pos;
         }
         self.refs[slot as usize].pos = u32::MAX;
-        let since = self.spell_start(&e);
-        self.add_spell(since, t);
+        self.add_spell(spell_start(&self.groups, &e), t);
         e
-    }
-
-    /// When the current waiting spell of a pooled group started (never before 0).
-    fn spell_start(&self, e: &Entry) -> SimTime {
-        if e.returned { self.groups[e.slot as usize].waiting_since } else { e.registered_at.max(0) }
     }
 
     /// Draws a patience deadline for a group registering at `t` (none without `[abandonment]`).
@@ -947,8 +940,7 @@ impl<'m> Sim<'m> {
         self.enter_pool(slot, t, size, t);
         // Only a registration at or after the next allocation's request window closed is not yet
         // eligible (see `eligible_by_size`); the others need no entry.
-        let next_allocation = (t - self.m.allocation_offset + DAY - 1).div_euclid(DAY);
-        if t >= next_allocation * DAY + self.m.close_offset {
+        if t >= self.m.first_allocation_from(t) * DAY + self.m.close_offset {
             self.recent.push_back((t, slot, id));
         }
         if self.m.uses_seniority {
@@ -1041,10 +1033,13 @@ impl<'m> Sim<'m> {
                     eligible[ei.size as usize] -= 1;
                     // A coin the seniority pass drew today stands.
                     let coin = match ei.coin {
-                        NO_COIN => {
-                            drew_coin = coin_p.is_some();
-                            p >= 1.0 || self.rng_lottery.random_bool(p)
-                        }
+                        NO_COIN => match coin_p {
+                            Some(p) => {
+                                drew_coin = true;
+                                self.rng_lottery.random_bool(p)
+                            }
+                            None => true,
+                        },
                         c => c == COIN_YES,
                     };
                     let cost = m.cost(ei.size);
@@ -1310,7 +1305,7 @@ impl<'m> Sim<'m> {
             let (size, registered_at) = if state == State::Waiting {
                 // A waiting group's data is in its pool entry (it may have no group record).
                 let e = &self.pool.entries[self.refs[slot].pos as usize];
-                let since = if e.returned { g.waiting_since } else { e.registered_at.max(0) };
+                let since = spell_start(&self.groups, e);
                 self.waiting_time_sum += (horizon - since.max(m.warmup)).max(0) as u128;
                 (e.size, e.registered_at)
             } else {
@@ -1402,6 +1397,12 @@ impl<'m> Sim<'m> {
         .give_back();
         result
     }
+}
+
+/// When the current waiting spell of a pooled group started (never before 0): at its registration,
+/// or, for a group that came back, at its return, which its record holds.
+fn spell_start(groups: &[Group], e: &Entry) -> SimTime {
+    if e.returned { groups[e.slot as usize].waiting_since } else { e.registered_at.max(0) }
 }
 
 /// Adds a wait [s] to 1-day bins.
