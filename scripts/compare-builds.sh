@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs two borderq builds on the same inputs and checks that every output is byte-identical:
+# every bundled scenario and benches/reference.toml, with and without --records, charts and
+# report included, the terminal output of run, check and scenarios, `plot`, a sweep run whole and
+# in shards then merged, `compare --json`, and a few bad inputs (message and exit code).
+#
+# Usage: bash scripts/compare-builds.sh OLD NEW
+#   OLD and NEW are borderq binaries or git revisions (a revision is built in a worktree under
+#   target/compare-builds/). Example: bash scripts/compare-builds.sh HEAD target/release/borderq
+# REPS (default 3) sets the replications per run. KEEP=1 keeps the output trees.
+# Exit 0 when identical, 1 with a diff summary when not.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+reps="${REPS:-3}"
+[ "$#" -eq 2 ] || { echo "usage: bash scripts/compare-builds.sh OLD NEW (binaries or git revisions)" >&2; exit 2; }
+
+# A binary for a binary path or a git revision.
+binary() {
+  if [ -x "$1" ] && [ -f "$1" ]; then
+    realpath "$1"
+    return
+  fi
+  local rev
+  rev="$(git -C "$root" rev-parse --verify "$1^{commit}")" || { echo "error: $1 is neither a binary nor a git revision" >&2; exit 2; }
+  local wt="$root/target/compare-builds/$rev"
+  if [ ! -x "$wt/target/release/borderq" ]; then
+    rm -rf "$wt"
+    git -C "$root" worktree add --detach -f "$wt" "$rev" >/dev/null 2>&1
+    (cd "$wt" && CARGO_TARGET_DIR="$wt/target" cargo build --release --locked -q) >&2
+  fi
+  echo "$wt/target/release/borderq"
+}
+
+old="$(binary "$1")"
+new="$(binary "$2")"
+work="$(mktemp -d)"
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+
+# Everything one build writes, under $work/$name, with relative paths only.
+exercise() {
+  local bin="$1" dir="$work/$2"
+  mkdir -p "$dir"
+  cp "$root/benches/reference.toml" "$dir/reference.toml"
+  cd "$dir"
+  local scenarios
+  scenarios="$("$bin" scenarios | awk '{print $1}')"
+  "$bin" scenarios >term-scenarios.txt
+  for s in $scenarios reference.toml; do
+    local n="${s%.toml}"
+    "$bin" run "$s" --replications "$reps" --out "run/$n" --quiet >"term-run-$n.txt"
+    "$bin" run "$s" --replications 2 --records --out "records/$n" --quiet >"term-records-$n.txt"
+    "$bin" run "$s" --replications "$reps" --json --no-charts --out "json/$n" --quiet >"term-json-$n.txt"
+    "$bin" check "$s" >"term-check-$n.txt" 2>&1 || echo "exit $?" >>"term-check-$n.txt"
+    "$bin" scenarios show "$n" --resolved >"term-resolved-$n.txt" 2>&1 || echo "exit $?" >>"term-resolved-$n.txt"
+    cp -r "run/$n" "plot-$n"
+    rm -f "plot-$n"/*.png "plot-$n"/*.svg "plot-$n/report.html"
+    "$bin" plot "plot-$n" >"term-plot-$n.txt" 2>&1
+  done
+  # The default run, as the README's main command runs it (30 replications).
+  "$bin" run --out run/default --quiet >term-run-default.txt
+  # A sweep, whole and in three shards merged.
+  local vary=(--vary quota.daily=1000:2000:500 --vary confirmation.outage_policy=none,extend)
+  "$bin" sweep may-2024-outage "${vary[@]}" --replications 2 --out sweep/whole --quiet >term-sweep.txt
+  for k in 1 2 3; do
+    "$bin" sweep may-2024-outage "${vary[@]}" --replications 2 --shard "$k/3" --out "sweep/shard$k" --quiet >"term-shard$k.txt"
+  done
+  "$bin" merge sweep/shard1 sweep/shard2 sweep/shard3 --out sweep/merged >term-merge.txt 2>&1
+  # compare, paired, as JSON and as the table.
+  "$bin" compare may-2024-outage --set quota.daily=1600 --replications "$reps" --json >term-compare.json 2>/dev/null
+  "$bin" compare launch-2023 may-2024-outage --replications "$reps" >term-compare.txt 2>/dev/null
+  # Bad input: the message and the exit code.
+  local i=0
+  for args in "run --set quota.daily=-5" "run --set quota.dayly=5" "run nosuch" "check reference.toml --set scenario.end=\"2020-01-01\""; do
+    i=$((i + 1))
+    # shellcheck disable=SC2086
+    "$bin" $args >"term-error-$i.txt" 2>&1 && echo "exit 0" >>"term-error-$i.txt" || echo "exit $?" >>"term-error-$i.txt"
+  done
+  cd "$root"
+}
+
+exercise "$old" old
+exercise "$new" new
+# A sweep's merged shards must equal the whole sweep within each build, too.
+for b in old new; do
+  for f in sweep.csv sweep.json; do
+    cmp -s "$work/$b/sweep/whole/$f" "$work/$b/sweep/merged/$f" || { echo "$b: merged $f differs from the whole sweep" >&2; exit 1; }
+  done
+done
+if diff -r -q "$work/old" "$work/new" >"$work/diff.txt"; then
+  echo "identical: $(find "$work/old" -type f | wc -l) files from each build ($1 vs $2, $reps replications)"
+else
+  echo "DIFFERENT: $1 vs $2" >&2
+  cat "$work/diff.txt" >&2
+  exit 1
+fi
