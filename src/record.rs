@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::model::RepResult;
+use crate::model::{RepResult, Series};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 
@@ -193,19 +193,19 @@ fn verdict(kind: Kind, reported: f64, s: &Summary) -> &'static str {
 pub fn rows(s: &Scenario, reps: &[RepResult], wait_share_56: Option<f64>) -> Vec<RecordRow> {
     let day_index = |d: NaiveDate| (d - s.start).num_days();
     let inside = |a: NaiveDate, b: NaiveDate| a >= s.start && b <= s.end;
-    let sum_days = |a: NaiveDate, b: NaiveDate, series: usize| -> Summary {
+    let sum_days = |a: NaiveDate, b: NaiveDate, series: Series| -> Summary {
         let (i, j) = (day_index(a) as usize, day_index(b) as usize);
-        let xs: Vec<f64> = reps.iter().map(|r| r.daily.values[series][i..j].iter().sum()).collect();
+        let xs: Vec<f64> = reps.iter().map(|r| r.daily.get(series)[i..j].iter().sum()).collect();
         Summary::of(&xs)
     };
     let fin = |x: f64| x.is_finite().then_some(x);
     let mut out = Vec::new();
-    // Every full calendar month: processed persons (series 5 of daily.csv).
+    // Every full calendar month: processed persons.
     let mut m = NaiveDate::from_ymd_opt(s.start.year(), s.start.month(), 1).expect("first of month");
     while m < s.end {
         let next = m.checked_add_months(chrono::Months::new(1)).expect("month arithmetic");
         if inside(m, next) {
-            let summary = sum_days(m, next, 5);
+            let summary = sum_days(m, next, Series::ProcessedPersons);
             let reported = RECORD
                 .iter()
                 .find(|r| r.measure == Measure::ProcessedPersons && date(r.from) == m && date(r.to) == next);
@@ -234,7 +234,9 @@ pub fn rows(s: &Scenario, reps: &[RepResult], wait_share_56: Option<f64>) -> Vec
         let per_rep: Vec<f64> = match r.measure {
             Measure::ProcessedPersons => reps
                 .iter()
-                .map(|x| x.daily.values[5][day_index(a) as usize..day_index(b) as usize].iter().sum())
+                .map(|x| {
+                    x.daily.get(Series::ProcessedPersons)[day_index(a) as usize..day_index(b) as usize].iter().sum()
+                })
                 .collect(),
             Measure::CancelledPersons => reps.iter().map(|x| x.counts.cancelled_persons as f64).collect(),
             Measure::MeanSelectionWait => reps.iter().map(|x| x.selection_wait.map_or(f64::NAN, |w| w.mean)).collect(),

@@ -4,16 +4,13 @@
 //!
 //! Read `sim.rs` for the event loop and the precise rules of SPEC §2.8.
 
-mod lookahead;
-pub mod outage;
-pub mod pool;
-pub mod record;
+mod observer;
+mod outages;
 mod result;
 mod sim;
-mod waits;
 
-pub use record::{GroupRecord, NoRecords, Observer, Outcome};
-pub use result::{Counts, Daily, RepResult, SERIES, WaitStats};
+pub use observer::{GroupRecord, NoRecords, Observer, Outcome};
+pub use result::{Counts, Daily, RepResult, Series, WaitStats};
 
 use crate::engine::time::{self, DAY, HOUR, SimTime};
 use crate::scenario::{OnMiss, OutagePolicy, QuotaUnit, Sampler, Scenario};
@@ -68,7 +65,7 @@ pub struct Model {
     /// The instant from which appointments are cancelled [s], if any.
     pub(crate) cancel_at: Option<SimTime>,
     pub(crate) patience: Option<(crate::scenario::Dist, Sampler)>,
-    pub(crate) explicit_outages: Vec<outage::RawOutage>,
+    pub(crate) explicit_outages: Vec<outages::RawOutage>,
 }
 
 #[derive(Debug)]
@@ -162,7 +159,7 @@ impl Model {
             appointment: s.appointment.as_ref().map(|a| (a.lead_days.sampler(), a.no_show_probability)),
             cancel_at: s.appointment.as_ref().and_then(|a| a.cancel_from).map(|c| (c - start_dt).num_seconds()),
             patience: s.abandonment.as_ref().map(|a| (a.patience_days.clone(), a.patience_days.sampler())),
-            explicit_outages: outage::explicit(&s),
+            explicit_outages: outages::explicit(&s),
             scenario: s,
         }
     }
@@ -176,7 +173,7 @@ impl Model {
     /// could not inline this crate's small helpers, so it measured other code than the CLI runs.
     /// Records cost one indirect call per group, and only when the observer wants them.
     pub fn replicate(&self, r: u64, observer: &mut dyn Observer) -> RepResult {
-        sim::Sim::new(self, r).run(observer)
+        sim::Sim::new(self, r, observer.wants_records()).run(observer)
     }
 
     /// Cost of a group of `size` persons in quota units.
@@ -199,7 +196,7 @@ impl Model {
     }
 
     /// Hours of day `d` inside the given outages (for daily series).
-    pub(crate) fn hours_in(set: &outage::IntervalSet, d: usize) -> f64 {
+    pub(crate) fn hours_in(set: &outages::IntervalSet, d: usize) -> f64 {
         let a = d as SimTime * DAY;
         set.overlap(a, a + DAY) as f64 / HOUR as f64
     }

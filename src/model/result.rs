@@ -75,26 +75,106 @@ pub struct WaitStats {
     pub p99: f64,
 }
 
-/// Names of the daily series, in `daily.csv` order (SPEC §5).
-pub const SERIES: [&str; 11] = [
-    "waiting_groups",
-    "waiting_persons",
-    "arrived_persons",
-    "selected_persons",
-    "booked_persons",
-    "processed_persons",
-    "abandoned_persons",
-    "missed_persons",
-    "unused_slots",
-    "quota",
-    "outage_hours",
-];
+/// A daily series of `daily.csv`, in column order (SPEC §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Series {
+    /// Groups waiting, time-average over the day.
+    WaitingGroups,
+    /// Persons waiting, time-average over the day.
+    WaitingPersons,
+    /// Persons registering that day.
+    ArrivedPersons,
+    /// Persons selected by that day's allocation.
+    SelectedPersons,
+    /// Persons booked that day.
+    BookedPersons,
+    /// Persons processed at the port that day.
+    ProcessedPersons,
+    /// Persons abandoning that day.
+    AbandonedPersons,
+    /// Persons whose confirmation window ended without a booking that day.
+    MissedPersons,
+    /// Quota units left unused by that day's allocation.
+    UnusedSlots,
+    /// That day's quota, including reissued slots.
+    Quota,
+    /// Hours of that day inside any outage.
+    OutageHours,
+}
 
-/// Daily series of one replication: `values[series][day]`, series in [`SERIES`] order.
+impl Series {
+    /// Every series, in `daily.csv` column order.
+    pub const ALL: [Series; 11] = [
+        Series::WaitingGroups,
+        Series::WaitingPersons,
+        Series::ArrivedPersons,
+        Series::SelectedPersons,
+        Series::BookedPersons,
+        Series::ProcessedPersons,
+        Series::AbandonedPersons,
+        Series::MissedPersons,
+        Series::UnusedSlots,
+        Series::Quota,
+        Series::OutageHours,
+    ];
+
+    /// The series' column name in `daily.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Series::WaitingGroups => "waiting_groups",
+            Series::WaitingPersons => "waiting_persons",
+            Series::ArrivedPersons => "arrived_persons",
+            Series::SelectedPersons => "selected_persons",
+            Series::BookedPersons => "booked_persons",
+            Series::ProcessedPersons => "processed_persons",
+            Series::AbandonedPersons => "abandoned_persons",
+            Series::MissedPersons => "missed_persons",
+            Series::UnusedSlots => "unused_slots",
+            Series::Quota => "quota",
+            Series::OutageHours => "outage_hours",
+        }
+    }
+
+    /// The series named `name` in `daily.csv`.
+    pub fn from_name(name: &str) -> Option<Series> {
+        Series::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// Daily series of one replication, one value per day for each [`Series`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Daily {
-    /// One vector per series, one value per day.
-    pub values: Vec<Vec<f64>>,
+    values: Vec<Vec<f64>>,
+}
+
+impl Daily {
+    /// Every series at 0 over `days` days.
+    pub fn zeros(days: usize) -> Daily {
+        Daily { values: vec![vec![0.0; days]; Series::ALL.len()] }
+    }
+
+    /// The values of series `s`, one per day.
+    #[inline]
+    pub fn get(&self, s: Series) -> &[f64] {
+        &self.values[s as usize]
+    }
+
+    /// The values of series `s`, for writing.
+    #[inline]
+    pub fn get_mut(&mut self, s: Series) -> &mut [f64] {
+        &mut self.values[s as usize]
+    }
+
+    /// Adds `x` to series `s` on day `d`.
+    #[inline]
+    pub fn add(&mut self, s: Series, d: usize, x: f64) {
+        self.values[s as usize][d] += x;
+    }
+
+    /// Days covered.
+    pub fn days(&self) -> usize {
+        self.values.first().map_or(0, Vec::len)
+    }
 }
 
 /// Everything one replication measured.

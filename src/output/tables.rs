@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{RepResult, SERIES, WaitStats};
+use crate::model::{RepResult, Series, WaitStats};
 use crate::scenario::Scenario;
 use crate::stats::{self, Summary};
 
@@ -252,7 +252,7 @@ pub fn daily_csv(scenario: &Scenario, reps: &[RepResult]) -> Vec<u8> {
     let days = scenario.days();
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["day".to_string(), "date".to_string()];
-    for s in SERIES {
+    for s in Series::ALL.map(Series::name) {
         header.extend([format!("{s}_mean"), format!("{s}_p05"), format!("{s}_p95")]);
     }
     w.write_record(&header).expect("in-memory write");
@@ -260,9 +260,9 @@ pub fn daily_csv(scenario: &Scenario, reps: &[RepResult]) -> Vec<u8> {
     for d in 0..days {
         let date = scenario.start + chrono::Days::new(d as u64);
         let mut rec = vec![d.to_string(), date.to_string()];
-        for k in 0..SERIES.len() {
+        for s in Series::ALL {
             for (i, r) in reps.iter().enumerate() {
-                column[i] = r.daily.values[k][d];
+                column[i] = r.daily.get(s)[d];
             }
             column.sort_by(f64::total_cmp);
             let mean = column.iter().sum::<f64>() / column.len().max(1) as f64;

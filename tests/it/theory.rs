@@ -1,5 +1,7 @@
 //! borderq reduced to textbook queues (SPEC §9), with tolerances from the replications' standard error.
 
+use borderq::model::Series;
+
 use crate::common::{mean_se, replicate, scenario};
 
 /// Stationary distribution of Bailey's chain N' = max(N + A − Q, 0), A ~ Poisson(λ), by iterating the
@@ -93,7 +95,7 @@ fn overloaded_pool_approaches_the_fluid_limit() {
     let fluid = theta * (lambda - q);
     assert!((m - fluid).abs() < 4.0 * se + 1e-3 * fluid, "pool {m} ± {se} vs θ(λ−Q) = {fluid}");
     for r in &reps {
-        let unused_after_first_days: f64 = r.daily.values[8][5..].iter().sum();
+        let unused_after_first_days: f64 = r.daily.get(Series::UnusedSlots)[5..].iter().sum();
         assert_eq!(unused_after_first_days, 0.0, "an overloaded system uses every slot once the pool has filled");
     }
 }
@@ -124,13 +126,17 @@ fn conservation_and_sample_path_littles_law_on_the_default_scenario() {
                 + c.final_booked_persons
         );
         assert_eq!(r.waiting_integral, r.waiting_time_sum);
-        let daily_integral: f64 = r.daily.values[0].iter().sum();
+        let daily_integral: f64 = r.daily.get(Series::WaitingGroups).iter().sum();
         let horizon = s.days() as f64;
         assert!((daily_integral / horizon - r.mean_waiting_groups).abs() < 1e-6 * r.mean_waiting_groups);
         // The quota is never exceeded: selected persons + unused = the day's quota (persons unit).
         for d in 0..s.days() {
-            let v = &r.daily.values;
-            assert_eq!(v[3][d] + v[8][d], v[9][d], "day {d}: selected + unused = quota");
+            let v = |s: Series| r.daily.get(s)[d];
+            assert_eq!(
+                v(Series::SelectedPersons) + v(Series::UnusedSlots),
+                v(Series::Quota),
+                "day {d}: selected + unused = quota"
+            );
         }
         assert!(c.booked_groups > 0 && c.abandoned_groups > 0 && c.missed_confirmations > 0);
     }

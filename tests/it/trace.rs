@@ -31,7 +31,7 @@
 //! the outage: 3 slots are added to the 2+12 allocation (quota 5), where 3 and 4 take 2 (3 unused);
 //! 0, 1, 2 abandon on return. Selected 9, missed 9 (5 in outage), unused 1 + 3 + 6 = 10, abandoned 5.
 
-use borderq::model::{GroupRecord, Model, Outcome, RepResult};
+use borderq::model::{GroupRecord, Model, Outcome, RepResult, Series};
 
 use crate::common::scenario;
 
@@ -126,7 +126,7 @@ fn extend_trace_matches_the_hand_worked_table() {
     assert_eq!((c.selected_groups, c.booked_groups, c.processed_groups), (7, 3, 3));
     assert_eq!((c.missed_confirmations, c.missed_in_outage, c.abandoned_groups), (4, 0, 2));
     assert_eq!(c.unused_slots, 7);
-    assert_eq!(r.daily.values[8], vec![0.0, 1.0, 0.0, 0.0, 2.0, 2.0, 2.0]);
+    assert_eq!(r.daily.get(Series::UnusedSlots), [0.0, 1.0, 0.0, 0.0, 2.0, 2.0, 2.0]);
     assert!((r.mean_waiting_groups - 14.0 / 3.0 / 7.0).abs() < 1e-12);
     let w = r.wait.unwrap();
     assert_eq!(w.n, 3);
@@ -159,8 +159,8 @@ fn reissue_trace_adds_missed_slots_to_the_next_allocation() {
     let c = &r.counts;
     assert_eq!((c.selected_groups, c.missed_confirmations, c.missed_in_outage), (9, 9, 5));
     assert_eq!((c.abandoned_groups, c.unused_slots), (5, 10));
-    assert_eq!(r.daily.values[9], vec![2.0, 4.0, 5.0, 2.0, 2.0, 2.0, 2.0], "daily quota with reissued slots");
-    assert_eq!(r.daily.values[8], vec![0.0, 1.0, 3.0, 0.0, 2.0, 2.0, 2.0], "daily unused slots");
+    assert_eq!(r.daily.get(Series::Quota), [2.0, 4.0, 5.0, 2.0, 2.0, 2.0, 2.0], "daily quota with reissued slots");
+    assert_eq!(r.daily.get(Series::UnusedSlots), [0.0, 1.0, 3.0, 0.0, 2.0, 2.0, 2.0], "daily unused slots");
     assert!(g.iter().take(3).all(|x| x.outcome == Outcome::Abandoned && x.ended_at == 2 * DAY + 11 * H));
 }
 

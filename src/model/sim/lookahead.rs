@@ -71,7 +71,7 @@ mod tests {
     use std::collections::VecDeque;
 
     use super::*;
-    use crate::model::pool::NO_COIN;
+    use crate::model::sim::pool::NO_COIN;
 
     /// When every candidate draws its coin, the lookahead's guesses are exactly the positions the
     /// lottery then draws, `LOOKAHEAD` candidates early, with or without coins.

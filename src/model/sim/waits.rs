@@ -12,8 +12,8 @@
 
 use hdrhistogram::Histogram;
 
-use super::result::WaitStats;
 use crate::engine::time::{DAY, SimTime};
+use crate::model::result::WaitStats;
 
 /// How many waits a replication keeps exactly before it switches to a histogram.
 pub(crate) const EXACT_WAITS: usize = 1 << 20;
@@ -25,7 +25,7 @@ const SIGNIFICANT_DIGITS: u8 = 3;
 const MAX_TRACKED: u64 = 1 << 42;
 
 /// The waits of one replication: exact while few, then a bounded histogram.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct WaitLog {
     exact: Vec<SimTime>,
     exact_cap: usize,
@@ -36,10 +36,13 @@ pub(crate) struct WaitLog {
 }
 
 impl WaitLog {
-    /// An empty log that keeps up to `exact_cap` values exactly, storing them in `buffer` (cleared).
-    pub(crate) fn new(mut buffer: Vec<SimTime>, exact_cap: usize) -> WaitLog {
-        buffer.clear();
-        WaitLog { exact: buffer, exact_cap, histogram: None, sum: 0, n: 0 }
+    /// Empties the log, keeping its memory; it then keeps up to `exact_cap` values exactly.
+    pub(crate) fn clear(&mut self, exact_cap: usize) {
+        let WaitLog { exact, exact_cap: cap, histogram, sum, n } = self;
+        exact.clear();
+        *cap = exact_cap;
+        *histogram = None;
+        (*sum, *n) = (0, 0);
     }
 
     /// Records one wait [s] (never negative).
@@ -79,11 +82,6 @@ impl WaitLog {
             None => exact_stats(&mut self.exact),
             Some(h) => histogram_stats(h, self.sum, self.n),
         }
-    }
-
-    /// The exact values' buffer, for reuse by a later log.
-    pub(crate) fn into_buffer(self) -> Vec<SimTime> {
-        self.exact
     }
 }
 
@@ -157,8 +155,14 @@ mod tests {
     use super::*;
     use rand::{RngExt, SeedableRng};
 
+    fn log(cap: usize) -> WaitLog {
+        let mut log = WaitLog::default();
+        log.clear(cap);
+        log
+    }
+
     fn stats_of(xs: &[SimTime], cap: usize) -> WaitStats {
-        let mut log = WaitLog::new(Vec::new(), cap);
+        let mut log = log(cap);
         xs.iter().for_each(|x| log.push(*x));
         log.stats().expect("observations")
     }
@@ -172,7 +176,7 @@ mod tests {
         assert!((s.p90 - 3.7).abs() < 1e-12);
         assert!((s.p99 - 3.97).abs() < 1e-12);
         assert_eq!(stats_of(&[DAY], EXACT_WAITS).p99, 1.0);
-        assert!(WaitLog::new(Vec::new(), EXACT_WAITS).stats().is_none());
+        assert!(log(EXACT_WAITS).stats().is_none());
     }
 
     /// The nested selection gives the quantiles of a full sort, ties and all.

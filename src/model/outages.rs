@@ -9,13 +9,13 @@ use crate::scenario::{Affects, DAYS_PER_MONTH, Scenario};
 
 /// Disjoint, sorted half-open intervals.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct IntervalSet {
+pub(crate) struct IntervalSet {
     spans: Vec<(SimTime, SimTime)>,
 }
 
 impl IntervalSet {
     /// Merges arbitrary intervals (empty ones are dropped).
-    pub fn from_spans(mut spans: Vec<(SimTime, SimTime)>) -> Self {
+    pub(crate) fn from_spans(mut spans: Vec<(SimTime, SimTime)>) -> Self {
         spans.retain(|(a, b)| b > a);
         spans.sort_unstable();
         let mut merged: Vec<(SimTime, SimTime)> = Vec::with_capacity(spans.len());
@@ -29,23 +29,19 @@ impl IntervalSet {
     }
 
     /// The merged intervals.
-    pub fn spans(&self) -> &[(SimTime, SimTime)] {
+    #[cfg(test)]
+    pub(crate) fn spans(&self) -> &[(SimTime, SimTime)] {
         &self.spans
     }
 
-    /// Whether there is no interval.
-    pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
-    }
-
     /// The end of the interval containing `t` (`start ≤ t < end`), if any.
-    pub fn containing(&self, t: SimTime) -> Option<SimTime> {
+    pub(crate) fn containing(&self, t: SimTime) -> Option<SimTime> {
         let i = self.spans.partition_point(|(a, _)| *a <= t);
         (i > 0 && t < self.spans[i - 1].1).then(|| self.spans[i - 1].1)
     }
 
     /// Total length of the intervals inside `[a, b]` (the same as inside `[a, b)`: single points have no length).
-    pub fn overlap(&self, a: SimTime, b: SimTime) -> SimTime {
+    pub(crate) fn overlap(&self, a: SimTime, b: SimTime) -> SimTime {
         if b <= a {
             return 0;
         }
@@ -63,31 +59,31 @@ impl IntervalSet {
 
 /// The outages of one replication, merged per affected activity and all together.
 #[derive(Debug, Clone, Default)]
-pub struct Outages {
+pub(crate) struct Outages {
     /// Outages affecting requests.
-    pub requests: IntervalSet,
+    pub(crate) requests: IntervalSet,
     /// Outages affecting confirmations.
-    pub confirmations: IntervalSet,
+    pub(crate) confirmations: IntervalSet,
     /// Outages affecting registrations.
-    pub registrations: IntervalSet,
+    pub(crate) registrations: IntervalSet,
     /// Every outage, whatever it affects (for `outage_hours`).
-    pub any: IntervalSet,
+    pub(crate) any: IntervalSet,
 }
 
 /// One outage before merging: where it lies and what it affects.
 #[derive(Debug, Clone, Copy)]
-pub struct RawOutage {
+pub(crate) struct RawOutage {
     /// Start [s].
-    pub start: SimTime,
+    pub(crate) start: SimTime,
     /// End [s], exclusive.
-    pub end: SimTime,
+    pub(crate) end: SimTime,
     /// What it prevents.
-    pub affects: Affects,
+    pub(crate) affects: Affects,
 }
 
 impl Outages {
     /// Merges explicit and random outages into per-activity sets.
-    pub fn build(raw: &[RawOutage]) -> Self {
+    pub(crate) fn build(raw: &[RawOutage]) -> Self {
         let pick = |f: fn(&Affects) -> bool| {
             IntervalSet::from_spans(raw.iter().filter(|o| f(&o.affects)).map(|o| (o.start, o.end)).collect())
         };
@@ -101,7 +97,7 @@ impl Outages {
 }
 
 /// The explicit outages of a scenario, in simulation time (they may lie outside the horizon).
-pub fn explicit(s: &Scenario) -> Vec<RawOutage> {
+pub(crate) fn explicit(s: &Scenario) -> Vec<RawOutage> {
     let origin = s.start.and_time(chrono::NaiveTime::MIN);
     s.outages
         .iter()
@@ -114,7 +110,7 @@ pub fn explicit(s: &Scenario) -> Vec<RawOutage> {
 
 /// Random outages over `[0, horizon)`: Poisson starts at `per_month`, lengths from the process's law,
 /// drawn from the replication's outage stream (starts first, then each length in order).
-pub fn random(s: &Scenario, horizon: SimTime, rng: &mut StreamRng) -> Vec<RawOutage> {
+pub(crate) fn random(s: &Scenario, horizon: SimTime, rng: &mut StreamRng) -> Vec<RawOutage> {
     let Some(p) = &s.outage_process else { return Vec::new() };
     if p.per_month <= 0.0 {
         return Vec::new();

@@ -1,0 +1,86 @@
+//! Booking, appointments and cancellations.
+//!
+//! Appointments are not events: a booked group cannot abandon, so its end (processed, or a no-show,
+//! at its appointment time) is certain at booking and is accounted then, with the lead time and the
+//! no-show coin drawn at booking (the same law as an appointment event drawing the no-show then).
+//! A group whose appointment falls at or after the horizon stays booked.
+//!
+//! `appointment.cancel_from` cancels every appointment at or after that instant: a group booked
+//! before it loses its appointment at the instant, one booked later at once. Either way it goes back
+//! to waiting with its registration time and patience, or abandons if its patience is over, exactly
+//! like a return after a missed confirmation.
+
+use rand::RngExt;
+
+use super::confirmation::pack_return;
+use super::groups::State;
+use super::pool::Entry;
+use super::{Kind, Sim, StreamKind};
+use crate::engine::rng::{self, StreamRng};
+use crate::engine::time::{self, SimTime, day_of};
+use crate::model::observer::{Observer, Outcome};
+use crate::model::result::Series;
+
+/// The appointments' random stream: lead times, then no-show coins.
+#[derive(Debug)]
+pub(super) struct Appointments {
+    rng: StreamRng,
+}
+
+impl Appointments {
+    /// The stream of a replication with this seed.
+    pub(super) fn new(seed: u64) -> Appointments {
+        Appointments { rng: rng::stream(seed, StreamKind::Appointments as u32, 0) }
+    }
+}
+
+impl Sim<'_> {
+    /// Books the group in `slot` (pool entry `e`) at `t`, and settles its appointment.
+    pub(super) fn book(&mut self, slot: u32, t: SimTime, e: &Entry, obs: &mut dyn Observer) {
+        let (size, reg) = (e.size, e.registered_at);
+        self.groups.set_state(slot, State::Booked);
+        self.tally.counts.booked_groups += 1;
+        self.tally.counts.booked_persons += size as u64;
+        self.tally.daily.add(Series::BookedPersons, day_of(t) as usize, size as f64);
+        if self.tally.in_window(reg) {
+            self.tally.booking_wait(t - reg);
+        }
+        let (appointment_at, no_show) = match &self.m.appointment {
+            Some((lead, p)) => {
+                let rng = &mut self.appointments.rng;
+                let at = t.saturating_add(time::from_days(lead.sample(rng)));
+                (at, *p > 0.0 && at < self.m.horizon && rng.random_bool(*p))
+            }
+            None => (t, false),
+        };
+        self.groups.note_booked(slot, t, appointment_at);
+        if let Some(c) = self.m.cancel_at
+            && appointment_at >= c
+        {
+            // Cancelled from `c` (or at once if booked later): an event, since the group returns.
+            self.groups.materialise(slot, e);
+            self.push(c.max(t), Kind::Return, self.groups.id_of(slot), pack_return(slot, false));
+            return;
+        }
+        if appointment_at < self.m.horizon {
+            let outcome = if no_show { Outcome::NoShow } else { Outcome::Processed };
+            self.exit(slot, appointment_at, outcome, size, reg, obs);
+        } else {
+            // Still booked at the horizon.
+            self.groups.materialise(slot, e);
+        }
+    }
+
+    /// A cancelled appointment at `t`: counted, then the group waits again with its registration
+    /// time and patience (or abandons if its patience is over).
+    pub(super) fn cancel(&mut self, slot: u32, t: SimTime, obs: &mut dyn Observer) {
+        let g = self.groups.held(slot);
+        self.tally.counts.cancelled_appointments += 1;
+        self.tally.counts.cancelled_persons += g.size as u64;
+        if g.patience_at <= t {
+            self.exit(slot, t, Outcome::Abandoned, g.size, g.registered_at, obs);
+        } else {
+            self.enter_pool(slot, t, g.size, g.registered_at);
+        }
+    }
+}

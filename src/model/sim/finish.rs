@@ -1,0 +1,115 @@
+//! The end of a replication: the groups still in the system are counted (and reported) as censored,
+//! the invariants are checked, and the result is assembled.
+//!
+//! The invariants hold exactly in every replication; a failure is a bug in borderq, never bad input,
+//! and panics with the replication index:
+//! - conservation of groups and of persons: initial + arrived = processed + no-shows + abandoned +
+//!   waiting + selected + booked at the end;
+//! - the pool's size agrees with the groups' states;
+//! - the sample-path Little's law: ∫ pool dt = Σ time spent waiting, both over `[warmup, end)`.
+//!
+//! The allocation checks its own invariant (never more than the quota, used + unused = quota) each
+//! day, in `allocation.rs`.
+
+use super::Sim;
+use super::groups::{Occupant, State};
+use crate::engine::time::SimTime;
+use crate::model::observer::{Observer, Outcome};
+use crate::model::result::{Counts, RepResult};
+
+impl Sim<'_> {
+    /// Counts the censored groups, checks the invariants and returns the replication's result.
+    pub(super) fn finish(mut self, obs: &mut dyn Observer) -> RepResult {
+        self.censor(obs);
+        check_invariants(&self.tally.counts, self.pool.len() as u64, self.replication);
+        // Sample-path Little's law: ∫ pool dt = Σ time spent waiting, both over [warmup, end).
+        assert_eq!(
+            self.tally.integral_groups, self.tally.waiting_time_sum,
+            "Little's law (sample path) violated in replication {}",
+            self.replication
+        );
+        self.tally.close_days();
+        let window = (self.m.horizon - self.m.warmup) as f64;
+        let t = &mut self.tally;
+        let result = RepResult {
+            replication: self.replication,
+            seed: self.seed,
+            mean_waiting_groups: t.integral_groups as f64 / window,
+            mean_waiting_persons: t.integral_persons as f64 / window,
+            max_waiting_groups: t.max_groups,
+            max_waiting_persons: t.max_persons,
+            wait: t.waits.stats(),
+            selection_wait: t.selection_waits.stats(),
+            wait_bins: std::mem::take(&mut t.wait_bins),
+            selection_wait_bins: std::mem::take(&mut t.selection_wait_bins),
+            waiting_integral: t.integral_groups,
+            waiting_time_sum: t.waiting_time_sum,
+            counts: std::mem::take(&mut t.counts),
+            daily: std::mem::take(&mut t.daily),
+        };
+        self.give_back();
+        result
+    }
+
+    /// Counts the groups still waiting, selected or booked at the horizon, closes the waiting spells
+    /// of those waiting, and reports them all, by id, when records are wanted.
+    fn censor(&mut self, obs: &mut dyn Observer) {
+        let horizon = self.m.horizon;
+        let mut censored: Vec<(u64, u32, Outcome, u8, SimTime)> = Vec::new();
+        let occupants: Vec<Occupant> = self.groups.occupants().collect();
+        for o in occupants {
+            let c = &mut self.tally.counts;
+            let (groups, persons, outcome) = match o.state {
+                State::Waiting => (&mut c.final_waiting_groups, &mut c.final_waiting_persons, Outcome::CensoredWaiting),
+                State::Selected => {
+                    (&mut c.final_selected_groups, &mut c.final_selected_persons, Outcome::CensoredSelected)
+                }
+                State::Booked => (&mut c.final_booked_groups, &mut c.final_booked_persons, Outcome::CensoredBooked),
+                State::Travelling | State::Free => unreachable!("not an occupant"),
+            };
+            *groups += 1;
+            let (size, registered_at) = if o.state == State::Waiting {
+                // A waiting group's data is in its pool entry (it may have no group record).
+                let e = self.pool.entries[o.pos as usize];
+                *persons += e.size as u64;
+                self.tally.add_spell(self.groups.spell_start(&e), horizon);
+                (e.size, e.registered_at)
+            } else {
+                *persons += o.held.size as u64;
+                (o.held.size, o.held.registered_at)
+            };
+            censored.push((o.id, o.slot, outcome, size, registered_at));
+        }
+        if self.groups.keeps_times() {
+            censored.sort_unstable_by_key(|c| c.0);
+            for &(_, slot, outcome, size, registered_at) in &censored {
+                obs.record(&self.groups.record(slot, outcome, horizon, size, registered_at));
+            }
+        }
+    }
+}
+
+/// Conservation of groups and persons, and the pool against the groups' states.
+fn check_invariants(c: &Counts, pool_len: u64, replication: u64) {
+    assert_eq!(
+        c.initial_groups + c.arrived_groups,
+        c.processed_groups
+            + c.no_show_groups
+            + c.abandoned_groups
+            + c.final_waiting_groups
+            + c.final_selected_groups
+            + c.final_booked_groups,
+        "conservation of groups violated in replication {replication}"
+    );
+    assert_eq!(
+        c.initial_persons + c.arrived_persons,
+        c.processed_persons
+            + c.no_show_persons
+            + c.abandoned_persons
+            + c.final_waiting_persons
+            + c.final_selected_persons
+            + c.final_booked_persons,
+        "conservation of persons violated in replication {replication}"
+    );
+    assert_eq!(c.final_waiting_groups, pool_len, "pool out of sync with group states");
+}

@@ -1,0 +1,139 @@
+//! The waiting pool: O(1) insertion and removal (swap-remove; [`Groups`] keeps each group's
+//! position) and counts by group size, so a pass knows when no remaining candidate can fit. Also
+//! how a group enters and leaves it. The seniority order is a registration log kept by the
+//! allocation (see `allocation.rs`).
+
+use super::Sim;
+use super::groups::{Groups, State};
+use crate::engine::time::SimTime;
+
+/// One waiting group as the pool sees it: what the lottery and a selection read, kept together in
+/// 16 bytes so that drawing a random entry does not touch the group's own record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Entry {
+    /// When the group registered [s]; negative for the initial backlog.
+    pub(crate) registered_at: SimTime,
+    /// The group's storage slot.
+    pub(crate) slot: u32,
+    /// Persons in the group (1–10).
+    pub(crate) size: u8,
+    /// Whether the group came back (after a miss or a cancellation): its waiting spell then started
+    /// at its return, which the group record holds, not at its registration.
+    pub(crate) returned: bool,
+    /// The request coin drawn for the group by the current allocation's seniority pass, which the
+    /// lottery reuses: [`NO_COIN`], [`COIN_NO`] or [`COIN_YES`]. Reset after each allocation.
+    pub(crate) coin: u8,
+}
+
+/// [`Entry::coin`]: no coin drawn yet in this allocation.
+pub(crate) const NO_COIN: u8 = 0;
+/// [`Entry::coin`]: the group does not request today.
+pub(crate) const COIN_NO: u8 = 1;
+/// [`Entry::coin`]: the group requests today.
+pub(crate) const COIN_YES: u8 = 2;
+
+/// Waiting groups.
+#[derive(Debug, Default)]
+pub(crate) struct Pool {
+    /// Entries in arbitrary order; the lottery permutes this vector in place.
+    pub(crate) entries: Vec<Entry>,
+    /// Number of waiting groups of each size (index = persons, 1–10).
+    pub(crate) by_size: [u64; 11],
+}
+
+impl Pool {
+    /// Empties the pool, keeping its memory.
+    pub(crate) fn clear(&mut self) {
+        let Pool { entries, by_size } = self;
+        entries.clear();
+        *by_size = [0; 11];
+    }
+
+    /// Number of waiting groups.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Adds a group; returns its position, which the caller stores for [`Pool::remove`].
+    pub(crate) fn insert(&mut self, entry: Entry) -> u32 {
+        self.entries.push(entry);
+        self.by_size[entry.size as usize] += 1;
+        (self.entries.len() - 1) as u32
+    }
+
+    /// Removes and returns the entry at `pos`, with the slot that moved into `pos` (whose position
+    /// the caller must update), if any.
+    pub(crate) fn remove(&mut self, pos: u32) -> (Entry, Option<u32>) {
+        let pos = pos as usize;
+        let entry = self.entries.swap_remove(pos);
+        self.by_size[entry.size as usize] -= 1;
+        (entry, self.entries.get(pos).map(|e| e.slot))
+    }
+}
+
+/// The smallest size with a positive count, or `None` when every count is 0.
+pub(crate) fn smallest_size(counts: &[u64; 11]) -> Option<u64> {
+    (1..=10).find(|&s| counts[s] > 0).map(|s| s as u64)
+}
+
+impl Sim<'_> {
+    /// The group in `slot` (of `size` persons, registered at `registered_at`) starts waiting at `t`.
+    pub(super) fn enter_pool(&mut self, slot: u32, t: SimTime, size: u8, registered_at: SimTime) {
+        self.groups.set_state(slot, State::Waiting);
+        // A spell from registration (or from 0 for the backlog) is implied by the entry; a return's
+        // start is kept in the group record.
+        let returned = t != registered_at.max(0);
+        if returned {
+            self.groups.set_waiting_since(slot, t);
+        }
+        let pos = self.pool.insert(Entry { registered_at, slot, size, returned, coin: NO_COIN });
+        self.groups.set_pos(slot, pos);
+        self.tally.pool_addition(t, size);
+    }
+
+    /// The group in `slot` stops waiting at `t`; returns its pool entry.
+    pub(super) fn leave_pool(&mut self, slot: u32, t: SimTime) -> Entry {
+        let e = take_out(&mut self.pool, &mut self.groups, slot);
+        self.tally.add_spell(self.groups.spell_start(&e), t);
+        e
+    }
+}
+
+/// Removes the group in `slot` from the pool, keeping the positions in `groups` right.
+fn take_out(pool: &mut Pool, groups: &mut Groups, slot: u32) -> Entry {
+    let pos = groups.pos(slot);
+    let (e, moved) = pool.remove(pos);
+    if let Some(moved) = moved {
+        groups.set_pos(moved, pos);
+    }
+    groups.set_pos(slot, u32::MAX);
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(slot: u32, size: u8) -> Entry {
+        Entry { registered_at: slot as SimTime, slot, size, returned: false, coin: NO_COIN }
+    }
+
+    #[test]
+    fn swap_remove_reports_the_moved_slot_and_keeps_counts() {
+        let mut p = Pool::default();
+        for (slot, size) in [(0, 1), (1, 3), (2, 3), (3, 10)] {
+            assert_eq!(p.insert(entry(slot, size)), slot);
+        }
+        assert_eq!((p.len(), p.by_size[3], p.by_size[10]), (4, 2, 1));
+        let (e, moved) = p.remove(1);
+        assert_eq!((e.slot, moved), (1, Some(3)), "the last entry moves into the hole");
+        assert_eq!(p.entries[1].slot, 3);
+        let (e, moved) = p.remove(2);
+        assert_eq!((e.slot, moved), (2, None), "removing the last entry moves nothing");
+        assert_eq!((p.len(), p.by_size[3]), (2, 0));
+        assert_eq!(smallest_size(&p.by_size), Some(1));
+        p.clear();
+        assert_eq!(p.len(), 0);
+        assert_eq!(smallest_size(&p.by_size), None);
+    }
+}

@@ -1,0 +1,252 @@
+//! What a replication measures while it runs: the counts, the exact path of the waiting pool (its
+//! integral per day and over the statistics window, its maximum), the daily series and the waits.
+//! Also where a group leaves the system: it is counted here, reported, and its slot freed.
+
+use super::Sim;
+use super::waits::{EXACT_WAITS, WaitLog};
+use crate::engine::time::{DAY, SimTime, day_of};
+use crate::model::observer::{Observer, Outcome};
+use crate::model::result::{Counts, Daily, Series};
+
+/// A replication's measurements so far.
+#[derive(Debug, Default)]
+pub(super) struct Tally {
+    /// Start of the statistics window [s].
+    warmup: SimTime,
+    /// End of the horizon [s].
+    horizon: SimTime,
+    pub(super) counts: Counts,
+    /// The pool as it was at `last_t` (groups, persons), which the abandonment pass advances through
+    /// the additions and abandonments in time order.
+    last_t: SimTime,
+    path_groups: u64,
+    path_persons: u64,
+    /// Additions to the pool since the last abandonment pass: (time, persons), in time order.
+    additions: Vec<(SimTime, u64)>,
+    /// ∫ pool dt over the window [group-seconds, person-seconds].
+    pub(super) integral_groups: u128,
+    pub(super) integral_persons: u128,
+    /// Σ of the groups' time waiting inside the window [group-seconds].
+    pub(super) waiting_time_sum: u128,
+    pub(super) max_groups: u64,
+    pub(super) max_persons: u64,
+    pub(super) daily: Daily,
+    day_group_secs: Vec<u64>,
+    day_person_secs: Vec<u64>,
+    pub(super) waits: WaitLog,
+    pub(super) selection_waits: WaitLog,
+    pub(super) wait_bins: Vec<u64>,
+    pub(super) selection_wait_bins: Vec<u64>,
+}
+
+impl Tally {
+    /// Zeroes everything for a replication of `days` days, keeping the buffers' memory.
+    pub(super) fn clear(&mut self, days: usize, warmup: SimTime, horizon: SimTime) {
+        let Tally {
+            warmup: w,
+            horizon: h,
+            counts,
+            last_t,
+            path_groups,
+            path_persons,
+            additions,
+            integral_groups,
+            integral_persons,
+            waiting_time_sum,
+            max_groups,
+            max_persons,
+            daily,
+            day_group_secs,
+            day_person_secs,
+            waits,
+            selection_waits,
+            wait_bins,
+            selection_wait_bins,
+        } = self;
+        (*w, *h) = (warmup, horizon);
+        *counts = Counts::default();
+        (*last_t, *path_groups, *path_persons) = (0, 0, 0);
+        additions.clear();
+        (*integral_groups, *integral_persons, *waiting_time_sum) = (0, 0, 0);
+        (*max_groups, *max_persons) = (0, 0);
+        *daily = Daily::zeros(days);
+        *day_group_secs = vec![0; days];
+        *day_person_secs = vec![0; days];
+        waits.clear(EXACT_WAITS);
+        selection_waits.clear(EXACT_WAITS);
+        // Moved into the result each replication.
+        *wait_bins = Vec::new();
+        *selection_wait_bins = Vec::new();
+    }
+
+    /// Whether a group registered at `registered_at` counts in the waiting-time statistics.
+    #[inline]
+    pub(super) fn in_window(&self, registered_at: SimTime) -> bool {
+        self.warmup == 0 || registered_at >= self.warmup
+    }
+
+    /// A group enters the pool at `t` (integrated at the next abandonment pass).
+    #[inline]
+    pub(super) fn pool_addition(&mut self, t: SimTime, persons: u8) {
+        self.additions.push((t, persons as u64));
+    }
+
+    /// The pool's additions since the last pass, for the pass to walk (give them back with
+    /// [`Tally::restore_additions`]).
+    pub(super) fn take_additions(&mut self) -> Vec<(SimTime, u64)> {
+        std::mem::take(&mut self.additions)
+    }
+
+    /// Returns the walked additions' buffer, emptied.
+    pub(super) fn restore_additions(&mut self, mut additions: Vec<(SimTime, u64)>) {
+        additions.clear();
+        self.additions = additions;
+    }
+
+    /// The pool path gains a group of `persons` at `t`.
+    #[inline]
+    pub(super) fn path_add(&mut self, t: SimTime, persons: u64) {
+        self.advance(t);
+        self.path_groups += 1;
+        self.path_persons += persons;
+        self.max_groups = self.max_groups.max(self.path_groups);
+        self.max_persons = self.max_persons.max(self.path_persons);
+    }
+
+    /// The pool path loses a group of `persons` at `t`.
+    #[inline]
+    pub(super) fn path_remove(&mut self, t: SimTime, persons: u64) {
+        self.advance(t);
+        self.path_groups -= 1;
+        self.path_persons -= persons;
+    }
+
+    /// Groups on the pool path (for a consistency check).
+    pub(super) fn path_groups(&self) -> u64 {
+        self.path_groups
+    }
+
+    /// Integrates the pool path from `last_t` to `t`, per day and over the statistics window.
+    pub(super) fn advance(&mut self, t: SimTime) {
+        let (g, p) = (self.path_groups, self.path_persons);
+        let mut a = self.last_t;
+        if t <= a {
+            return;
+        }
+        if g > 0 {
+            let inside = (t.min(self.horizon) - a.max(self.warmup)).max(0) as u128;
+            self.integral_groups += g as u128 * inside;
+            self.integral_persons += p as u128 * inside;
+            while a < t {
+                let d = day_of(a);
+                let seg_end = t.min((d + 1) * DAY);
+                let len = (seg_end - a) as u64;
+                self.day_group_secs[d as usize] += g * len;
+                self.day_person_secs[d as usize] += p * len;
+                a = seg_end;
+            }
+        }
+        self.last_t = t;
+    }
+
+    /// A waiting spell from `from` to `to`, for Σ time waiting inside the window.
+    #[inline]
+    pub(super) fn add_spell(&mut self, from: SimTime, to: SimTime) {
+        let inside = (to.min(self.horizon) - from.max(self.warmup)).max(0);
+        self.waiting_time_sum += inside as u128;
+    }
+
+    /// Records a wait to processing [s].
+    pub(super) fn processed_wait(&mut self, wait: SimTime) {
+        self.waits.push(wait);
+        bin(&mut self.wait_bins, wait);
+    }
+
+    /// Records a wait to booking [s].
+    pub(super) fn booking_wait(&mut self, wait: SimTime) {
+        self.selection_waits.push(wait);
+        bin(&mut self.selection_wait_bins, wait);
+    }
+
+    /// Turns the per-day integrals into the daily time-averages of the pool.
+    pub(super) fn close_days(&mut self) {
+        for d in 0..self.day_group_secs.len() {
+            self.daily.get_mut(Series::WaitingGroups)[d] = self.day_group_secs[d] as f64 / DAY as f64;
+            self.daily.get_mut(Series::WaitingPersons)[d] = self.day_person_secs[d] as f64 / DAY as f64;
+        }
+    }
+}
+
+impl Sim<'_> {
+    /// A group of `size` persons, registered at `registered_at`, leaves the system at `t` with
+    /// `outcome`: counted, reported to the observer, and its slot freed.
+    pub(super) fn exit(
+        &mut self,
+        slot: u32,
+        t: SimTime,
+        outcome: Outcome,
+        size: u8,
+        registered_at: SimTime,
+        obs: &mut dyn Observer,
+    ) {
+        let persons = size as u64;
+        let d = day_of(t) as usize;
+        let tally = &mut self.tally;
+        match outcome {
+            Outcome::Processed => {
+                tally.counts.processed_groups += 1;
+                tally.counts.processed_persons += persons;
+                tally.daily.add(Series::ProcessedPersons, d, persons as f64);
+                if tally.in_window(registered_at) {
+                    tally.processed_wait(t - registered_at);
+                }
+            }
+            Outcome::NoShow => {
+                tally.counts.no_show_groups += 1;
+                tally.counts.no_show_persons += persons;
+            }
+            Outcome::Abandoned | Outcome::Dropped => {
+                tally.counts.abandoned_groups += 1;
+                tally.counts.abandoned_persons += persons;
+                tally.daily.add(Series::AbandonedPersons, d, persons as f64);
+            }
+            _ => unreachable!("censored groups do not exit"),
+        }
+        if self.groups.keeps_times() {
+            obs.record(&self.groups.record(slot, outcome, t, size, registered_at));
+        }
+        self.groups.free(slot);
+    }
+}
+
+/// Adds a wait [s] to 1-day bins.
+fn bin(bins: &mut Vec<u64>, wait: SimTime) {
+    let k = wait.max(0).div_euclid(DAY) as usize;
+    if bins.len() <= k {
+        bins.resize(k + 1, 0);
+    }
+    bins[k] += 1;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_path_integral_splits_by_day_and_window() {
+        let mut t = Tally::default();
+        t.clear(3, DAY, 3 * DAY);
+        t.path_add(DAY / 2, 2);
+        t.path_add(DAY, 3);
+        t.path_remove(2 * DAY, 2);
+        t.advance(3 * DAY);
+        // Window [DAY, 3 DAY): 2 groups for a day, then 1 for a day.
+        assert_eq!(t.integral_groups, 3 * DAY as u128);
+        assert_eq!(t.integral_persons, (5 * DAY + 3 * DAY) as u128);
+        t.close_days();
+        assert_eq!(t.daily.get(Series::WaitingGroups), &[0.5, 2.0, 1.0]);
+        assert_eq!((t.max_groups, t.max_persons), (2, 5));
+        t.add_spell(0, 2 * DAY);
+        assert_eq!(t.waiting_time_sum, DAY as u128, "only the part inside the window counts");
+    }
+}
