@@ -22,6 +22,7 @@
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
 pub mod engine;
+pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod plot;

@@ -2,11 +2,11 @@
 
 use serde::Serialize;
 
+use borderq::metrics;
 use borderq::model::Model;
 use borderq::output::RunTables;
 use borderq::run::{self, RunError, RunOptions};
 use borderq::stats::Summary;
-use borderq::sweep::SWEEP_METRICS;
 
 use super::args::{CompareArgs, ScenarioFlags};
 use super::progress::Progress;
@@ -54,15 +54,11 @@ pub(crate) fn compare(a: CompareArgs) -> Result<(), Failure> {
     let (ra, rb) = (run_one(&sa)?, run_one(&sb)?);
     progress.finish();
     let (ta, tb) = (RunTables::new(&ra), RunTables::new(&rb));
-    let metric = |t: &RunTables, m: &str| -> Vec<f64> {
-        t.replications
-            .iter()
-            .map(|r| r.metrics().into_iter().find(|(k, _)| *k == m).map_or(f64::NAN, |(_, v)| v))
-            .collect()
-    };
+    let metric = |t: &RunTables, m: &str| -> Vec<f64> { t.replications.iter().map(|r| r.get(m)).collect() };
     let finite = |x: f64| x.is_finite().then_some(x);
-    let rows: Vec<Row> = SWEEP_METRICS
+    let rows: Vec<Row> = metrics::sweep_metrics()
         .iter()
+        .map(|m| m.name)
         .map(|m| {
             let (xa, xb) = (metric(&ta, m), metric(&tb, m));
             let diffs: Vec<f64> = xa.iter().zip(&xb).map(|(a, b)| b - a).collect();

@@ -116,23 +116,6 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
 }
 
 /// Headline metrics: (column, label, decimals).
-const HEADLINE: &[(&str, &str, usize)] = &[
-    ("processed_persons", "persons processed", 0),
-    ("arrived_persons", "persons registered", 0),
-    ("abandoned_persons", "persons abandoned", 0),
-    ("wait_mean_days", "wait to processing, mean [days]", 1),
-    ("wait_p50_days", "wait to processing, median [days]", 1),
-    ("wait_p90_days", "wait to processing, p90 [days]", 1),
-    ("selection_wait_mean_days", "wait to booking, mean [days]", 1),
-    ("mean_waiting_persons", "persons waiting, time-average", 0),
-    ("max_waiting_persons", "persons waiting, maximum", 0),
-    ("final_waiting_persons", "persons waiting at the end", 0),
-    ("missed_confirmations", "missed confirmations [groups]", 0),
-    ("missed_in_outage", "  of which in an outage", 0),
-    ("unused_slots", "unused slots", 0),
-    ("cancelled_persons", "persons with cancelled appointments", 0),
-];
-
 fn summary_table(s: &Scenario, t: &RunTables, record: &[borderq::record::RecordRow], dir: &std::path::Path) -> String {
     let mut o = format!(
         "{}: {} replication{}, seed {}, {} to {} ({} days)\n\n",
@@ -146,17 +129,17 @@ fn summary_table(s: &Scenario, t: &RunTables, record: &[borderq::record::RecordR
     );
     let single = s.replications < 2;
     o.push_str(&format!("{:<36} {:>14}  {}\n", "metric", "mean", if single { "" } else { "95% CI" }));
-    for (metric, label, decimals) in HEADLINE {
-        let Some(row) = t.metric(metric) else { continue };
-        let f = |x: Option<f64>| x.map_or("-".to_string(), |x| group_digits(x, *decimals));
+    for m in borderq::metrics::headline_metrics() {
+        let Some(row) = t.metric(m.name) else { continue };
+        let f = |x: Option<f64>| x.map_or("-".to_string(), |x| group_digits(x, m.decimals));
         let ci = match (row.ci95_low, row.ci95_high) {
             (Some(lo), Some(hi)) => format!("[{}, {}]", f(Some(lo)), f(Some(hi))),
             _ => String::new(),
         };
-        if *metric == "cancelled_persons" && s.appointment.as_ref().is_none_or(|a| a.cancel_from.is_none()) {
+        if m.only_with_cancellations && s.appointment.as_ref().is_none_or(|a| a.cancel_from.is_none()) {
             continue;
         }
-        o.push_str(&format!("{label:<36} {:>14}  {ci}\n", f(row.mean)));
+        o.push_str(&format!("{:<36} {:>14}  {ci}\n", m.short, f(row.mean)));
     }
     let against: Vec<&borderq::record::RecordRow> = record.iter().filter(|r| r.reported.is_some()).collect();
     if !against.is_empty() {

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 pub use records::{GROUP_COLUMNS, GroupsCsv};
 pub use tables::{
-    ReplicationRow, SummaryRow, WaitRow, csv_bytes, daily_csv, fmt_f64, summary_json, summary_rows, wait_rows,
+    ReplicationRow, SummaryRow, WaitRow, csv_bytes, daily_csv, fmt_f64, replications_csv, summary_json, summary_rows,
+    wait_rows,
 };
 
 use crate::model::RepResult;
@@ -148,7 +149,7 @@ pub fn run_files(
     record: &[crate::record::RecordRow],
 ) -> Vec<(&'static str, Vec<u8>)> {
     let mut files = vec![
-        ("replications.csv", csv_bytes(&tables.replications)),
+        ("replications.csv", replications_csv(&tables.replications)),
         ("summary.csv", csv_bytes(&tables.summary)),
         ("daily.csv", daily_csv(scenario, reps)),
         ("waits.csv", waits_csv(reps)),

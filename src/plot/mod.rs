@@ -10,7 +10,7 @@ mod sweep;
 pub use charts::{Backlog, Chart, DAILY_COLUMNS, Flows, HEIGHT, WIDTH, Waits, register_fonts, render};
 pub use data::{ChartData, INPUTS, MetricSummary, PlotError};
 pub use record::{MonthRow, month_rows};
-pub use report::{HEADLINE, escape, html};
+pub use report::{escape, html};
 pub use sweep::sweep_charts;
 
 /// Every chart and the report, as (file name, bytes), in writing order.

@@ -7,24 +7,6 @@ use super::charts::thousands;
 use super::data::ChartData;
 use crate::scenario::{OnMiss, OutagePolicy, QuotaUnit, Schedule};
 
-/// Headline rows of the report: (metric, label, decimals).
-pub const HEADLINE: &[(&str, &str, usize)] = &[
-    ("processed_persons", "Persons processed at the port", 0),
-    ("arrived_persons", "Persons registered during the run", 0),
-    ("abandoned_persons", "Persons who abandoned", 0),
-    ("wait_mean_days", "Wait from registration to processing, mean [days]", 1),
-    ("wait_p50_days", "Wait to processing, median [days]", 1),
-    ("wait_p90_days", "Wait to processing, 90th percentile [days]", 1),
-    ("selection_wait_mean_days", "Wait from registration to booking, mean [days]", 1),
-    ("mean_waiting_persons", "Persons waiting, time-average", 0),
-    ("max_waiting_persons", "Persons waiting, maximum", 0),
-    ("final_waiting_persons", "Persons waiting at the end", 0),
-    ("missed_confirmations", "Missed confirmations [groups]", 0),
-    ("missed_in_outage", "… of which during an outage [groups]", 0),
-    ("unused_slots", "Unused slots", 0),
-    ("cancelled_persons", "Persons whose appointments were cancelled", 0),
-];
-
 /// Escapes text for HTML.
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -66,14 +48,15 @@ pub fn html(d: &ChartData, svgs: &[(&str, &str)]) -> String {
     );
 
     o.push_str("<section id=\"headline\">\n<h2>Headline results</h2>\n<table>\n<thead><tr><th>Measure</th><th>Mean</th><th>95 % confidence interval</th></tr></thead>\n<tbody>\n");
-    for (metric, label, decimals) in HEADLINE {
-        let Some(row) = d.summary.get(*metric) else { continue };
-        if *metric == "cancelled_persons" && d.scenario.appointment.as_ref().is_none_or(|a| a.cancel_from.is_none()) {
+    for m in crate::metrics::headline_metrics() {
+        let Some(row) = d.summary.get(m.name) else { continue };
+        if m.only_with_cancellations && d.scenario.appointment.as_ref().is_none_or(|a| a.cancel_from.is_none()) {
             continue;
         }
-        let mean = row.mean.map_or("–".to_string(), |m| num(m, *decimals));
+        let label = m.long;
+        let mean = row.mean.map_or("–".to_string(), |x| num(x, m.decimals));
         let ci = match (row.low, row.high) {
-            (Some(lo), Some(hi)) => format!("{} – {}", num(lo, *decimals), num(hi, *decimals)),
+            (Some(lo), Some(hi)) => format!("{} – {}", num(lo, m.decimals), num(hi, m.decimals)),
             _ => "– (one replication)".to_string(),
         };
         let _ =

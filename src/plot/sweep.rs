@@ -9,7 +9,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::charts::{Chart, FONT, draw_mesh, e, legend, render};
-use crate::sweep::{PlanFile, SWEEP_METRICS};
+use crate::metrics;
+use crate::sweep::PlanFile;
 
 const PALETTE: [RGBColor; 8] = [
     RGBColor(0, 114, 178),
@@ -43,7 +44,7 @@ fn parse(plan: &PlanFile, csv_text: &str) -> Vec<Row> {
             let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
             Row {
                 values: (0..nv).map(|k| rec[1 + k].to_string()).collect(),
-                metrics: (0..SWEEP_METRICS.len())
+                metrics: (0..metrics::sweep_metrics().len())
                     .map(|j| {
                         let b = 2 + nv + 3 * j;
                         (num(&rec[b]), num(&rec[b + 1]), num(&rec[b + 2]))
@@ -112,7 +113,7 @@ impl Chart for Lines<'_> {
         let title = format!(
             "{}: {} against {}{}",
             plan.scenario,
-            SWEEP_METRICS[m],
+            metrics::sweep_metrics()[m].name,
             plan.vary[x].0,
             if left_out > 0 { format!(" (first {MAX_LINES} of {} lines)", groups.len()) } else { String::new() }
         );
@@ -127,7 +128,11 @@ impl Chart for Lines<'_> {
             chart
                 .configure_mesh()
                 .x_desc(plan.vary[x].0.as_str())
-                .y_desc(format!("{} (mean, 95 % CI over {} replications)", SWEEP_METRICS[m], plan.replications))
+                .y_desc(format!(
+                    "{} (mean, 95 % CI over {} replications)",
+                    metrics::sweep_metrics()[m].name,
+                    plan.replications
+                ))
                 .x_label_formatter(&|v| short_number(*v))
                 .y_label_formatter(&|v| short_number(*v)),
         )?;
@@ -172,7 +177,10 @@ impl Chart for Heatmap<'_> {
         let (main, bar) = root.split_horizontally(1040);
         let (nx, ny) = (xs.len() as i32, ys.len() as i32);
         let mut chart = ChartBuilder::on(&main)
-            .caption(format!("{}: {} (mean)", plan.scenario, SWEEP_METRICS[m]), (FONT, 24, FontStyle::Bold))
+            .caption(
+                format!("{}: {} (mean)", plan.scenario, metrics::sweep_metrics()[m].name),
+                (FONT, 24, FontStyle::Bold),
+            )
             .margin(18)
             .x_label_area_size(60)
             .y_label_area_size(120)
@@ -247,12 +255,12 @@ pub fn sweep_charts(plan: &PlanFile, csv_text: &str) -> Result<Vec<(String, Vec<
         Ok(())
     };
     if let Some(x) = plan.numeric.iter().position(|n| *n) {
-        for (m, name) in SWEEP_METRICS.iter().enumerate() {
+        for (m, name) in metrics::sweep_metrics().iter().map(|m| m.name).enumerate() {
             push(format!("sweep-{name}"), render(&Lines { plan, rows: &rows, metric: m, x }))?;
         }
     }
     if plan.vary.len() == 2 {
-        for (m, name) in SWEEP_METRICS.iter().enumerate() {
+        for (m, name) in metrics::sweep_metrics().iter().map(|m| m.name).enumerate() {
             push(format!("heatmap-{name}"), render(&Heatmap { plan, rows: &rows, metric: m }))?;
         }
     }

@@ -14,22 +14,10 @@ use serde::{Deserialize, Serialize};
 
 pub use grid::{Grid, MAX_POINTS, Shard, Vary, VaryError};
 
+use crate::metrics;
 use crate::model::RepResult;
 use crate::output::{self, OutputError, RunTables, fmt_f64};
 use crate::scenario::{self, Scenario, ScenarioText};
-
-/// The headline metrics of a sweep point (columns of `replications.csv`).
-pub const SWEEP_METRICS: [&str; 9] = [
-    "wait_mean_days",
-    "wait_p50_days",
-    "wait_p90_days",
-    "selection_wait_mean_days",
-    "processed_persons",
-    "abandoned_persons",
-    "missed_confirmations",
-    "mean_waiting_persons",
-    "max_waiting_persons",
-];
 
 /// A sweep, validated: the base scenario, the grid, and every point's scenario.
 #[derive(Debug, Clone)]
@@ -140,8 +128,8 @@ impl Plan {
         let mut cols = vec![i.to_string()];
         cols.extend(self.grid.values(i));
         cols.push(reps.len().to_string());
-        for m in SWEEP_METRICS {
-            let row = tables.metric(m);
+        for m in metrics::sweep_metrics() {
+            let row = tables.metric(m.name);
             for x in [row.and_then(|r| r.mean), row.and_then(|r| r.ci95_low), row.and_then(|r| r.ci95_high)] {
                 cols.push(x.map_or(String::new(), fmt_f64));
             }
@@ -168,12 +156,12 @@ impl Plan {
 }
 
 /// The header of `sweep.csv` for these varied paths: `point`, the paths, `replications`, then
-/// `<metric>_mean, _ci95_low, _ci95_high` for each of [`SWEEP_METRICS`].
+/// `<metric>_mean, _ci95_low, _ci95_high` for each of the sweep's metrics ([`metrics::sweep_metrics`]).
 pub fn header<'a>(paths: impl Iterator<Item = &'a str>) -> String {
     let mut cols = vec!["point".to_string()];
     cols.extend(paths.map(str::to_string));
     cols.push("replications".into());
-    for m in SWEEP_METRICS {
+    for m in metrics::sweep_metrics().iter().map(|m| m.name) {
         cols.extend([format!("{m}_mean"), format!("{m}_ci95_low"), format!("{m}_ci95_high")]);
     }
     csv_line(&cols)
@@ -288,10 +276,10 @@ pub fn sweep_json(plan: &PlanFile, csv_text: &str) -> Vec<u8> {
             values.insert(header[1 + k].clone(), serde_json::Value::String(rec[1 + k].to_string()));
         }
         let mut metrics = serde_json::Map::new();
-        for (j, m) in SWEEP_METRICS.iter().enumerate() {
+        for (j, m) in metrics::sweep_metrics().iter().enumerate() {
             let base = 2 + nv + 3 * j;
             metrics.insert(
-                m.to_string(),
+                m.name.to_string(),
                 serde_json::json!({ "mean": num(&rec[base]), "ci95_low": num(&rec[base + 1]), "ci95_high": num(&rec[base + 2]) }),
             );
         }
