@@ -93,7 +93,7 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     let mut files: Vec<(String, Vec<u8>)> =
         output::run_files(&s, &reps, &tables, &record).into_iter().map(|(n, b)| (n.to_string(), b)).collect();
     if !a.no_charts {
-        let charts = output::chart_files(&dir, &files).map_err(|e| Failure::Run(e.to_string()))?;
+        let charts = borderq::plot::chart_files(&dir, &files).map_err(|e| Failure::Run(e.to_string()))?;
         // Charts first: scenario.toml, written last, marks a complete run.
         let marker = files.pop().expect("scenario.toml is last");
         files.extend(charts);

@@ -145,7 +145,7 @@ fn finish(
         ("sweep.json".into(), sweep::sweep_json(plan, &csv_text)),
     ];
     if !no_charts {
-        files.extend(borderq::plot::sweep_charts(plan, &csv_text).map_err(Failure::Run)?);
+        files.extend(borderq::plot::sweep_charts(&plan.chart_spec(), &csv_text).map_err(Failure::Run)?);
     }
     output::write_run(dir, &files).map_err(output_failure)
 }

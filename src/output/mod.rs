@@ -208,26 +208,3 @@ pub fn write_run<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<()
     }
     Ok(())
 }
-
-/// Renders the charts and the report of a run from its files' bytes (as `plot` would from disk).
-pub fn chart_files<N: AsRef<str>>(
-    dir: &Path,
-    files: &[(N, Vec<u8>)],
-) -> Result<Vec<(String, Vec<u8>)>, crate::plot::PlotError> {
-    let find = |name: &str| files.iter().find(|(n, _)| n.as_ref() == name).map(|(_, b)| b.as_slice());
-    let get = |name: &str| find(name).unwrap_or_default();
-    let not_output = |reason| crate::plot::PlotError::NotOutput { dir: dir.display().to_string(), reason };
-    let label = dir.join("scenario.toml").display().to_string();
-    let mut data = crate::plot::ChartData::from_bytes(
-        &label,
-        get("scenario.toml"),
-        get("daily.csv"),
-        get("summary.csv"),
-        get("waits.csv"),
-    )
-    .map_err(not_output)?;
-    if let Some(bytes) = find("record.csv") {
-        data.record = Some(crate::plot::month_rows(bytes).map_err(not_output)?);
-    }
-    crate::plot::render_all(&data)
-}

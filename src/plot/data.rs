@@ -6,6 +6,19 @@ use std::path::Path;
 
 use crate::scenario::{self, Scenario, ScenarioText};
 
+/// The daily columns the charts read.
+pub const DAILY_COLUMNS: &[&str] = &[
+    "waiting_persons_mean",
+    "waiting_persons_p05",
+    "waiting_persons_p95",
+    "quota_mean",
+    "arrived_persons_mean",
+    "booked_persons_mean",
+    "processed_persons_mean",
+    "abandoned_persons_mean",
+    "missed_persons_mean",
+];
+
 /// A failure to read an output directory or to draw. Fatal for `plot`; for `run` the CSV files are
 /// already safe.
 #[derive(Debug, thiserror::Error)]
@@ -41,7 +54,7 @@ pub struct ChartData {
     /// `waits.csv` rows per measure: (from_days, share, cumulative_share).
     pub waits: BTreeMap<String, Vec<(f64, f64, f64)>>,
     /// The monthly rows of `record.csv`, when the run wrote one.
-    pub record: Option<Vec<super::record::MonthRow>>,
+    pub record: Option<Vec<MonthRow>>,
 }
 
 /// One row of `summary.csv`.
@@ -78,7 +91,7 @@ impl ChartData {
         let label = dir.join("scenario.toml").display().to_string();
         let mut data = Self::from_bytes(&label, &files[0], &files[1], &files[2], &files[3]).map_err(not_output)?;
         if let Ok(bytes) = std::fs::read(dir.join("record.csv")) {
-            data.record = Some(super::record::month_rows(&bytes).map_err(not_output)?);
+            data.record = Some(month_rows(&bytes).map_err(not_output)?);
         }
         Ok(data)
     }
@@ -101,7 +114,7 @@ impl ChartData {
                 return Err(format!("daily.csv column {name} has {} rows, expected {days}", values.len()));
             }
         }
-        for needed in super::charts::DAILY_COLUMNS {
+        for needed in DAILY_COLUMNS {
             if !daily.contains_key(*needed) {
                 return Err(format!("daily.csv has no column {needed}"));
             }
@@ -168,4 +181,46 @@ fn columns(bytes: &[u8], name: &str, skip: &[&str]) -> Result<BTreeMap<String, V
         }
     }
     Ok(cols)
+}
+
+/// One monthly row of `record.csv`: month, model mean, CI, reported figure and its kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthRow {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Model mean, CI low, CI high.
+    pub model: (f64, f64, f64),
+    /// Reported figure and kind (`at_least`, `about`, `at_most`).
+    pub reported: Option<(f64, String)>,
+}
+
+/// Parses the monthly processed-persons rows of `record.csv`.
+pub fn month_rows(bytes: &[u8]) -> Result<Vec<MonthRow>, String> {
+    let mut r = csv::Reader::from_reader(bytes);
+    let header: Vec<String> = r.headers().map_err(|e| format!("record.csv: {e}"))?.iter().map(str::to_string).collect();
+    let col =
+        |name: &str| header.iter().position(|h| h == name).ok_or_else(|| format!("record.csv has no column {name}"));
+    let (period, measure, mean, lo, hi, rep, kind) = (
+        col("period")?,
+        col("measure")?,
+        col("model_mean")?,
+        col("model_ci95_low")?,
+        col("model_ci95_high")?,
+        col("reported")?,
+        col("reported_kind")?,
+    );
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| format!("record.csv: {e}"))?;
+        if &rec[measure] != "processed_persons" || rec[period].contains("..") {
+            continue;
+        }
+        let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+        out.push(MonthRow {
+            month: rec[period].to_string(),
+            model: (num(&rec[mean]), num(&rec[lo]), num(&rec[hi])),
+            reported: rec[rep].parse::<f64>().ok().map(|v| (v, rec[kind].to_string())),
+        });
+    }
+    Ok(out)
 }

@@ -1,17 +1,20 @@
 //! Charts and the HTML report (SPEC §5), drawn from the run's CSV files so that `borderq plot DIR`
 //! redraws exactly what `borderq run` drew. plotters with embedded DejaVu fonts: nothing from the system.
 
+use std::path::Path;
+
 mod charts;
 mod data;
 mod record;
 mod report;
+mod style;
 mod sweep;
 
-pub use charts::{Backlog, Chart, DAILY_COLUMNS, Flows, HEIGHT, WIDTH, Waits, register_fonts, render};
-pub use data::{ChartData, INPUTS, MetricSummary, PlotError};
-pub use record::{MonthRow, month_rows};
+pub use charts::{Backlog, Flows, Waits};
+pub use data::{ChartData, DAILY_COLUMNS, INPUTS, MetricSummary, MonthRow, PlotError, month_rows};
 pub use report::{escape, html};
-pub use sweep::sweep_charts;
+pub use style::{Chart, HEIGHT, WIDTH, register_fonts, render};
+pub use sweep::{SweepSpec, sweep_charts};
 
 /// Every chart and the report, as (file name, bytes), in writing order.
 pub fn render_all(d: &ChartData) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
@@ -34,4 +37,19 @@ pub fn render_all(d: &ChartData) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
     let pairs: Vec<(&str, &str)> = svgs.iter().map(|(n, s)| (*n, s.as_str())).collect();
     files.push(("report.html".to_string(), html(d, &pairs).into_bytes()));
     Ok(files)
+}
+
+/// Renders the charts and the report of a run from its files' bytes (as `plot` would from disk).
+pub fn chart_files<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
+    let find = |name: &str| files.iter().find(|(n, _)| n.as_ref() == name).map(|(_, b)| b.as_slice());
+    let get = |name: &str| find(name).unwrap_or_default();
+    let not_output = |reason| PlotError::NotOutput { dir: dir.display().to_string(), reason };
+    let label = dir.join("scenario.toml").display().to_string();
+    let mut data =
+        ChartData::from_bytes(&label, get("scenario.toml"), get("daily.csv"), get("summary.csv"), get("waits.csv"))
+            .map_err(not_output)?;
+    if let Some(bytes) = find("record.csv") {
+        data.record = Some(month_rows(bytes).map_err(not_output)?);
+    }
+    render_all(&data)
 }

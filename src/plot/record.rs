@@ -4,50 +4,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::charts::{BLUE, Chart, FONT, VERMILLION, draw_mesh, e, legend, nice_max, thousands};
-use super::data::ChartData;
-
-/// One monthly row of `record.csv`: month, model mean, CI, reported figure and its kind.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MonthRow {
-    /// `YYYY-MM`.
-    pub month: String,
-    /// Model mean, CI low, CI high.
-    pub model: (f64, f64, f64),
-    /// Reported figure and kind (`at_least`, `about`, `at_most`).
-    pub reported: Option<(f64, String)>,
-}
-
-/// Parses the monthly processed-persons rows of `record.csv`.
-pub fn month_rows(bytes: &[u8]) -> Result<Vec<MonthRow>, String> {
-    let mut r = csv::Reader::from_reader(bytes);
-    let header: Vec<String> = r.headers().map_err(|e| format!("record.csv: {e}"))?.iter().map(str::to_string).collect();
-    let col =
-        |name: &str| header.iter().position(|h| h == name).ok_or_else(|| format!("record.csv has no column {name}"));
-    let (period, measure, mean, lo, hi, rep, kind) = (
-        col("period")?,
-        col("measure")?,
-        col("model_mean")?,
-        col("model_ci95_low")?,
-        col("model_ci95_high")?,
-        col("reported")?,
-        col("reported_kind")?,
-    );
-    let mut out = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| format!("record.csv: {e}"))?;
-        if &rec[measure] != "processed_persons" || rec[period].contains("..") {
-            continue;
-        }
-        let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
-        out.push(MonthRow {
-            month: rec[period].to_string(),
-            model: (num(&rec[mean]), num(&rec[lo]), num(&rec[hi])),
-            reported: rec[rep].parse::<f64>().ok().map(|v| (v, rec[kind].to_string())),
-        });
-    }
-    Ok(out)
-}
+use super::data::{ChartData, MonthRow};
+use super::style::{BLUE, Chart, FONT, VERMILLION, draw_mesh, e, legend, nice_max, thousands};
 
 /// The record chart.
 #[derive(Debug)]

@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use super::charts::thousands;
 use super::data::ChartData;
+use super::style::thousands;
 use crate::scenario::{OnMiss, OutagePolicy, QuotaUnit, Schedule};
 
 /// Escapes text for HTML.

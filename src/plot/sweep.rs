@@ -8,20 +8,22 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::charts::{Chart, FONT, draw_mesh, e, legend, render};
+use super::style::{Chart, FONT, PALETTE, draw_mesh, e, legend, render};
 use crate::metrics;
-use crate::sweep::PlanFile;
 
-const PALETTE: [RGBColor; 8] = [
-    RGBColor(0, 114, 178),
-    RGBColor(230, 159, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(213, 94, 0),
-    RGBColor(204, 121, 167),
-    RGBColor(86, 180, 233),
-    RGBColor(90, 90, 90),
-    RGBColor(240, 228, 66),
-];
+/// What the sweep charts need to know of a sweep (from its `plan.json`).
+#[derive(Debug, Clone, Copy)]
+pub struct SweepSpec<'a> {
+    /// Scenario name.
+    pub scenario: &'a str,
+    /// Replications per point.
+    pub replications: u32,
+    /// The varied paths and their values, in grid order.
+    pub vary: &'a [(String, Vec<String>)],
+    /// Whether each varied parameter is numeric.
+    pub numeric: &'a [bool],
+}
+
 /// At most this many lines per chart; further combinations are left out (and the title says so).
 const MAX_LINES: usize = 8;
 
@@ -35,7 +37,7 @@ struct Row {
     metrics: Vec<(f64, f64, f64)>,
 }
 
-fn parse(plan: &PlanFile, csv_text: &str) -> Vec<Row> {
+fn parse(plan: &SweepSpec, csv_text: &str) -> Vec<Row> {
     let nv = plan.vary.len();
     let mut r = csv::Reader::from_reader(csv_text.as_bytes());
     r.records()
@@ -58,7 +60,7 @@ fn parse(plan: &PlanFile, csv_text: &str) -> Vec<Row> {
 /// A tick label without float noise: `1000`, `0.25`, `12,500`.
 fn short_number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() >= 1000.0 {
-        return super::charts::thousands(v);
+        return super::style::thousands(v);
     }
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -66,7 +68,7 @@ fn short_number(v: f64) -> String {
 }
 
 struct Lines<'a> {
-    plan: &'a PlanFile,
+    plan: &'a SweepSpec<'a>,
     rows: &'a [Row],
     metric: usize,
     x: usize,
@@ -157,7 +159,7 @@ impl Chart for Lines<'_> {
 }
 
 struct Heatmap<'a> {
-    plan: &'a PlanFile,
+    plan: &'a SweepSpec<'a>,
     rows: &'a [Row],
     metric: usize,
 }
@@ -217,7 +219,7 @@ impl Chart for Heatmap<'_> {
                 let style = (FONT, 14).into_font().color(&text_color).pos(Pos::new(HPos::Center, VPos::Center));
                 chart
                     .draw_series(std::iter::once(Text::new(
-                        if v.abs() < 10.0 { format!("{v:.3}") } else { super::charts::thousands(v) },
+                        if v.abs() < 10.0 { format!("{v:.3}") } else { super::style::thousands(v) },
                         (SegmentValue::CenterOf(cx), SegmentValue::CenterOf(cy)),
                         style,
                     )))
@@ -245,7 +247,7 @@ impl Chart for Heatmap<'_> {
 }
 
 /// Every sweep chart as (file name, bytes).
-pub fn sweep_charts(plan: &PlanFile, csv_text: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub fn sweep_charts(plan: &SweepSpec, csv_text: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
     let rows = parse(plan, csv_text);
     let mut files = Vec::new();
     let mut push = |name: String, result: Result<(Vec<u8>, String), String>| -> Result<(), String> {

@@ -262,6 +262,18 @@ pub fn sweep_csv(header: &str, lines: &BTreeMap<usize, String>) -> String {
     s
 }
 
+impl PlanFile {
+    /// What the sweep charts need of this plan.
+    pub fn chart_spec(&self) -> crate::plot::SweepSpec<'_> {
+        crate::plot::SweepSpec {
+            scenario: &self.scenario,
+            replications: self.replications,
+            vary: &self.vary,
+            numeric: &self.numeric,
+        }
+    }
+}
+
 /// `sweep.json`: the plan and every point's values and metrics, parsed back from `sweep.csv` so that it
 /// too is identical however the points were computed.
 pub fn sweep_json(plan: &PlanFile, csv_text: &str) -> Vec<u8> {

@@ -12,6 +12,7 @@ mod determinism;
 mod robustness;
 /// Bad inputs: pinned messages, exit 2, nothing written.
 mod scenario_errors;
+mod structure;
 /// Sweeps: thread counts, shards + merge, resume after interruption, compare, precision.
 mod sweep;
 /// Textbook queues: Bailey bulk service, reneging fluid limit, Little's law, conservation.

@@ -9,7 +9,8 @@
 //! | `confirmation.rs` | selection, confirmation attempts, misses, reissued slots |
 //! | `appointment.rs` | booking, appointments, no-shows, cancellations |
 //! | `abandonment.rs` | patience deadlines and their expiry |
-//! | `pool.rs` | the waiting pool, entering and leaving it |
+//! | `pool.rs` | the waiting pool |
+//! | `waiting.rs` | entering and leaving the pool |
 //! | `groups.rs` | where a group's data lives (slots, tags, group records) |
 //! | `tally.rs` | counts, the pool's path, daily series, waits; a group's exit |
 //! | `waits.rs` | a replication's waits and their quantiles |
@@ -34,6 +35,7 @@ mod groups;
 mod lookahead;
 mod pool;
 mod tally;
+mod waiting;
 mod waits;
 
 use abandonment::Abandonment;

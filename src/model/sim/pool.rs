@@ -1,10 +1,8 @@
-//! The waiting pool: O(1) insertion and removal (swap-remove; [`Groups`] keeps each group's
-//! position) and counts by group size, so a pass knows when no remaining candidate can fit. Also
-//! how a group enters and leaves it. The seniority order is a registration log kept by the
-//! allocation (see `allocation.rs`).
+//! The waiting pool: O(1) insertion and removal (swap-remove; the group storage keeps each group's
+//! position) and counts by group size, so a pass knows when no remaining candidate can fit. How a
+//! group enters and leaves it is in `waiting.rs`. The seniority order is a registration log kept by
+//! the allocation (see `allocation.rs`).
 
-use super::Sim;
-use super::groups::{Groups, State};
 use crate::engine::time::SimTime;
 
 /// One waiting group as the pool sees it: what the lottery and a selection read, kept together in
@@ -74,40 +72,6 @@ impl Pool {
 /// The smallest size with a positive count, or `None` when every count is 0.
 pub(crate) fn smallest_size(counts: &[u64; 11]) -> Option<u64> {
     (1..=10).find(|&s| counts[s] > 0).map(|s| s as u64)
-}
-
-impl Sim<'_> {
-    /// The group in `slot` (of `size` persons, registered at `registered_at`) starts waiting at `t`.
-    pub(super) fn enter_pool(&mut self, slot: u32, t: SimTime, size: u8, registered_at: SimTime) {
-        self.groups.set_state(slot, State::Waiting);
-        // A spell from registration (or from 0 for the backlog) is implied by the entry; a return's
-        // start is kept in the group record.
-        let returned = t != registered_at.max(0);
-        if returned {
-            self.groups.set_waiting_since(slot, t);
-        }
-        let pos = self.pool.insert(Entry { registered_at, slot, size, returned, coin: NO_COIN });
-        self.groups.set_pos(slot, pos);
-        self.tally.pool_addition(t, size);
-    }
-
-    /// The group in `slot` stops waiting at `t`; returns its pool entry.
-    pub(super) fn leave_pool(&mut self, slot: u32, t: SimTime) -> Entry {
-        let e = take_out(&mut self.pool, &mut self.groups, slot);
-        self.tally.add_spell(self.groups.spell_start(&e), t);
-        e
-    }
-}
-
-/// Removes the group in `slot` from the pool, keeping the positions in `groups` right.
-fn take_out(pool: &mut Pool, groups: &mut Groups, slot: u32) -> Entry {
-    let pos = groups.pos(slot);
-    let (e, moved) = pool.remove(pos);
-    if let Some(moved) = moved {
-        groups.set_pos(moved, pos);
-    }
-    groups.set_pos(slot, u32::MAX);
-    e
 }
 
 #[cfg(test)]
