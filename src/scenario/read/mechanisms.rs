@@ -1,0 +1,222 @@
+//! Reading the tables of the mechanisms: `[quota]`, `[confirmation]`, `[appointment]`,
+//! `[abandonment]`, `[[outages]]` and `[outage_process]`.
+
+use chrono::NaiveDate;
+
+use super::laws::{Role, dist};
+use super::values::{
+    Result, Tab, array_of, bad, choice, datetime, integer, probability, ranged, schedule, string, wrong_type,
+};
+use crate::scenario::dist::Dist;
+use crate::scenario::model::*;
+use crate::scenario::schedule::Schedule;
+use crate::scenario::schema;
+use crate::scenario::tree::{At, Node, Source, Val};
+
+/// `[quota]` (required).
+pub(super) fn quota(src: &Source, top: &mut Tab, start: NaiveDate) -> Result<Quota> {
+    let q_node = top.required("quota", "a [quota] table with daily = …")?;
+    let mut q = Tab::of(src, "quota", q_node, schema::QUOTA)?;
+    let unit = match q.take("unit") {
+        Some(n) => match choice(src, "quota.unit", n, &["persons", "groups"])? {
+            "persons" => QuotaUnit::Persons,
+            _ => QuotaUnit::Groups,
+        },
+        None => QuotaUnit::Persons,
+    };
+    let d = q.required("daily", "daily = <slots per day or a schedule>")?;
+    let daily = schedule(src, "quota.daily", d, start, &|k, n| {
+        integer(src, k, n, 0, 100_000_000, "a whole number of slots per day from 0 to 100,000,000").map(|i| i as f64)
+    })?;
+    let hour = |q: &mut Tab, key: &str, default: f64, lo: f64, hi: f64, expected: &str| -> Result<(f64, At)> {
+        match q.take(key) {
+            Some(n) => Ok((ranged(src, &format!("quota.{key}"), n, lo, hi, expected)?, n.at)),
+            None => Ok((default, q.at)),
+        }
+    };
+    let (allocation_hour, _) = hour(&mut q, "allocation_hour", 12.0, 0.0, 23.999_999, "an hour in [0, 24)")?;
+    let (open, open_at) =
+        hour(&mut q, "request_open_hour", 0.0, -24.0, 24.0, "an hour in [-24, 24) (negative: the day before)")?;
+    let (close, close_at) =
+        hour(&mut q, "request_close_hour", 12.0, -24.0, 24.0, "an hour in [-24, 24) (negative: the day before)")?;
+    if close > allocation_hour {
+        return Err(src.error(
+            close_at,
+            "quota.request_close_hour",
+            format!("quota.request_close_hour = {close:?} is after the allocation: expected request_close_hour ≤ allocation_hour = {allocation_hour:?}"),
+        ));
+    }
+    if open >= close {
+        return Err(src.error(
+            open_at,
+            "quota.request_open_hour",
+            format!("quota.request_open_hour = {open:?} does not open before the window closes: expected request_open_hour < request_close_hour = {close:?}"),
+        ));
+    }
+    let p = |k: &str, n: &Node| probability(src, k, n);
+    let request_probability =
+        q.take("request_probability").map(|n| schedule(src, "quota.request_probability", n, start, &p)).transpose()?;
+    let seniority_share =
+        q.take("seniority_share").map(|n| schedule(src, "quota.seniority_share", n, start, &p)).transpose()?;
+    q.finish()?;
+    Ok(Quota {
+        unit,
+        daily,
+        allocation_hour,
+        request_open_hour: open,
+        request_close_hour: close,
+        request_probability: request_probability.unwrap_or(Schedule::Constant(1.0)),
+        seniority_share: seniority_share.unwrap_or(Schedule::Constant(0.0)),
+    })
+}
+
+/// `[confirmation]`.
+pub(super) fn confirmation(src: &Source, node: &Node) -> Result<Confirmation> {
+    let mut t = Tab::of(src, "confirmation", node, schema::CONFIRMATION)?;
+    let window_hours = match t.take("window_hours") {
+        Some(n) => ranged(src, "confirmation.window_hours", n, 1.0, 1e6, "a number of hours ≥ 1")?,
+        None => 23.0,
+    };
+    let first_attempt_hours = t
+        .take("first_attempt_hours")
+        .map(|n| dist(src, "confirmation.first_attempt_hours", n, Role::Duration))
+        .transpose()?
+        .unwrap_or(Dist::constant(0.0));
+    let retry_hours = t
+        .take("retry_hours")
+        .map(|n| dist(src, "confirmation.retry_hours", n, Role::Duration))
+        .transpose()?
+        .unwrap_or(Dist::constant(1.0));
+    let max_attempts = match t.take("max_attempts") {
+        Some(n) => integer(src, "confirmation.max_attempts", n, 1, 1000, "a whole number from 1 to 1000")? as u32,
+        None => 1,
+    };
+    let failure_probability = t
+        .take("failure_probability")
+        .map(|n| probability(src, "confirmation.failure_probability", n))
+        .transpose()?
+        .unwrap_or(0.0);
+    let outage_policy = match t.take("outage_policy") {
+        Some(n) => match choice(src, "confirmation.outage_policy", n, &["none", "extend", "reissue"])? {
+            "none" => OutagePolicy::None,
+            "extend" => OutagePolicy::Extend,
+            _ => OutagePolicy::Reissue,
+        },
+        None => OutagePolicy::None,
+    };
+    let grace_hours = match t.take("grace_hours") {
+        Some(n) => ranged(src, "confirmation.grace_hours", n, 0.0, 1e6, "a number of hours ≥ 0")?,
+        None => 0.0,
+    };
+    let on_miss = match t.take("on_miss") {
+        Some(n) => match choice(src, "confirmation.on_miss", n, &["return", "drop"])? {
+            "return" => OnMiss::Return,
+            _ => OnMiss::Drop,
+        },
+        None => OnMiss::Return,
+    };
+    t.finish()?;
+    Ok(Confirmation {
+        window_hours,
+        first_attempt_hours,
+        retry_hours,
+        max_attempts,
+        failure_probability,
+        outage_policy,
+        grace_hours,
+        on_miss,
+    })
+}
+
+/// `[appointment]`.
+pub(super) fn appointment(src: &Source, top: &mut Tab) -> Result<Option<Appointment>> {
+    top.take("appointment")
+        .map(|n| {
+            let mut t = Tab::of(src, "appointment", n, schema::APPOINTMENT)?;
+            let lead_days =
+                t.take("lead_days").map(|n| dist(src, "appointment.lead_days", n, Role::Duration)).transpose()?;
+            let cancel_from = t.take("cancel_from").map(|n| datetime(src, "appointment.cancel_from", n)).transpose()?;
+            let no_show_probability = t
+                .take("no_show_probability")
+                .map(|n| probability(src, "appointment.no_show_probability", n))
+                .transpose()?;
+            t.finish()?;
+            Ok(Appointment {
+                lead_days: lead_days.unwrap_or(Dist::constant(0.0)),
+                no_show_probability: no_show_probability.unwrap_or(0.0),
+                cancel_from,
+            })
+        })
+        .transpose()
+}
+
+/// `[abandonment]`.
+pub(super) fn abandonment(src: &Source, top: &mut Tab) -> Result<Option<Abandonment>> {
+    top.take("abandonment")
+        .map(|n| {
+            let mut t = Tab::of(src, "abandonment", n, schema::ABANDONMENT)?;
+            let p = t.required("patience_days", "patience_days = { dist = … }")?;
+            let patience_days = dist(src, "abandonment.patience_days", p, Role::Duration)?;
+            t.finish()?;
+            Ok(Abandonment { patience_days })
+        })
+        .transpose()
+}
+
+/// `[[outages]]`.
+pub(super) fn outages(src: &Source, top: &mut Tab) -> Result<Vec<Outage>> {
+    array_of(src, top, "outages", schema::OUTAGES, |t, i| {
+        let label = match t.take("label") {
+            Some(n) => string(src, &t.key("label"), n)?,
+            None => format!("outage {}", i + 1),
+        };
+        let st = t.required("start", "start = \"YYYY-MM-DDTHH:MM\"")?;
+        let start = datetime(src, &t.key("start"), st)?;
+        let h = t.required("hours", "hours = <length in hours>")?;
+        let hours = ranged(src, &t.key("hours"), h, f64::MIN_POSITIVE, 1e6, "a number of hours > 0")?;
+        let affects = affects(src, &t.key("affects"), t.take("affects"))?;
+        Ok(Outage { label, start, hours, affects })
+    })
+}
+
+/// `[outage_process]`.
+pub(super) fn outage_process(src: &Source, top: &mut Tab) -> Result<Option<OutageProcess>> {
+    top.take("outage_process")
+        .map(|n| {
+            let mut t = Tab::of(src, "outage_process", n, schema::OUTAGE_PROCESS)?;
+            let pm = t.required("per_month", "per_month = <outages per month>")?;
+            let per_month = ranged(
+                src,
+                "outage_process.per_month",
+                pm,
+                0.0,
+                10_000.0,
+                "a number of outages per month in [0, 10,000]",
+            )?;
+            let h = t.required("hours", "hours = { dist = … }")?;
+            let hours = dist(src, "outage_process.hours", h, Role::Duration)?;
+            let affects = affects(src, "outage_process.affects", t.take("affects"))?;
+            t.finish()?;
+            Ok(OutageProcess { per_month, hours, affects })
+        })
+        .transpose()
+}
+
+/// `affects = [...]` of an outage (every activity when absent).
+fn affects(src: &Source, key: &str, node: Option<&Node>) -> Result<Affects> {
+    let Some(node) = node else { return Ok(Affects::ALL) };
+    let expected = "a non-empty list of \"requests\", \"confirmations\", \"registrations\"";
+    let Val::Array(items) = &node.val else { return Err(wrong_type(src, node, key, expected)) };
+    if items.is_empty() {
+        return Err(bad(src, node, key, "is empty", expected));
+    }
+    let mut a = Affects::default();
+    for item in items {
+        match choice(src, key, item, &["requests", "confirmations", "registrations"])? {
+            "requests" => a.requests = true,
+            "confirmations" => a.confirmations = true,
+            _ => a.registrations = true,
+        }
+    }
+    Ok(a)
+}

@@ -1,0 +1,177 @@
+//! Turns a scenario tree into a validated [`Scenario`]: defaults, types, ranges and cross-field
+//! rules. Every error names the location, the key, the bad value and what is allowed.
+//!
+//! `values.rs` reads plain values, `laws.rs` distributions, `mechanisms.rs` and `sources.rs` the
+//! tables; this file reads `[scenario]` and `[sweep]` and assembles the whole.
+
+mod laws;
+mod mechanisms;
+mod sources;
+mod values;
+
+use chrono::NaiveDate;
+
+use super::model::*;
+use super::schema;
+use super::tree::{At, Entry, Source, Val};
+use values::{Result, Tab, bad, date, integer, ranged, string, wrong_type};
+
+/// Reads and validates a whole scenario document.
+pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
+    let mut top = Tab::new(src, "", root, At::Nowhere, schema::root_keys());
+    let h = header(src, &mut top)?;
+    let start = h.start;
+    let quota = mechanisms::quota(src, &mut top, start)?;
+    let confirmation = top.take("confirmation").map(|n| mechanisms::confirmation(src, n)).transpose()?;
+    let appointment = mechanisms::appointment(src, &mut top)?;
+    let abandonment = mechanisms::abandonment(src, &mut top)?;
+    let initial = sources::initial(src, &mut top)?;
+    let arrivals = sources::arrivals(src, &mut top, start)?;
+    let caravans = sources::caravans(src, &mut top)?;
+    let caravan_process = sources::caravan_process(src, &mut top)?;
+    let outages = mechanisms::outages(src, &mut top)?;
+    let outage_process = mechanisms::outage_process(src, &mut top)?;
+    let sweep = sweep(src, &mut top)?;
+    top.finish()?;
+    Ok(Scenario {
+        name: h.name,
+        description: h.description,
+        start,
+        end: h.end,
+        warmup_days: h.warmup_days,
+        replications: h.replications,
+        seed: h.seed,
+        compare_with_record: h.compare_with_record,
+        quota,
+        confirmation,
+        appointment,
+        abandonment,
+        initial,
+        arrivals,
+        caravans,
+        caravan_process,
+        outages,
+        outage_process,
+        sweep,
+    })
+}
+
+/// What `[scenario]` holds.
+struct Header {
+    name: String,
+    description: String,
+    start: NaiveDate,
+    end: NaiveDate,
+    warmup_days: f64,
+    replications: u32,
+    seed: u64,
+    compare_with_record: bool,
+}
+
+/// `[scenario]` (required).
+fn header(src: &Source, top: &mut Tab) -> Result<Header> {
+    let scen_node = top.required("scenario", "a [scenario] table with name, start and end")?;
+    let mut s = Tab::of(src, "scenario", scen_node, schema::SCENARIO)?;
+    let name_node = s.required("name", "name = \"…\"")?;
+    let name = string(src, "scenario.name", name_node)?;
+    if name.trim().is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+        return Err(bad(
+            src,
+            name_node,
+            "scenario.name",
+            "is not usable as a directory name",
+            "a non-empty name without slashes that does not start with a dot",
+        ));
+    }
+    let description =
+        s.take("description").map(|n| string(src, "scenario.description", n)).transpose()?.unwrap_or_default();
+    let start_node = s.required("start", "start = \"YYYY-MM-DD\"")?;
+    let start = date(src, "scenario.start", start_node)?;
+    let end_node = s.required("end", "end = \"YYYY-MM-DD\" (exclusive)")?;
+    let end = date(src, "scenario.end", end_node)?;
+    if end <= start {
+        return Err(bad(
+            src,
+            end_node,
+            "scenario.end",
+            "is not after start",
+            &format!("a date after scenario.start = {start}"),
+        ));
+    }
+    let horizon = (end - start).num_days();
+    if horizon > 36_525 {
+        return Err(bad(
+            src,
+            end_node,
+            "scenario.end",
+            "makes the horizon longer than 100 years",
+            "a horizon of at most 36,525 days",
+        ));
+    }
+    let warmup_days = match s.take("warmup_days") {
+        Some(n) => ranged(
+            src,
+            "scenario.warmup_days",
+            n,
+            0.0,
+            horizon as f64,
+            &format!("a number in [0, {horizon}) (the horizon is {horizon} days)"),
+        )
+        .and_then(|w| {
+            if w >= horizon as f64 {
+                Err(bad(
+                    src,
+                    n,
+                    "scenario.warmup_days",
+                    "is not shorter than the horizon",
+                    &format!("a number in [0, {horizon})"),
+                ))
+            } else {
+                Ok(w)
+            }
+        })?,
+        None => 0.0,
+    };
+    let replications = match s.take("replications") {
+        Some(n) => {
+            integer(src, "scenario.replications", n, 1, 10_000_000, "a whole number from 1 to 10,000,000")? as u32
+        }
+        None => 30,
+    };
+    let seed = match s.take("seed") {
+        Some(n) => integer(src, "scenario.seed", n, 0, i64::MAX, "a whole number ≥ 0")? as u64,
+        None => 1,
+    };
+    let compare_with_record = match s.take("compare_with_record") {
+        Some(n) => match n.val {
+            Val::Bool(b) => b,
+            _ => return Err(wrong_type(src, n, "scenario.compare_with_record", "true or false")),
+        },
+        None => false,
+    };
+
+    s.finish()?;
+    Ok(Header { name, description, start, end, warmup_days, replications, seed, compare_with_record })
+}
+
+/// `[sweep]`.
+fn sweep(src: &Source, top: &mut Tab) -> Result<Option<Sweep>> {
+    top.take("sweep")
+        .map(|n| {
+            let mut t = Tab::of(src, "sweep", n, schema::SWEEP)?;
+            let v = t.required("vary", "vary = [\"PATH=V1,V2,…\", \"PATH=START:STOP:STEP\"]")?;
+            let expected = "a list of \"PATH=V1,V2,…\" or \"PATH=START:STOP:STEP\" strings";
+            let Val::Array(items) = &v.val else { return Err(wrong_type(src, v, "sweep.vary", expected)) };
+            let mut vary = Vec::new();
+            for item in items {
+                let s = string(src, "sweep.vary", item)?;
+                match s.split_once('=') {
+                    Some((path, values)) if !path.trim().is_empty() && !values.trim().is_empty() => vary.push(s),
+                    _ => return Err(bad(src, item, "sweep.vary", "is not of the form PATH=VALUES", expected)),
+                }
+            }
+            t.finish()?;
+            Ok(Sweep { vary })
+        })
+        .transpose()
+}
