@@ -8,16 +8,18 @@ mod error;
 mod model;
 mod read;
 mod resolved;
+mod sampler;
 mod schedule;
 mod schema;
 mod tree;
 
 use std::path::Path;
 
-pub use dist::{DIST_NAMES, Dist, Law, Sampler};
+pub use dist::{DIST_NAMES, Dist, Law};
 pub use error::ScenarioError;
 pub use model::*;
 pub use resolved::to_toml;
+pub use sampler::Sampler;
 pub use schedule::Schedule;
 
 /// A scenario bundled in the binary: its name and TOML text.

@@ -22,6 +22,19 @@ pub fn to_toml(s: &Scenario) -> String {
     kv(w, "seed", &s.seed.to_string());
     kv(w, "compare_with_record", &s.compare_with_record.to_string());
 
+    mechanisms(w, s);
+    sources(w, s);
+    outages(w, s);
+    if let Some(sw) = &s.sweep {
+        let _ = writeln!(w, "\n[sweep]");
+        let items: Vec<String> = sw.vary.iter().map(|v| string(v)).collect();
+        kv(w, "vary", &format!("[{}]", items.join(", ")));
+    }
+    o
+}
+
+/// `[quota]`, `[confirmation]`, `[appointment]`, `[abandonment]`.
+fn mechanisms(w: &mut String, s: &Scenario) {
     let q = &s.quota;
     let _ = writeln!(w, "\n[quota]");
     kv(w, "unit", &string(if q.unit == QuotaUnit::Persons { "persons" } else { "groups" }));
@@ -60,6 +73,10 @@ pub fn to_toml(s: &Scenario) -> String {
         let _ = writeln!(w, "\n[abandonment]");
         kv(w, "patience_days", &dist(&a.patience_days));
     }
+}
+
+/// `[initial]`, `[[arrivals]]`, `[[caravans]]`, `[caravan_process]`.
+fn sources(w: &mut String, s: &Scenario) {
     if let Some(i) = &s.initial {
         let _ = writeln!(w, "\n[initial]");
         kv(w, "groups", &i.groups.to_string());
@@ -93,6 +110,10 @@ pub fn to_toml(s: &Scenario) -> String {
         kv(w, "dropout", &float(c.dropout));
         kv(w, "group_size", &dist(&c.group_size));
     }
+}
+
+/// `[[outages]]`, `[outage_process]`.
+fn outages(w: &mut String, s: &Scenario) {
     for o in &s.outages {
         let _ = writeln!(w, "\n[[outages]]");
         kv(w, "label", &string(&o.label));
@@ -106,12 +127,6 @@ pub fn to_toml(s: &Scenario) -> String {
         kv(w, "hours", &dist(&p.hours));
         kv(w, "affects", &affects(&p.affects));
     }
-    if let Some(sw) = &s.sweep {
-        let _ = writeln!(w, "\n[sweep]");
-        let items: Vec<String> = sw.vary.iter().map(|v| string(v)).collect();
-        kv(w, "vary", &format!("[{}]", items.join(", ")));
-    }
-    o
 }
 
 fn kv(w: &mut String, key: &str, value: &str) {

@@ -214,16 +214,7 @@ pub(crate) fn apply_set(
         let seg = segments[i];
         let Shape::Table(keys) = shape else { unreachable!("walk only descends into tables") };
         let Some(&(_, child)) = keys.iter().find(|(k, _)| *k == seg) else {
-            let level = if walked.is_empty() { "the top level".to_string() } else { format!("[{walked}]") };
-            return Err(ScenarioError::new(
-                src.locate(here),
-                Some(path),
-                format!(
-                    "unknown key {seg:?} in {level}{}: valid keys are {}",
-                    schema::suggest(seg, keys.iter().map(|(k, _)| *k)),
-                    keys.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
-                ),
-            ));
+            return Err(unknown_key(src, here, path, seg, &walked, keys));
         };
         let child_path = if walked.is_empty() { seg.to_string() } else { format!("{walked}.{seg}") };
         let last = i + 1 == segments.len();
@@ -241,27 +232,8 @@ pub(crate) fn apply_set(
             }
             Shape::ArrayOf(item_keys) | Shape::Schedule(item_keys) => {
                 let idx_text = segments[i + 1];
-                let array = match entries.iter_mut().find(|e| e.key == seg).map(|e| &mut e.node.val) {
-                    Some(Val::Array(items)) => items,
-                    _ => {
-                        return Err(ScenarioError::new(
-                            src.locate(here),
-                            Some(path),
-                            format!("{child_path} is not a list in this scenario, so {path} does not exist"),
-                        ));
-                    }
-                };
-                let len = array.len();
-                let Some(item) = idx_text.parse::<usize>().ok().and_then(|k| array.get_mut(k)) else {
-                    return Err(ScenarioError::new(
-                        src.locate(here),
-                        Some(path),
-                        format!(
-                            "{child_path} has {len} entries: expected an index from 0 to {}, found {idx_text:?}",
-                            len.saturating_sub(1)
-                        ),
-                    ));
-                };
+                let item = array_item(entries, seg, idx_text, &child_path, path)
+                    .map_err(|m| ScenarioError::new(src.locate(here), Some(path), m))?;
                 let item_path = format!("{child_path}.{idx_text}");
                 if i + 2 == segments.len() {
                     *item = value;
@@ -285,6 +257,49 @@ pub(crate) fn apply_set(
             }
         }
     }
+}
+
+/// The error for a `--set` path segment that is not a key of its table.
+fn unknown_key(
+    src: &Source,
+    here: At,
+    path: &str,
+    seg: &str,
+    walked: &str,
+    keys: &[(&'static str, Shape)],
+) -> ScenarioError {
+    let level = if walked.is_empty() { "the top level".to_string() } else { format!("[{walked}]") };
+    ScenarioError::new(
+        src.locate(here),
+        Some(path),
+        format!(
+            "unknown key {seg:?} in {level}{}: valid keys are {}",
+            schema::suggest(seg, keys.iter().map(|(k, _)| *k)),
+            keys.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+        ),
+    )
+}
+
+/// Item `idx_text` of the list at key `seg`, or why there is none (`child_path` names the list,
+/// `path` is the whole `--set` path).
+fn array_item<'e>(
+    entries: &'e mut [Entry],
+    seg: &str,
+    idx_text: &str,
+    child_path: &str,
+    path: &str,
+) -> Result<&'e mut Node, String> {
+    let array = match entries.iter_mut().find(|e| e.key == seg).map(|e| &mut e.node.val) {
+        Some(Val::Array(items)) => items,
+        _ => return Err(format!("{child_path} is not a list in this scenario, so {path} does not exist")),
+    };
+    let len = array.len();
+    idx_text.parse::<usize>().ok().and_then(|k| array.get_mut(k)).ok_or_else(|| {
+        format!(
+            "{child_path} has {len} entries: expected an index from 0 to {}, found {idx_text:?}",
+            len.saturating_sub(1)
+        )
+    })
 }
 
 fn not_a_table(src: &Source, at: At, path: &str, key: &str, found: &str) -> ScenarioError {

@@ -108,30 +108,7 @@ fn header(src: &Source, top: &mut Tab) -> Result<Header> {
             "a horizon of at most 36,525 days",
         ));
     }
-    let warmup_days = match s.take("warmup_days") {
-        Some(n) => ranged(
-            src,
-            "scenario.warmup_days",
-            n,
-            0.0,
-            horizon as f64,
-            &format!("a number in [0, {horizon}) (the horizon is {horizon} days)"),
-        )
-        .and_then(|w| {
-            if w >= horizon as f64 {
-                Err(bad(
-                    src,
-                    n,
-                    "scenario.warmup_days",
-                    "is not shorter than the horizon",
-                    &format!("a number in [0, {horizon})"),
-                ))
-            } else {
-                Ok(w)
-            }
-        })?,
-        None => 0.0,
-    };
+    let warmup_days = warmup(src, &mut s, horizon)?;
     let replications = match s.take("replications") {
         Some(n) => {
             integer(src, "scenario.replications", n, 1, 10_000_000, "a whole number from 1 to 10,000,000")? as u32
@@ -149,9 +126,20 @@ fn header(src: &Source, top: &mut Tab) -> Result<Header> {
         },
         None => false,
     };
-
     s.finish()?;
     Ok(Header { name, description, start, end, warmup_days, replications, seed, compare_with_record })
+}
+
+/// `scenario.warmup_days`: in [0, horizon).
+fn warmup(src: &Source, s: &mut Tab, horizon: i64) -> Result<f64> {
+    let Some(n) = s.take("warmup_days") else { return Ok(0.0) };
+    let expected = format!("a number in [0, {horizon}) (the horizon is {horizon} days)");
+    let w = ranged(src, "scenario.warmup_days", n, 0.0, horizon as f64, &expected)?;
+    if w >= horizon as f64 {
+        let expected = format!("a number in [0, {horizon})");
+        return Err(bad(src, n, "scenario.warmup_days", "is not shorter than the horizon", &expected));
+    }
+    Ok(w)
 }
 
 /// `[sweep]`.
