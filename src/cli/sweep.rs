@@ -1,16 +1,11 @@
 //! `borderq sweep` and `borderq merge`.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rayon::prelude::*;
-
-use borderq::model::Model;
-use borderq::output;
-use borderq::run::{self, RunError, RunOptions};
+use borderq::run::{RunError, RunOptions};
 use borderq::scenario;
-use borderq::sweep::{self, Plan, PlanFile, Shard};
+use borderq::sweep::{self, Plan, Shard};
 
 use super::args::{MergeArgs, SweepArgs};
 use super::progress::Progress;
@@ -35,38 +30,8 @@ pub(crate) fn sweep(a: SweepArgs) -> Result<(), Failure> {
     let header = plan.header();
     let total = plan.grid.len();
 
-    // What the directory already holds.
-    let mut done = BTreeMap::new();
-    if dir.join("plan.json").exists() {
-        let existing = sweep::read_plan(&dir).map_err(Failure::Input)?;
-        if existing.sweep_hash != plan.hash && !a.force {
-            return Err(Failure::Input(format!(
-                "{} holds another sweep (hash {} ≠ {}): choose another --out, or pass --force to start over",
-                dir.display(),
-                existing.sweep_hash,
-                plan.hash
-            )));
-        }
-        if existing.sweep_hash == plan.hash {
-            done = sweep::finished_points(&dir, &header).map_err(Failure::Input)?;
-        }
-        if !done.is_empty() && !a.resume && !a.force {
-            return Err(Failure::Input(format!(
-                "{} already holds {} finished points of this sweep: pass --resume to keep them, or --force to start over",
-                dir.display(),
-                done.len()
-            )));
-        }
-        if a.force && !a.resume || existing.sweep_hash != plan.hash {
-            let _ = std::fs::remove_dir_all(sweep::points_dir(&dir));
-            done.clear();
-        }
-    }
-    output::create_dir(&dir).map_err(output_failure)?;
-    let plan_json = serde_json::to_vec_pretty(&plan.identity(shard)).expect("in-memory JSON");
-    output::write_atomic(&dir, "plan.json", &plan_json).map_err(output_failure)?;
-
-    let todo: Vec<usize> = (0..total).filter(|i| shard.is_none_or(|s| s.owns(*i)) && !done.contains_key(i)).collect();
+    let policy = sweep::DirPolicy { resume: a.resume, force: a.force };
+    let sweep::Prepared { done, todo } = sweep::prepare(&dir, &plan, shard, policy).map_err(sweep_failure)?;
     let reps = plan.points[0].replications as usize;
     if !a.quiet {
         eprintln!(
@@ -84,26 +49,15 @@ pub(crate) fn sweep(a: SweepArgs) -> Result<(), Failure> {
     let counter = AtomicUsize::new(0);
     let report = |_: usize| progress.update(counter.fetch_add(1, Ordering::Relaxed) + 1);
     let opts = RunOptions { threads: None, cancel: Some(&signals.stop), progress: Some(&report) };
-    let work = || {
-        todo.par_iter().try_for_each(|&i| -> Result<(), Failure> {
-            let model = Model::new(&plan.points[i]);
-            let results = match precision {
-                None => run::replications(&model, reps as u64, &opts, None),
-                Some(p) => run::until_precise(&model, reps as u64, p, &opts, None).map(|(r, _)| r),
-            };
-            let results = match results {
-                Ok(r) => r,
-                Err(RunError::Cancelled) => return Err(signals.failure()),
-                Err(e) => return Err(Failure::Run(e.to_string())),
-            };
-            // A point is written whole or not at all.
-            sweep::write_point(&dir, &header, i, &plan.point_line(i, &results)).map_err(output_failure)
-        })
-    };
+    let work = || sweep::run_into(&dir, &plan, &todo, precision, &opts);
     let result = match a.threads {
         Some(t) => rayon::ThreadPoolBuilder::new().num_threads(t as usize).build().map_err(io)?.install(work),
         None => work(),
     };
+    let result = result.map_err(|e| match e {
+        sweep::SweepError::Run(RunError::Cancelled) => signals.failure(),
+        e => sweep_failure(e),
+    });
     if signals.stop.load(Ordering::SeqCst) {
         let kept = sweep::finished_points(&dir, &header).map(|p| p.len()).unwrap_or(0);
         eprintln!(
@@ -115,13 +69,19 @@ pub(crate) fn sweep(a: SweepArgs) -> Result<(), Failure> {
     result?;
     progress.finish();
 
-    let all = sweep::finished_points(&dir, &header).map_err(Failure::Run)?;
+    complete(&dir, &plan, &header, a.no_charts, a.quiet)
+}
+
+/// Writes the files of a sweep whose points are all present, or says what is missing.
+fn complete(dir: &std::path::Path, plan: &Plan, header: &str, no_charts: bool, quiet: bool) -> Result<(), Failure> {
+    let total = plan.grid.len();
+    let all = sweep::finished_points(dir, header).map_err(Failure::Run)?;
     if all.len() == total {
-        finish(&dir, &plan.identity(None), &header, &all, a.no_charts)?;
-        if !a.quiet {
+        sweep::finish(dir, &plan.identity(None), header, &all, no_charts).map_err(sweep_failure)?;
+        if !quiet {
             eprintln!("borderq: sweep complete: {}", dir.join("sweep.csv").display());
         }
-    } else if !a.quiet {
+    } else if !quiet {
         eprintln!(
             "borderq: {} of {total} points are in {}; run the other shards, then borderq merge their directories",
             all.len(),
@@ -131,89 +91,22 @@ pub(crate) fn sweep(a: SweepArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes `sweep.csv`, `sweep.json` and the charts of a complete sweep.
-fn finish(
-    dir: &Path,
-    plan: &PlanFile,
-    header: &str,
-    points: &BTreeMap<usize, String>,
-    no_charts: bool,
-) -> Result<(), Failure> {
-    let csv_text = sweep::sweep_csv(header, points);
-    let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("sweep.csv".into(), csv_text.clone().into_bytes()),
-        ("sweep.json".into(), sweep::sweep_json(plan, &csv_text)),
-    ];
-    if !no_charts {
-        files.extend(borderq::plot::sweep_charts(&plan.chart_spec(), &csv_text).map_err(Failure::Run)?);
+/// The exit of a sweep error: bad usage, an output error, or a failed run.
+fn sweep_failure(e: sweep::SweepError) -> Failure {
+    match e {
+        sweep::SweepError::Input(m) => Failure::Input(m),
+        sweep::SweepError::Output(e) => output_failure(e),
+        e => Failure::Run(e.to_string()),
     }
-    output::write_run(dir, &files).map_err(output_failure)
 }
 
 pub(crate) fn merge(a: MergeArgs) -> Result<(), Failure> {
-    let mut plans = Vec::new();
-    for d in &a.dirs {
-        plans.push(sweep::read_plan(d).map_err(Failure::Input)?);
-    }
-    let first = plans[0].clone();
-    for (d, p) in a.dirs.iter().zip(&plans) {
-        if p.sweep_hash != first.sweep_hash {
-            return Err(Failure::Input(format!(
-                "{} belongs to another sweep (hash {} ≠ {} of {}): merge only shards of one sweep",
-                d.display(),
-                p.sweep_hash,
-                first.sweep_hash,
-                a.dirs[0].display()
-            )));
-        }
-    }
-    let mut identity = first.clone();
-    identity.shard = None;
-    let header = identity.header();
-    let mut points: BTreeMap<usize, (String, &PathBuf)> = BTreeMap::new();
-    let mut doubled = Vec::new();
-    for d in &a.dirs {
-        for (i, line) in sweep::finished_points(d, &header).map_err(Failure::Input)? {
-            match points.get(&i) {
-                Some((other, from)) if *other != line => {
-                    return Err(Failure::Input(format!(
-                        "point {i} appears in {} and {} with different results: the shards were not run from the same inputs",
-                        from.display(),
-                        d.display()
-                    )));
-                }
-                Some(_) => doubled.push(i),
-                None => {
-                    points.insert(i, (line, d));
-                }
-            }
-        }
-    }
-    if !doubled.is_empty() {
+    let warn = |doubled: &[usize]| {
         eprintln!(
             "borderq: points {doubled:?} appear in more than one directory with identical results; each is kept once"
-        );
-    }
-    let missing: Vec<usize> = (0..identity.points).filter(|i| !points.contains_key(i)).collect();
-    if !missing.is_empty() {
-        let shown: Vec<String> = missing.iter().take(20).map(|i| i.to_string()).collect();
-        return Err(Failure::Input(format!(
-            "{} of {} points are missing: {}{}; run the missing shards (or resume them) before merging",
-            missing.len(),
-            identity.points,
-            shown.join(", "),
-            if missing.len() > 20 { ", …" } else { "" }
-        )));
-    }
-    let out = a.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", identity.scenario)));
-    output::create_dir(&out).map_err(output_failure)?;
-    let plan_json = serde_json::to_vec_pretty(&identity).expect("in-memory JSON");
-    output::write_atomic(&out, "plan.json", &plan_json).map_err(output_failure)?;
-    let lines: BTreeMap<usize, String> = points.into_iter().map(|(i, (l, _))| (i, l)).collect();
-    for (i, line) in &lines {
-        sweep::write_point(&out, &header, *i, line).map_err(output_failure)?;
-    }
-    finish(&out, &identity, &header, &lines, a.no_charts)?;
-    eprintln!("borderq: merged {} points from {} directories into {}", lines.len(), a.dirs.len(), out.display());
+        )
+    };
+    let m = sweep::merge(&a.dirs, a.out.as_deref(), a.no_charts, &warn).map_err(sweep_failure)?;
+    eprintln!("borderq: merged {} points from {} directories into {}", m.points, a.dirs.len(), m.out.display());
     Ok(())
 }

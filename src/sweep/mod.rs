@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+mod exec;
+
+pub use exec::{DirPolicy, Merged, Prepared, SweepError, finish, merge, prepare, run_into, run_points};
 pub use grid::{Grid, MAX_POINTS, Shard, Vary, VaryError};
 
 use crate::metrics;
