@@ -1,7 +1,7 @@
 //! `borderq check`: validates scenarios and prints what would run, with expected arrivals against the
 //! quota, so an analyst sees an overloaded or idle system before running it.
 
-use borderq::scenario::{DAYS_PER_MONTH, Dist, Law, OnMiss, OutagePolicy, QuotaUnit, Scenario};
+use borderq::scenario::{Load, OnMiss, OutagePolicy, QuotaUnit, Scenario};
 
 use super::args::CheckArgs;
 use super::{Failure, load, out};
@@ -27,21 +27,6 @@ pub(crate) fn check(a: CheckArgs) -> Result<(), Failure> {
     }
 }
 
-/// Mean of a group-size law after rounding and clamping to 1–10 (SPEC §2.8).
-fn size_mean(d: &Dist) -> f64 {
-    let rc = |x: f64| x.round().clamp(1.0, 10.0);
-    match &d.law {
-        Law::Empirical { values, weights } => {
-            let total: f64 = weights.iter().sum();
-            values.iter().zip(weights).map(|(v, w)| rc(d.clamp(*v)) * w).sum::<f64>() / total
-        }
-        _ => {
-            let n = 20_000;
-            (0..n).map(|i| rc(d.quantile((i as f64 + 0.5) / n as f64))).sum::<f64>() / n as f64
-        }
-    }
-}
-
 fn hours(h: f64) -> String {
     let sign = if h < 0.0 { "-" } else { "" };
     let m = (h.abs() * 60.0).round() as i64;
@@ -55,9 +40,22 @@ fn describe(arg: &str, s: &Scenario) -> String {
         "  horizon {} to {} ({days} days, warm-up {} days), {} replications, seed {}\n",
         s.start, s.end, s.warmup_days, s.replications, s.seed
     ));
+    o.push_str(&describe_rules(s));
+    o.push_str(&describe_load(s));
+    let outage_hours: f64 = s.outages.iter().map(|x| x.hours).fold(0.0, |a, b| a + b);
+    o.push_str(&format!("  outages: {} explicit ({outage_hours} h in all)", s.outages.len()));
+    if let Some(p) = &s.outage_process {
+        o.push_str(&format!(", random {} per month of {:.1} h on average", p.per_month, p.hours.clamped_mean()));
+    }
+    o.push('\n');
+    o
+}
+
+/// The quota, confirmation, appointment and abandonment rules.
+fn describe_rules(s: &Scenario) -> String {
+    let mut o = String::new();
     let q = &s.quota;
     let unit = if q.unit == QuotaUnit::Persons { "persons" } else { "groups" };
-    let quota_total: f64 = q.daily.per_day(s.start, days).iter().sum();
     o.push_str(&format!(
         "  quota: {} {unit}/day{}, allocation at {} (requests {}–{}), request probability {}, seniority share {}\n",
         q.daily.values()[0],
@@ -106,77 +104,40 @@ fn describe(arg: &str, s: &Scenario) -> String {
         None => o.push_str("  abandonment: none\n"),
     }
 
-    o.push_str("  expected persons registering during the horizon:\n");
-    let mut total_persons = 0.0;
-    let mut total_groups = 0.0;
-    if let Some(i) = &s.initial {
-        let persons = i.groups as f64 * size_mean(&i.group_size);
+    o
+}
+
+/// Expected persons registering per source, against the quota.
+fn describe_load(s: &Scenario) -> String {
+    let load = Load::of(s);
+    let mut o = String::from("  expected persons registering during the horizon:\n");
+    if let Some((groups, persons)) = load.initial {
         o.push_str(&format!(
-            "    {:<44} {:>12.0}  (waiting at the start: {} groups)\n",
-            "initial backlog", persons, i.groups
+            "    {:<44} {:>12.0}  (waiting at the start: {groups} groups)\n",
+            "initial backlog", persons
         ));
     }
-    for a in &s.arrivals {
-        let groups: f64 = a.groups_per_day.per_day(s.start, days).iter().sum::<f64>() * a.register_share;
-        let persons = groups * size_mean(&a.group_size);
-        total_groups += groups;
-        total_persons += persons;
-        o.push_str(&format!("    {:<44} {:>12.0}\n", a.name, persons));
+    for a in &load.arrivals {
+        o.push_str(&format!("    {:<44} {:>12.0}\n", a.name, a.persons));
     }
-    let origin = s.start;
-    let horizon = days as f64;
-    for c in &s.caravans {
-        let depart = (c.depart - origin).num_days() as f64;
-        // Reach time = depart + distance/pace: registered within [0, horizon) iff pace lies in a band.
-        let p_before = if depart < 0.0 && c.distance_km > 0.0 {
-            1.0 - c.pace_km_per_day.cdf(c.distance_km / -depart)
-        } else if depart < 0.0 {
-            1.0
-        } else {
-            0.0
-        };
-        let p_after = if horizon - depart > 0.0 && c.distance_km > 0.0 {
-            c.pace_km_per_day.cdf(c.distance_km / (horizon - depart))
-        } else if horizon <= depart {
-            1.0
-        } else {
-            0.0
-        };
-        let go_on = c.persons as f64 * (1.0 - c.dropout);
-        let persons = go_on * (1.0 - p_before - p_after).max(0.0);
-        total_persons += persons;
-        total_groups += persons / size_mean(&c.group_size);
+    for (c, l) in s.caravans.iter().zip(&load.caravans) {
         let mut note = format!("(of {} departing {}", c.persons, c.depart);
-        if p_before > 0.0 {
-            note.push_str(&format!("; {:.0} would arrive before start and are dropped", go_on * p_before));
+        if let Some(dropped) = l.before_start {
+            note.push_str(&format!("; {dropped:.0} would arrive before start and are dropped"));
         }
         note.push(')');
-        o.push_str(&format!("    {:<44} {:>12.0}  {note}\n", c.name, persons));
+        o.push_str(&format!("    {:<44} {:>12.0}  {note}\n", l.load.name, l.load.persons));
     }
-    if let Some(p) = &s.caravan_process {
-        let mean_trip = p.distance_km / p.pace_km_per_day.clamped_mean().max(1e-9);
-        let caravans = p.per_month / DAYS_PER_MONTH * (horizon - mean_trip).max(0.0);
-        let persons = caravans * p.persons.clamped_mean().max(0.0) * (1.0 - p.dropout);
-        total_persons += persons;
-        total_groups += persons / size_mean(&p.group_size);
+    if let Some((l, caravans)) = &load.random_caravans {
         o.push_str(&format!(
-            "    {:<44} {:>12.0}  (about {:.1} caravans arriving)\n",
-            "random caravans", persons, caravans
+            "    {:<44} {:>12.0}  (about {caravans:.1} caravans arriving)\n",
+            "random caravans", l.persons
         ));
     }
-    let quota_persons = match q.unit {
-        QuotaUnit::Persons => quota_total,
-        QuotaUnit::Groups => quota_total * if total_groups > 0.0 { total_persons / total_groups } else { 1.0 },
-    };
+    let (total, quota) = (load.total_persons, load.quota_persons);
     o.push_str(&format!(
-        "  total arriving {total_persons:.0} persons vs quota {quota_persons:.0} persons over the horizon (ratio {:.2})\n",
-        if quota_persons > 0.0 { total_persons / quota_persons } else { f64::INFINITY }
+        "  total arriving {total:.0} persons vs quota {quota:.0} persons over the horizon (ratio {:.2})\n",
+        if quota > 0.0 { total / quota } else { f64::INFINITY }
     ));
-    let outage_hours: f64 = s.outages.iter().map(|x| x.hours).fold(0.0, |a, b| a + b);
-    o.push_str(&format!("  outages: {} explicit ({outage_hours} h in all)", s.outages.len()));
-    if let Some(p) = &s.outage_process {
-        o.push_str(&format!(", random {} per month of {:.1} h on average", p.per_month, p.hours.clamped_mean()));
-    }
-    o.push('\n');
     o
 }

@@ -5,6 +5,7 @@
 
 mod dist;
 mod error;
+mod load;
 mod model;
 mod read;
 mod resolved;
@@ -17,6 +18,7 @@ use std::path::Path;
 
 pub use dist::{DIST_NAMES, Dist, Law};
 pub use error::ScenarioError;
+pub use load::{CaravanLoad, Load, MAX_EXPECTED_GROUPS, SourceLoad, size_mean};
 pub use model::*;
 pub use resolved::to_toml;
 pub use sampler::Sampler;

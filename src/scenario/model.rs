@@ -271,25 +271,3 @@ impl Scenario {
         (self.end - self.start).num_days().max(0) as usize
     }
 }
-
-/// The most groups one replication may be expected to register before borderq refuses to run it:
-/// each live group costs about 100 bytes, so 200 million is ~20 GB per worker thread.
-pub const MAX_EXPECTED_GROUPS: f64 = 2e8;
-
-impl Scenario {
-    /// Expected groups registering in one replication, counting the backlog, every stream over the
-    /// horizon and every caravan in full (an upper bound for caravans). Used to refuse runs that could
-    /// not fit in memory before they start.
-    pub fn expected_groups(&self) -> f64 {
-        let days = self.days();
-        let mut total = self.initial.as_ref().map_or(0.0, |i| i.groups as f64);
-        for a in &self.arrivals {
-            total += a.groups_per_day.per_day(self.start, days).iter().sum::<f64>() * a.register_share;
-        }
-        total += self.caravans.iter().map(|c| c.persons as f64).sum::<f64>();
-        if let Some(p) = &self.caravan_process {
-            total += p.per_month / DAYS_PER_MONTH * days as f64 * p.persons.clamped_mean().max(0.0);
-        }
-        total
-    }
-}
