@@ -53,14 +53,30 @@ pub(crate) fn compare(a: CompareArgs) -> Result<(), Failure> {
     };
     let (ra, rb) = (run_one(&sa)?, run_one(&sb)?);
     progress.finish();
-    let (ta, tb) = (RunTables::new(&ra), RunTables::new(&rb));
+    let rows = paired_rows(&RunTables::new(&ra), &RunTables::new(&rb));
+    if a.json {
+        let doc = serde_json::json!({
+            "a": sa.name, "b": sb.name, "b_overrides": if a.b.is_none() { a.flags.sets.clone() } else { Vec::new() },
+            "seed": sa.seed, "replications": n, "metrics": rows,
+        });
+        return out(&format!("{}\n", serde_json::to_string_pretty(&doc).expect("in-memory JSON")));
+    }
+    let b_label = match &a.b {
+        Some(_) => sb.name.clone(),
+        None => format!("{} with {}", sa.name, a.flags.sets.join(" ")),
+    };
+    out(&table(&sa.name, &b_label, n, sa.seed, &rows))
+}
+
+/// One row per sweep metric: A's and B's means and the paired difference B − A with its 95 % CI.
+fn paired_rows(ta: &RunTables, tb: &RunTables) -> Vec<Row> {
     let metric = |t: &RunTables, m: &str| -> Vec<f64> { t.replications.iter().map(|r| r.get(m)).collect() };
     let finite = |x: f64| x.is_finite().then_some(x);
-    let rows: Vec<Row> = metrics::sweep_metrics()
+    metrics::sweep_metrics()
         .iter()
         .map(|m| m.name)
         .map(|m| {
-            let (xa, xb) = (metric(&ta, m), metric(&tb, m));
+            let (xa, xb) = (metric(ta, m), metric(tb, m));
             let diffs: Vec<f64> = xa.iter().zip(&xb).map(|(a, b)| b - a).collect();
             let d = Summary::of(&diffs);
             Row {
@@ -74,26 +90,18 @@ pub(crate) fn compare(a: CompareArgs) -> Result<(), Failure> {
                 n: d.n,
             }
         })
-        .collect();
-    if a.json {
-        let doc = serde_json::json!({
-            "a": sa.name, "b": sb.name, "b_overrides": if a.b.is_none() { a.flags.sets.clone() } else { Vec::new() },
-            "seed": sa.seed, "replications": n, "metrics": rows,
-        });
-        return out(&format!("{}\n", serde_json::to_string_pretty(&doc).expect("in-memory JSON")));
-    }
-    let b_label = match &a.b {
-        Some(_) => sb.name.clone(),
-        None => format!("{} with {}", sa.name, a.flags.sets.join(" ")),
-    };
-    let mut o =
-        format!("A: {}\nB: {b_label}\n{n} paired replications, seed {} (common random numbers)\n\n", sa.name, sa.seed);
+        .collect()
+}
+
+/// The terminal table of a comparison.
+fn table(a: &str, b_label: &str, n: u64, seed: u64, rows: &[Row]) -> String {
+    let mut o = format!("A: {}\nB: {b_label}\n{n} paired replications, seed {} (common random numbers)\n\n", a, seed);
     o.push_str(&format!(
         "{:<26} {:>12} {:>12} {:>12}  {:<26} {}\n",
         "metric", "A", "B", "B − A", "95% CI of B − A", "significant"
     ));
     let f = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{x:.2}"));
-    for r in &rows {
+    for r in rows {
         let ci = match (r.ci95_low, r.ci95_high) {
             (Some(l), Some(h)) => format!("[{l:.2}, {h:.2}]"),
             _ => "(needs 2+ replications)".into(),
@@ -108,5 +116,5 @@ pub(crate) fn compare(a: CompareArgs) -> Result<(), Failure> {
             if r.significant { "yes" } else { "no" }
         ));
     }
-    out(&o)
+    o
 }

@@ -22,14 +22,7 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     let signals = Signals::install();
     let model = Model::new(&s);
 
-    // Fail before simulating if the outputs cannot be written: create the directory and probe it.
-    let dir_existed = dir.exists();
-    output::create_dir(&dir).and_then(|_| output::probe_writable(&dir)).map_err(|e| {
-        if !dir_existed {
-            let _ = std::fs::remove_dir(&dir);
-        }
-        output_failure(e)
-    })?;
+    let dir_existed = prepare_dir(&dir)?;
     let mut records = match a.records {
         true => Some(GroupsCsv::create(&dir, model.source_names.clone()).map_err(output_failure)?),
         false => None,
@@ -70,35 +63,12 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     if let Some((p, met)) = precision_outcome
         && !a.quiet
     {
-        let rel = run::relative_half_width(&reps);
-        if met {
-            eprintln!(
-                "borderq: precision {} reached with {} replications (half-width {:.2} % of the mean wait)",
-                p.relative,
-                reps.len(),
-                100.0 * rel
-            );
-        } else {
-            eprintln!(
-                "borderq: precision {} not reached within --max-replications {} (half-width {:.2} % of the mean wait)",
-                p.relative,
-                p.max,
-                100.0 * rel
-            );
-        }
+        report_precision(p, met, &reps);
     }
 
     let tables = RunTables::new(&reps);
     let record = output::record_rows(&s, &reps);
-    let mut files: Vec<(String, Vec<u8>)> =
-        output::run_files(&s, &reps, &tables, &record).into_iter().map(|(n, b)| (n.to_string(), b)).collect();
-    if !a.no_charts {
-        let charts = borderq::plot::chart_files(&dir, &files).map_err(|e| Failure::Run(e.to_string()))?;
-        // Charts first: scenario.toml, written last, marks a complete run.
-        let marker = files.pop().expect("scenario.toml is last");
-        files.extend(charts);
-        files.push(marker);
-    }
+    let files = run_files(&s, &reps, &tables, &record, &dir, a.no_charts)?;
     if let Err(e) = output::write_run(&dir, &files) {
         cleanup(records);
         return Err(output_failure(e));
@@ -115,7 +85,61 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Headline metrics: (column, label, decimals).
+/// Creates the output directory and checks that files can be written there, before anything is
+/// simulated; returns whether it existed before.
+fn prepare_dir(dir: &std::path::Path) -> Result<bool, Failure> {
+    let dir_existed = dir.exists();
+    output::create_dir(dir).and_then(|_| output::probe_writable(dir)).map_err(|e| {
+        if !dir_existed {
+            let _ = std::fs::remove_dir(dir);
+        }
+        output_failure(e)
+    })?;
+    Ok(dir_existed)
+}
+
+/// Says whether `--precision` was reached, and with how many replications.
+fn report_precision(p: run::Precision, met: bool, reps: &[borderq::model::RepResult]) {
+    let rel = run::relative_half_width(reps);
+    if met {
+        eprintln!(
+            "borderq: precision {} reached with {} replications (half-width {:.2} % of the mean wait)",
+            p.relative,
+            reps.len(),
+            100.0 * rel
+        );
+    } else {
+        eprintln!(
+            "borderq: precision {} not reached within --max-replications {} (half-width {:.2} % of the mean wait)",
+            p.relative,
+            p.max,
+            100.0 * rel
+        );
+    }
+}
+
+/// Every file of the run, charts included unless `no_charts`, `scenario.toml` last.
+fn run_files(
+    s: &Scenario,
+    reps: &[borderq::model::RepResult],
+    tables: &RunTables,
+    record: &[borderq::record::RecordRow],
+    dir: &std::path::Path,
+    no_charts: bool,
+) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let mut files: Vec<(String, Vec<u8>)> =
+        output::run_files(s, reps, tables, record).into_iter().map(|(n, b)| (n.to_string(), b)).collect();
+    if !no_charts {
+        let charts = borderq::plot::chart_files(dir, &files).map_err(|e| Failure::Run(e.to_string()))?;
+        // Charts first: scenario.toml, written last, marks a complete run.
+        let marker = files.pop().expect("scenario.toml is last");
+        files.extend(charts);
+        files.push(marker);
+    }
+    Ok(files)
+}
+
+/// The terminal's summary: the headline metrics with their CIs, and the record rows.
 fn summary_table(s: &Scenario, t: &RunTables, record: &[borderq::record::RecordRow], dir: &std::path::Path) -> String {
     let mut o = format!(
         "{}: {} replication{}, seed {}, {} to {} ({} days)\n\n",
