@@ -12,7 +12,7 @@ use super::data::ChartData;
 use super::style::{
     BLUE, Chart, FONT, GREEN, GREY, ORANGE, PURPLE, VERMILLION, WIDTH, draw_mesh, e, legend, nice_max, thousands,
 };
-use crate::scenario::QuotaUnit;
+use crate::scenario::{QuotaUnit, Scenario};
 
 fn date_label(start: NaiveDate, day: f64) -> String {
     let d = start + chrono::Days::new(day.max(0.0).round() as u64);
@@ -91,33 +91,7 @@ impl Chart for Backlog<'_> {
             .draw()
             .map_err(e)?;
 
-        // Explicit outages, shaded behind the data (at least half a day wide so short ones show).
-        let origin = s.start.and_time(chrono::NaiveTime::MIN);
-        let mut outage_labelled = false;
-        for (i, o) in s.outages.iter().enumerate() {
-            let x0 = (o.start - origin).num_seconds() as f64 / 86_400.0;
-            let x1 = (x0 + o.hours / 24.0).max(x0 + 0.5);
-            if x1 < 0.0 || x0 > n as f64 {
-                continue;
-            }
-            let (x0, x1) = (x0.max(0.0), x1.min(n as f64));
-            let series = chart
-                .draw_series(std::iter::once(Rectangle::new([(x0, 0.0), (x1, ymax)], VERMILLION.mix(0.25).filled())))
-                .map_err(e)?;
-            if !outage_labelled {
-                series
-                    .label("explicit outage (shaded)")
-                    .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 22, y + 6)], VERMILLION.mix(0.35).filled()));
-                outage_labelled = true;
-            }
-            let label = format!("{} ({} h)", o.label, o.hours);
-            let y = ymax * (0.985 - 0.045 * (i % 4) as f64);
-            // Right of the band, unless that runs off the chart: then inside it, from its start.
-            let x = if x1 + 0.35 * n as f64 > n as f64 { x0 + 0.01 * n as f64 } else { x1 + 0.8 };
-            chart
-                .draw_series(std::iter::once(Text::new(label, (x, y), (FONT, 14).into_font().color(&VERMILLION))))
-                .map_err(e)?;
-        }
+        draw_outages(&mut chart, s, ymax)?;
 
         // 5–95 % band, then the mean on top.
         let mut band: Vec<(f64, f64)> = (0..n).map(|i| (i as f64 + 0.5, hi[i])).collect();
@@ -145,31 +119,77 @@ impl Chart for Backlog<'_> {
             .label(format!("daily quota, right axis [{unit}]"))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], GREY.stroke_width(2)));
 
-        // Caravan departures: a vertical line with the caravan's name along it.
-        let mut caravan_labelled = false;
-        for c in &s.caravans {
-            let x = (c.depart - s.start).num_days() as f64;
-            if x < 0.0 || x > n as f64 {
-                continue;
-            }
-            let series = chart
-                .draw_series(LineSeries::new(vec![(x, 0.0), (x, ymax * 0.8)], GREEN.stroke_width(2)))
-                .map_err(e)?;
-            if !caravan_labelled {
-                series
-                    .label("caravan departure")
-                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], GREEN.stroke_width(2)));
-                caravan_labelled = true;
-            }
-            let text = format!("{} ({} persons)", c.name, c.persons);
-            let style = (FONT, 13).into_font().color(&GREEN).transform(FontTransform::Rotate270);
-            chart
-                .draw_series(std::iter::once(Text::new(text, (x + n as f64 * 0.006, ymax * 0.02), style)))
-                .map_err(e)?;
-        }
+        draw_caravans(&mut chart, s, ymax)?;
 
         legend(&mut chart, legend_position(&[hi, mean], ymax), 12)
     }
+}
+
+/// The chart area of a calendar chart.
+type Calendar<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Explicit outages, shaded behind the data (at least half a day wide so short ones show), labelled.
+fn draw_outages<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Calendar<'a, DB>,
+    s: &Scenario,
+    ymax: f64,
+) -> Result<(), String> {
+    let n = s.days();
+    let origin = s.start.and_time(chrono::NaiveTime::MIN);
+    let mut outage_labelled = false;
+    for (i, o) in s.outages.iter().enumerate() {
+        let x0 = (o.start - origin).num_seconds() as f64 / 86_400.0;
+        let x1 = (x0 + o.hours / 24.0).max(x0 + 0.5);
+        if x1 < 0.0 || x0 > n as f64 {
+            continue;
+        }
+        let (x0, x1) = (x0.max(0.0), x1.min(n as f64));
+        let series = chart
+            .draw_series(std::iter::once(Rectangle::new([(x0, 0.0), (x1, ymax)], VERMILLION.mix(0.25).filled())))
+            .map_err(e)?;
+        if !outage_labelled {
+            series
+                .label("explicit outage (shaded)")
+                .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 22, y + 6)], VERMILLION.mix(0.35).filled()));
+            outage_labelled = true;
+        }
+        let label = format!("{} ({} h)", o.label, o.hours);
+        let y = ymax * (0.985 - 0.045 * (i % 4) as f64);
+        // Right of the band, unless that runs off the chart: then inside it, from its start.
+        let x = if x1 + 0.35 * n as f64 > n as f64 { x0 + 0.01 * n as f64 } else { x1 + 0.8 };
+        chart
+            .draw_series(std::iter::once(Text::new(label, (x, y), (FONT, 14).into_font().color(&VERMILLION))))
+            .map_err(e)?;
+    }
+    Ok(())
+}
+
+/// Caravan departures: a vertical line with the caravan's name along it.
+fn draw_caravans<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Calendar<'a, DB>,
+    s: &Scenario,
+    ymax: f64,
+) -> Result<(), String> {
+    let n = s.days();
+    let mut caravan_labelled = false;
+    for c in &s.caravans {
+        let x = (c.depart - s.start).num_days() as f64;
+        if x < 0.0 || x > n as f64 {
+            continue;
+        }
+        let series =
+            chart.draw_series(LineSeries::new(vec![(x, 0.0), (x, ymax * 0.8)], GREEN.stroke_width(2))).map_err(e)?;
+        if !caravan_labelled {
+            series
+                .label("caravan departure")
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], GREEN.stroke_width(2)));
+            caravan_labelled = true;
+        }
+        let text = format!("{} ({} persons)", c.name, c.persons);
+        let style = (FONT, 13).into_font().color(&GREEN).transform(FontTransform::Rotate270);
+        chart.draw_series(std::iter::once(Text::new(text, (x + n as f64 * 0.006, ymax * 0.02), style))).map_err(e)?;
+    }
+    Ok(())
 }
 
 /// Waiting-time distributions: histogram (left) and cumulative share (right), medians and p90 marked.
@@ -192,8 +212,7 @@ impl Chart for Waits<'_> {
         let title = format!("{}: waiting times (all replications pooled)", d.scenario.name);
         let root = root.titled(&title, (FONT, 28, FontStyle::Bold)).map_err(e)?;
         let (left, right) = root.split_horizontally(WIDTH / 2);
-        let empty = Vec::new();
-        let rows = |m: &str| d.waits.get(m).unwrap_or(&empty);
+        let rows = |m: &str| wait_rows(d, m);
         // Cut the axis where 99.9 % of both distributions are reached, so the tail does not flatten the plot.
         let xmax = MEASURES
             .iter()
@@ -202,76 +221,96 @@ impl Chart for Waits<'_> {
         let xmax = nice_max(xmax);
         let smax = nice_max(MEASURES.iter().flat_map(|(m, ..)| rows(m).iter().map(|r| r.1)).fold(0.0, f64::max) * 1.15);
 
-        let mut hist = ChartBuilder::on(&left)
-            .caption("Share of groups per 1-day bin", (FONT, 20))
-            .margin(15)
-            .x_label_area_size(50)
-            .y_label_area_size(75)
-            .build_cartesian_2d(0f64..xmax, 0f64..smax)
-            .map_err(e)?;
-        draw_mesh(
-            hist.configure_mesh()
-                .x_desc("Waiting time [days]")
-                .x_label_formatter(&|v| format!("{v:.0}"))
-                .y_desc("Share of groups")
-                .y_label_formatter(&|v| format!("{:.1} %", v * 100.0)),
-        )?;
-        for (m, label, _, color) in MEASURES {
-            let bars = rows(m)
-                .iter()
-                .filter(|r| r.0 < xmax)
-                .map(|r| Rectangle::new([(r.0, 0.0), (r.0 + 1.0, r.1)], color.mix(0.45).filled()));
-            hist.draw_series(bars)
-                .map_err(e)?
-                .label(label)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 22, y + 6)], color.mix(0.55).filled()));
-        }
-        legend(&mut hist, SeriesLabelPosition::UpperRight, 10)?;
-
-        let mut cum = ChartBuilder::on(&right)
-            .caption("Cumulative share, with median and p90", (FONT, 20))
-            .margin(15)
-            .x_label_area_size(50)
-            .y_label_area_size(75)
-            .build_cartesian_2d(0f64..xmax, 0f64..1.0)
-            .map_err(e)?;
-        draw_mesh(
-            cum.configure_mesh()
-                .x_desc("Waiting time [days]")
-                .x_label_formatter(&|v| format!("{v:.0}"))
-                .y_desc("Share of groups waiting at most this long")
-                .y_label_formatter(&|v| format!("{:.0} %", v * 100.0)),
-        )?;
-        for (m, label, metric, color) in MEASURES {
-            let mut pts = vec![(0.0, 0.0)];
-            pts.extend(rows(m).iter().map(|r| (r.0 + 1.0, r.2)));
-            let (p50, p90) = (d.mean(&format!("{metric}_p50_days")), d.mean(&format!("{metric}_p90_days")));
-            let values = match (p50, p90) {
-                (Some(a), Some(b)) => format!(": median {a:.1} d (●), p90 {b:.1} d (■)"),
-                _ => String::new(),
-            };
-            cum.draw_series(LineSeries::new(pts, color.stroke_width(3)))
-                .map_err(e)?
-                .label(format!("{label}{values}"))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3)));
-            // Mean over replications of each replication's median and p90, on their own level.
-            if let Some(v) = p50.filter(|v| *v <= xmax) {
-                cum.draw_series(LineSeries::new(vec![(v, 0.0), (v, 0.5)], color.mix(0.7).stroke_width(1)))
-                    .map_err(e)?;
-                cum.draw_series(std::iter::once(Circle::new((v, 0.5), 6, color.filled()))).map_err(e)?;
-            }
-            if let Some(v) = p90.filter(|v| *v <= xmax) {
-                cum.draw_series(LineSeries::new(vec![(v, 0.0), (v, 0.9)], color.mix(0.7).stroke_width(1)))
-                    .map_err(e)?;
-                cum.draw_series(std::iter::once(Rectangle::new(
-                    [(v - xmax * 0.006, 0.885), (v + xmax * 0.006, 0.915)],
-                    color.filled(),
-                )))
-                .map_err(e)?;
-            }
-        }
-        legend(&mut cum, SeriesLabelPosition::LowerRight, 10)
+        histogram(&left, d, xmax, smax)?;
+        cumulative(&right, d, xmax)
     }
+}
+
+/// The pooled 1-day bins of one wait measure: (from day, share, cumulative share).
+fn wait_rows<'d>(d: &'d ChartData, m: &str) -> &'d [(f64, f64, f64)] {
+    d.waits.get(m).map_or(&[], Vec::as_slice)
+}
+
+/// The histogram of both waits.
+fn histogram<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    d: &ChartData,
+    xmax: f64,
+    smax: f64,
+) -> Result<(), String> {
+    let rows = |m: &str| wait_rows(d, m);
+    let mut hist = ChartBuilder::on(area)
+        .caption("Share of groups per 1-day bin", (FONT, 20))
+        .margin(15)
+        .x_label_area_size(50)
+        .y_label_area_size(75)
+        .build_cartesian_2d(0f64..xmax, 0f64..smax)
+        .map_err(e)?;
+    draw_mesh(
+        hist.configure_mesh()
+            .x_desc("Waiting time [days]")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_desc("Share of groups")
+            .y_label_formatter(&|v| format!("{:.1} %", v * 100.0)),
+    )?;
+    for (m, label, _, color) in MEASURES {
+        let bars = rows(m)
+            .iter()
+            .filter(|r| r.0 < xmax)
+            .map(|r| Rectangle::new([(r.0, 0.0), (r.0 + 1.0, r.1)], color.mix(0.45).filled()));
+        hist.draw_series(bars)
+            .map_err(e)?
+            .label(label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 22, y + 6)], color.mix(0.55).filled()));
+    }
+    legend(&mut hist, SeriesLabelPosition::UpperRight, 10)?;
+    Ok(())
+}
+
+/// The cumulative share of both waits, with the mean median (●) and p90 (■) marked.
+fn cumulative<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, d: &ChartData, xmax: f64) -> Result<(), String> {
+    let rows = |m: &str| wait_rows(d, m);
+    let mut cum = ChartBuilder::on(area)
+        .caption("Cumulative share, with median and p90", (FONT, 20))
+        .margin(15)
+        .x_label_area_size(50)
+        .y_label_area_size(75)
+        .build_cartesian_2d(0f64..xmax, 0f64..1.0)
+        .map_err(e)?;
+    draw_mesh(
+        cum.configure_mesh()
+            .x_desc("Waiting time [days]")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_desc("Share of groups waiting at most this long")
+            .y_label_formatter(&|v| format!("{:.0} %", v * 100.0)),
+    )?;
+    for (m, label, metric, color) in MEASURES {
+        let mut pts = vec![(0.0, 0.0)];
+        pts.extend(rows(m).iter().map(|r| (r.0 + 1.0, r.2)));
+        let (p50, p90) = (d.mean(&format!("{metric}_p50_days")), d.mean(&format!("{metric}_p90_days")));
+        let values = match (p50, p90) {
+            (Some(a), Some(b)) => format!(": median {a:.1} d (●), p90 {b:.1} d (■)"),
+            _ => String::new(),
+        };
+        cum.draw_series(LineSeries::new(pts, color.stroke_width(3)))
+            .map_err(e)?
+            .label(format!("{label}{values}"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3)));
+        // Mean over replications of each replication's median and p90, on their own level.
+        if let Some(v) = p50.filter(|v| *v <= xmax) {
+            cum.draw_series(LineSeries::new(vec![(v, 0.0), (v, 0.5)], color.mix(0.7).stroke_width(1))).map_err(e)?;
+            cum.draw_series(std::iter::once(Circle::new((v, 0.5), 6, color.filled()))).map_err(e)?;
+        }
+        if let Some(v) = p90.filter(|v| *v <= xmax) {
+            cum.draw_series(LineSeries::new(vec![(v, 0.0), (v, 0.9)], color.mix(0.7).stroke_width(1))).map_err(e)?;
+            cum.draw_series(std::iter::once(Rectangle::new(
+                [(v - xmax * 0.006, 0.885), (v + xmax * 0.006, 0.915)],
+                color.filled(),
+            )))
+            .map_err(e)?;
+        }
+    }
+    legend(&mut cum, SeriesLabelPosition::LowerRight, 10)
 }
 
 /// Daily flows of persons: the daily means across replications, unsmoothed so that one-day events
