@@ -26,7 +26,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod plot;
-pub mod record;
+pub mod reported;
 pub mod run;
 pub mod scenario;
 pub mod stats;

@@ -67,7 +67,7 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     }
 
     let tables = RunTables::new(&reps);
-    let record = output::record_rows(&s, &reps);
+    let record = output::comparison_rows(&s, &reps);
     let files = run_files(&s, &reps, &tables, &record, &dir, a.no_charts)?;
     if let Err(e) = output::write_run(&dir, &files) {
         cleanup(records);
@@ -123,7 +123,7 @@ fn run_files(
     s: &Scenario,
     reps: &[borderq::model::RepResult],
     tables: &RunTables,
-    record: &[borderq::record::RecordRow],
+    record: &[borderq::reported::ComparisonRow],
     dir: &std::path::Path,
     no_charts: bool,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
@@ -140,7 +140,12 @@ fn run_files(
 }
 
 /// The terminal's summary: the headline metrics with their CIs, and the record rows.
-fn summary_table(s: &Scenario, t: &RunTables, record: &[borderq::record::RecordRow], dir: &std::path::Path) -> String {
+fn summary_table(
+    s: &Scenario,
+    t: &RunTables,
+    record: &[borderq::reported::ComparisonRow],
+    dir: &std::path::Path,
+) -> String {
     let mut o = format!(
         "{}: {} replication{}, seed {}, {} to {} ({} days)\n\n",
         s.name,
@@ -165,14 +170,14 @@ fn summary_table(s: &Scenario, t: &RunTables, record: &[borderq::record::RecordR
         }
         o.push_str(&format!("{:<36} {:>14}  {ci}\n", m.short, f(row.mean)));
     }
-    let against: Vec<&borderq::record::RecordRow> = record.iter().filter(|r| r.reported.is_some()).collect();
+    let against: Vec<&borderq::reported::ComparisonRow> = record.iter().filter(|r| r.reported.is_some()).collect();
     if !against.is_empty() {
         o.push_str("\nagainst the record (DOMAIN.md; details in record.csv):\n");
         for r in against {
             let model = r.model_mean.map_or("-".into(), |m| group_digits(m, if m < 10.0 { 3 } else { 0 }));
             let kind = match r.reported_kind {
-                Some(borderq::record::Kind::AtLeast) => ">",
-                Some(borderq::record::Kind::AtMost) => "≤",
+                Some(borderq::reported::Kind::AtLeast) => ">",
+                Some(borderq::reported::Kind::AtMost) => "≤",
                 _ => "≈",
             };
             let reported = r.reported.map_or(String::new(), |v| group_digits(v, if v < 10.0 { 3 } else { 0 }));

@@ -141,12 +141,12 @@ impl RunTables {
 }
 
 /// Every file of a run except the charts and `groups.csv`, as (name, bytes), in writing order.
-/// `record` comes from [`record_rows`]; `record.csv` is written when it is not empty.
+/// `record` comes from [`comparison_rows`]; `record.csv` is written when it is not empty.
 pub fn run_files(
     scenario: &Scenario,
     reps: &[RepResult],
     tables: &RunTables,
-    record: &[crate::record::RecordRow],
+    record: &[crate::reported::ComparisonRow],
 ) -> Vec<(&'static str, Vec<u8>)> {
     let mut files = vec![
         ("replications.csv", replications_csv(&tables.replications)),
@@ -164,11 +164,11 @@ pub fn run_files(
 }
 
 /// The model beside the record (`record.csv`), with the pooled share of bookings within 8 weeks.
-pub fn record_rows(scenario: &Scenario, reps: &[RepResult]) -> Vec<crate::record::RecordRow> {
+pub fn comparison_rows(scenario: &Scenario, reps: &[RepResult]) -> Vec<crate::reported::ComparisonRow> {
     if !scenario.compare_with_record {
         return Vec::new();
     }
-    crate::record::rows(scenario, reps, share_within(reps, 56))
+    crate::reported::rows(scenario, reps, share_within(reps, 56))
 }
 
 /// The share of bookings within `days` of registration, pooled over replications (from the 1-day bins).

@@ -5,8 +5,8 @@ use std::path::Path;
 
 mod charts;
 mod data;
-mod record;
 mod report;
+mod reported;
 mod style;
 mod sweep;
 
@@ -28,8 +28,8 @@ pub fn render_all(d: &ChartData) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
         svgs.push((name, svg));
     }
     if let Some(rows) = d.record.as_ref().filter(|r| !r.is_empty()) {
-        let (png, svg) =
-            render(&record::Record(d, rows)).map_err(|reason| PlotError::Draw { chart: "record".into(), reason })?;
+        let (png, svg) = render(&reported::ReportedChart(d, rows))
+            .map_err(|reason| PlotError::Draw { chart: "record".into(), reason })?;
         files.push(("record.png".to_string(), png));
         files.push(("record.svg".to_string(), svg.clone().into_bytes()));
         svgs.push(("record", svg));

@@ -3,7 +3,7 @@
 //! upper bound on the groups one replication registers (what the up-front size guard checks).
 
 use super::dist::{Dist, Law};
-use super::model::{DAYS_PER_MONTH, QuotaUnit, Scenario};
+use super::types::{DAYS_PER_MONTH, QuotaUnit, Scenario};
 
 /// The most groups one replication may be expected to register before borderq refuses to run it:
 /// each live group costs about 100 bytes, so 200 million is ~20 GB per worker thread.
@@ -104,7 +104,7 @@ impl Load {
 
 /// An explicit caravan: registered within [0, horizon) iff its pace lies in a band, since the reach
 /// time is depart + distance / pace.
-fn caravan(s: &Scenario, c: &super::model::Caravan, horizon: f64) -> CaravanLoad {
+fn caravan(s: &Scenario, c: &super::types::Caravan, horizon: f64) -> CaravanLoad {
     let depart = (c.depart - s.start).num_days() as f64;
     let p_before = if depart < 0.0 && c.distance_km > 0.0 {
         1.0 - c.pace_km_per_day.cdf(c.distance_km / -depart)

@@ -6,23 +6,23 @@
 mod dist;
 mod error;
 mod load;
-mod model;
 mod read;
 mod resolved;
 mod sampler;
 mod schedule;
 mod schema;
 mod tree;
+mod types;
 
 use std::path::Path;
 
 pub use dist::{DIST_NAMES, Dist, Law};
 pub use error::ScenarioError;
 pub use load::{CaravanLoad, Load, MAX_EXPECTED_GROUPS, SourceLoad, size_mean};
-pub use model::*;
 pub use resolved::to_toml;
 pub use sampler::Sampler;
 pub use schedule::Schedule;
+pub use types::*;
 
 /// A scenario bundled in the binary: its name and TOML text.
 #[derive(Debug, Clone, Copy)]

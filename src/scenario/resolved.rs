@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use super::dist::{Dist, Law};
-use super::model::*;
 use super::schedule::Schedule;
+use super::types::*;
 
 /// The scenario as TOML text, defaults included.
 pub fn to_toml(s: &Scenario) -> String {

@@ -14,7 +14,7 @@ use rand::RngExt;
 
 use super::confirmation::pack_return;
 use super::groups::State;
-use super::pool::Entry;
+use super::pool::PoolEntry;
 use super::{Kind, Sim, StreamKind};
 use crate::engine::rng::{self, StreamRng};
 use crate::engine::time::{self, SimTime, day_of};
@@ -36,7 +36,7 @@ impl Appointments {
 
 impl Sim<'_> {
     /// Books the group in `slot` (pool entry `e`) at `t`, and settles its appointment.
-    pub(super) fn book(&mut self, slot: u32, t: SimTime, e: &Entry, obs: &mut dyn Observer) {
+    pub(super) fn book(&mut self, slot: u32, t: SimTime, e: &PoolEntry, obs: &mut dyn Observer) {
         let (size, reg) = (e.size, e.registered_at);
         self.groups.set_state(slot, State::Booked);
         self.tally.counts.booked_groups += 1;

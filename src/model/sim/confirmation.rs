@@ -16,7 +16,7 @@
 use rand::RngExt;
 
 use super::groups::State;
-use super::pool::Entry;
+use super::pool::PoolEntry;
 use super::{Kind, Sim, StreamKind};
 use crate::engine::rng::{self, StreamRng};
 use crate::engine::time::{self, SimTime, day_of};
@@ -97,7 +97,7 @@ impl Sim<'_> {
         mut t: SimTime,
         deadline: SimTime,
         overlapped: bool,
-        e: &Entry,
+        e: &PoolEntry,
         obs: &mut dyn Observer,
     ) {
         let c = self.m.confirmation.as_ref().expect("confirmation configured");

@@ -13,7 +13,7 @@
 //! `SlotRef`. [`Groups::materialise`] writes the record once the group leaves the pool but not the
 //! system (a miss or cancellation to come, or still selected or booked at the horizon).
 
-use super::pool::Entry;
+use super::pool::PoolEntry;
 use crate::engine::time::SimTime;
 use crate::model::observer::{GroupRecord, Outcome};
 
@@ -60,7 +60,7 @@ fn tag(id: u64, state: State) -> u64 {
 struct Group {
     registered_at: SimTime,
     patience_at: SimTime,
-    /// Start of the current waiting spell of a group that came back (see [`Entry::returned`]).
+    /// Start of the current waiting spell of a group that came back (see [`PoolEntry::returned`]).
     waiting_since: SimTime,
     size: u8,
 }
@@ -216,7 +216,7 @@ impl Groups {
 
     /// Writes the group record of a fast-path group from its pool entry, once it leaves the pool but
     /// not the system; a no-op if the record is current.
-    pub(super) fn materialise(&mut self, slot: u32, e: &Entry) {
+    pub(super) fn materialise(&mut self, slot: u32, e: &PoolEntry) {
         let r = &mut self.refs[slot as usize];
         let patience_at = match r.patience {
             PATIENCE_IN_RECORD => return,
@@ -283,7 +283,7 @@ impl Groups {
     /// When the current waiting spell of a pooled group started (never before 0): at its
     /// registration, or, for a group that came back, at its return, which its record holds.
     #[inline]
-    pub(super) fn spell_start(&self, e: &Entry) -> SimTime {
+    pub(super) fn spell_start(&self, e: &PoolEntry) -> SimTime {
         if e.returned { self.records[e.slot as usize].waiting_since } else { e.registered_at.max(0) }
     }
 
@@ -391,14 +391,14 @@ mod tests {
         g.clear(true);
         let id = g.new_id();
         let slot = g.place_fast(id, 2, 1_000, 1_000 + 86_400).expect("fits");
-        let e = Entry { registered_at: 1_000, slot, size: 4, returned: false, coin: NO_COIN };
+        let e = PoolEntry { registered_at: 1_000, slot, size: 4, returned: false, coin: NO_COIN };
         g.materialise(slot, &e);
         let h = g.held(slot);
         assert_eq!((h.size, h.registered_at, h.patience_at), (4, 1_000, 1_000 + 86_400));
         // No patience at all is kept as "never".
         let id2 = g.new_id();
         let slot2 = g.place_fast(id2, 2, 5, NEVER).expect("fits");
-        g.materialise(slot2, &Entry { slot: slot2, ..e });
+        g.materialise(slot2, &PoolEntry { slot: slot2, ..e });
         assert_eq!(g.held(slot2).patience_at, NEVER);
         // A deadline too far for 32 bits of seconds needs a group record.
         assert!(g.place_fast(g.next_id, 2, 0, 1 << 33).is_none());

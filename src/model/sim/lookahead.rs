@@ -4,7 +4,7 @@
 
 use rand::RngExt;
 
-use super::pool::Entry;
+use super::pool::PoolEntry;
 use crate::engine::rng::StreamRng;
 
 /// How many lottery candidates ahead [`Lookahead`] fetches.
@@ -28,7 +28,13 @@ pub(crate) struct Lookahead {
 impl Lookahead {
     /// Starts guessing from the lottery's current state, for candidates `from..`, and prefetches
     /// the first `LOOKAHEAD`.
-    pub(crate) fn start(rng: &StreamRng, from: usize, n: usize, coin_p: Option<f64>, entries: &[Entry]) -> Lookahead {
+    pub(crate) fn start(
+        rng: &StreamRng,
+        from: usize,
+        n: usize,
+        coin_p: Option<f64>,
+        entries: &[PoolEntry],
+    ) -> Lookahead {
         let mut a = Lookahead { rng: rng.clone(), next: from, n, coin_p };
         for _ in 0..LOOKAHEAD {
             a.step(entries);
@@ -38,7 +44,7 @@ impl Lookahead {
 
     /// Guesses one more candidate's position and prefetches its entry; returns the guess.
     #[inline]
-    pub(crate) fn step(&mut self, entries: &[Entry]) -> Option<usize> {
+    pub(crate) fn step(&mut self, entries: &[PoolEntry]) -> Option<usize> {
         if self.next >= self.n {
             return None;
         }
@@ -78,7 +84,7 @@ mod tests {
     #[test]
     fn lookahead_guesses_the_lottery_positions() {
         use rand::SeedableRng;
-        let entries = vec![Entry { registered_at: 0, slot: 0, size: 1, returned: false, coin: NO_COIN }; 500];
+        let entries = vec![PoolEntry { registered_at: 0, slot: 0, size: 1, returned: false, coin: NO_COIN }; 500];
         for coin_p in [None, Some(0.9)] {
             let mut lottery = StreamRng::seed_from_u64(11);
             let mut ahead = Lookahead { rng: lottery.clone(), next: 0, n: entries.len(), coin_p };

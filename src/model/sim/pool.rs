@@ -8,7 +8,7 @@ use crate::engine::time::SimTime;
 /// One waiting group as the pool sees it: what the lottery and a selection read, kept together in
 /// 16 bytes so that drawing a random entry does not touch the group's own record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Entry {
+pub(crate) struct PoolEntry {
     /// When the group registered [s]; negative for the initial backlog.
     pub(crate) registered_at: SimTime,
     /// The group's storage slot.
@@ -23,18 +23,18 @@ pub(crate) struct Entry {
     pub(crate) coin: u8,
 }
 
-/// [`Entry::coin`]: no coin drawn yet in this allocation.
+/// [`PoolEntry::coin`]: no coin drawn yet in this allocation.
 pub(crate) const NO_COIN: u8 = 0;
-/// [`Entry::coin`]: the group does not request today.
+/// [`PoolEntry::coin`]: the group does not request today.
 pub(crate) const COIN_NO: u8 = 1;
-/// [`Entry::coin`]: the group requests today.
+/// [`PoolEntry::coin`]: the group requests today.
 pub(crate) const COIN_YES: u8 = 2;
 
 /// Waiting groups.
 #[derive(Debug, Default)]
 pub(crate) struct Pool {
     /// Entries in arbitrary order; the lottery permutes this vector in place.
-    pub(crate) entries: Vec<Entry>,
+    pub(crate) entries: Vec<PoolEntry>,
     /// Number of waiting groups of each size (index = persons, 1–10).
     pub(crate) by_size: [u64; 11],
 }
@@ -53,7 +53,7 @@ impl Pool {
     }
 
     /// Adds a group; returns its position, which the caller stores for [`Pool::remove`].
-    pub(crate) fn insert(&mut self, entry: Entry) -> u32 {
+    pub(crate) fn insert(&mut self, entry: PoolEntry) -> u32 {
         self.entries.push(entry);
         self.by_size[entry.size as usize] += 1;
         (self.entries.len() - 1) as u32
@@ -61,7 +61,7 @@ impl Pool {
 
     /// Removes and returns the entry at `pos`, with the slot that moved into `pos` (whose position
     /// the caller must update), if any.
-    pub(crate) fn remove(&mut self, pos: u32) -> (Entry, Option<u32>) {
+    pub(crate) fn remove(&mut self, pos: u32) -> (PoolEntry, Option<u32>) {
         let pos = pos as usize;
         let entry = self.entries.swap_remove(pos);
         self.by_size[entry.size as usize] -= 1;
@@ -78,8 +78,8 @@ pub(crate) fn smallest_size(counts: &[u64; 11]) -> Option<u64> {
 mod tests {
     use super::*;
 
-    fn entry(slot: u32, size: u8) -> Entry {
-        Entry { registered_at: slot as SimTime, slot, size, returned: false, coin: NO_COIN }
+    fn entry(slot: u32, size: u8) -> PoolEntry {
+        PoolEntry { registered_at: slot as SimTime, slot, size, returned: false, coin: NO_COIN }
     }
 
     #[test]

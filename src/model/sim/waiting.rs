@@ -3,7 +3,7 @@
 
 use super::Sim;
 use super::groups::{Groups, State};
-use super::pool::{Entry, NO_COIN, Pool};
+use super::pool::{NO_COIN, Pool, PoolEntry};
 use crate::engine::time::SimTime;
 
 impl Sim<'_> {
@@ -16,13 +16,13 @@ impl Sim<'_> {
         if returned {
             self.groups.set_waiting_since(slot, t);
         }
-        let pos = self.pool.insert(Entry { registered_at, slot, size, returned, coin: NO_COIN });
+        let pos = self.pool.insert(PoolEntry { registered_at, slot, size, returned, coin: NO_COIN });
         self.groups.set_pos(slot, pos);
         self.tally.pool_addition(t, size);
     }
 
     /// The group in `slot` stops waiting at `t`; returns its pool entry.
-    pub(super) fn leave_pool(&mut self, slot: u32, t: SimTime) -> Entry {
+    pub(super) fn leave_pool(&mut self, slot: u32, t: SimTime) -> PoolEntry {
         let e = take_out(&mut self.pool, &mut self.groups, slot);
         self.tally.add_spell(self.groups.spell_start(&e), t);
         e
@@ -30,7 +30,7 @@ impl Sim<'_> {
 }
 
 /// Removes the group in `slot` from the pool, keeping the positions in `groups` right.
-fn take_out(pool: &mut Pool, groups: &mut Groups, slot: u32) -> Entry {
+fn take_out(pool: &mut Pool, groups: &mut Groups, slot: u32) -> PoolEntry {
     let pos = groups.pos(slot);
     let (e, moved) = pool.remove(pos);
     if let Some(moved) = moved {

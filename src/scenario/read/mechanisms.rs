@@ -8,10 +8,10 @@ use super::values::{
     Result, Tab, array_of, bad, choice, datetime, integer, probability, ranged, schedule, string, wrong_type,
 };
 use crate::scenario::dist::Dist;
-use crate::scenario::model::*;
 use crate::scenario::schedule::Schedule;
 use crate::scenario::schema;
 use crate::scenario::tree::{At, Node, Source, Val};
+use crate::scenario::types::*;
 
 /// `[quota]` (required).
 pub(super) fn quota(src: &Source, top: &mut Tab, start: NaiveDate) -> Result<Quota> {

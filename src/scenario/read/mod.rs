@@ -11,9 +11,9 @@ mod values;
 
 use chrono::NaiveDate;
 
-use super::model::*;
 use super::schema;
 use super::tree::{At, Entry, Source, Val};
+use super::types::*;
 use values::{Result, Tab, bad, date, integer, ranged, string, wrong_type};
 
 /// Reads and validates a whole scenario document.

@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use super::laws::{Role, dist};
 use super::values::{Result, Tab, array_of, bad, date, integer, name_or, probability, ranged, schedule};
 use crate::scenario::dist::Dist;
-use crate::scenario::model::*;
 use crate::scenario::schema;
 use crate::scenario::tree::Source;
+use crate::scenario::types::*;
 
 /// `[initial]`, the backlog.
 pub(super) fn initial(src: &Source, top: &mut Tab) -> Result<Option<Initial>> {

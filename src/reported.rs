@@ -50,7 +50,7 @@ impl Measure {
 
 /// One reported figure.
 #[derive(Debug, Clone, Copy)]
-pub struct Reported {
+pub struct Figure {
     /// First day of the period.
     pub from: (i32, u32, u32),
     /// Day after the period.
@@ -66,8 +66,8 @@ pub struct Reported {
 }
 
 /// The record, from DOMAIN.md §3 and §6.
-pub const RECORD: &[Reported] = &[
-    Reported {
+pub const FIGURES: &[Figure] = &[
+    Figure {
         from: (2023, 5, 12),
         to: (2023, 6, 24),
         measure: Measure::ProcessedPersons,
@@ -75,7 +75,7 @@ pub const RECORD: &[Reported] = &[
         kind: Kind::AtLeast,
         source: "CBP 2023-06-30: >49,000 presented 12 May – 23 Jun 2023",
     },
-    Reported {
+    Figure {
         from: (2023, 11, 1),
         to: (2023, 12, 1),
         measure: Measure::ProcessedPersons,
@@ -83,7 +83,7 @@ pub const RECORD: &[Reported] = &[
         kind: Kind::AtLeast,
         source: "CBP via Radio TV Martí: >43,000 in Nov 2023",
     },
-    Reported {
+    Figure {
         from: (2024, 1, 1),
         to: (2024, 2, 1),
         measure: Measure::ProcessedPersons,
@@ -91,7 +91,7 @@ pub const RECORD: &[Reported] = &[
         kind: Kind::About,
         source: "CBP: ~45,000 in Jan 2024",
     },
-    Reported {
+    Figure {
         from: (2024, 3, 1),
         to: (2024, 4, 1),
         measure: Measure::ProcessedPersons,
@@ -99,7 +99,7 @@ pub const RECORD: &[Reported] = &[
         kind: Kind::About,
         source: "DHS via cubaherald: ~44,0xx a month (~Mar 2024)",
     },
-    Reported {
+    Figure {
         from: (2024, 5, 1),
         to: (2024, 6, 1),
         measure: Measure::ProcessedPersons,
@@ -107,7 +107,7 @@ pub const RECORD: &[Reported] = &[
         kind: Kind::AtLeast,
         source: "14ymedio: >44,500 in May 2024",
     },
-    Reported {
+    Figure {
         from: (2024, 7, 1),
         to: (2024, 8, 1),
         measure: Measure::ProcessedPersons,
@@ -115,7 +115,7 @@ pub const RECORD: &[Reported] = &[
         kind: Kind::AtLeast,
         source: "OIG coverage: >38,000 in Jul 2024",
     },
-    Reported {
+    Figure {
         from: (2025, 1, 20),
         to: (2025, 1, 21),
         measure: Measure::CancelledPersons,
@@ -123,7 +123,7 @@ pub const RECORD: &[Reported] = &[
         kind: Kind::About,
         source: "NYT/WaPo via Newser: ~30,000 held appointments when the app was shut",
     },
-    Reported {
+    Figure {
         from: (2023, 9, 1),
         to: (2024, 1, 1),
         measure: Measure::ShareBookedWithin8Weeks,
@@ -131,7 +131,7 @@ pub const RECORD: &[Reported] = &[
         kind: Kind::AtLeast,
         source: "DHS FAQ (late 2023): more than two-thirds get an appointment in under 8 weeks",
     },
-    Reported {
+    Figure {
         from: (2024, 4, 1),
         to: (2024, 5, 1),
         measure: Measure::MeanSelectionWait,
@@ -139,7 +139,7 @@ pub const RECORD: &[Reported] = &[
         kind: Kind::About,
         source: "DHS (~Apr 2024): average ~10 weeks",
     },
-    Reported {
+    Figure {
         from: (2024, 8, 1),
         to: (2024, 9, 1),
         measure: Measure::P99SelectionWait,
@@ -151,7 +151,7 @@ pub const RECORD: &[Reported] = &[
 
 /// One row of `record.csv`: the model beside the record for one period and measure.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct RecordRow {
+pub struct ComparisonRow {
     /// `YYYY-MM` for a calendar month, or `from..to` (to exclusive) for another period.
     pub period: String,
     /// The measure's name.
@@ -190,7 +190,7 @@ fn verdict(kind: Kind, reported: f64, s: &Summary) -> &'static str {
 
 /// Monthly processed persons for every full month of the horizon, plus every reported figure whose
 /// period lies inside the horizon. Empty when the scenario's horizon holds no full month.
-pub fn rows(s: &Scenario, reps: &[RepResult], wait_share_56: Option<f64>) -> Vec<RecordRow> {
+pub fn rows(s: &Scenario, reps: &[RepResult], wait_share_56: Option<f64>) -> Vec<ComparisonRow> {
     let day_index = |d: NaiveDate| (d - s.start).num_days();
     let inside = |a: NaiveDate, b: NaiveDate| a >= s.start && b <= s.end;
     let sum_days = |a: NaiveDate, b: NaiveDate, series: Series| -> Summary {
@@ -206,10 +206,10 @@ pub fn rows(s: &Scenario, reps: &[RepResult], wait_share_56: Option<f64>) -> Vec
         let next = m.checked_add_months(chrono::Months::new(1)).expect("month arithmetic");
         if inside(m, next) {
             let summary = sum_days(m, next, Series::ProcessedPersons);
-            let reported = RECORD
+            let reported = FIGURES
                 .iter()
                 .find(|r| r.measure == Measure::ProcessedPersons && date(r.from) == m && date(r.to) == next);
-            out.push(RecordRow {
+            out.push(ComparisonRow {
                 period: m.format("%Y-%m").to_string(),
                 measure: Measure::ProcessedPersons.name(),
                 model_scope: "period",
@@ -225,7 +225,7 @@ pub fn rows(s: &Scenario, reps: &[RepResult], wait_share_56: Option<f64>) -> Vec
         m = next;
     }
     // The other reported figures whose period lies in the horizon.
-    for r in RECORD {
+    for r in FIGURES {
         let (a, b) = (date(r.from), date(r.to));
         let is_month = a.day() == 1 && a.checked_add_months(chrono::Months::new(1)) == Some(b);
         if !inside(a, b) || (r.measure == Measure::ProcessedPersons && is_month) {
@@ -244,7 +244,7 @@ pub fn rows(s: &Scenario, reps: &[RepResult], wait_share_56: Option<f64>) -> Vec
             Measure::ShareBookedWithin8Weeks => vec![wait_share_56.unwrap_or(f64::NAN)],
         };
         let summary = Summary::of(&per_rep);
-        out.push(RecordRow {
+        out.push(ComparisonRow {
             period: format!("{a}..{b}"),
             measure: r.measure.name(),
             model_scope: match r.measure {

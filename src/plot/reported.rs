@@ -9,9 +9,9 @@ use super::style::{BLUE, Chart, FONT, VERMILLION, draw_mesh, e, legend, nice_max
 
 /// The record chart.
 #[derive(Debug)]
-pub(crate) struct Record<'a>(pub(crate) &'a ChartData, pub(crate) &'a [MonthRow]);
+pub(crate) struct ReportedChart<'a>(pub(crate) &'a ChartData, pub(crate) &'a [MonthRow]);
 
-impl Chart for Record<'_> {
+impl Chart for ReportedChart<'_> {
     fn name(&self) -> &'static str {
         "record"
     }
