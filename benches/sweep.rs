@@ -18,7 +18,8 @@ use borderq::sweep::{self, Plan};
 fn sweep(c: &mut Criterion) {
     let bundled = scenario::BUNDLED.iter().find(|b| b.name == "may-2024-outage").expect("default scenario");
     let text = ScenarioText { label: "may-2024-outage".into(), text: bundled.text.into() };
-    let plan = Plan::new(&text, &[], &["quota.daily=1000:2125:125".into()], None, Some(4), None).expect("valid grid");
+    let flags = scenario::RunFlags { seed: None, replications: Some(4) };
+    let plan = Plan::new(&text, &[], &["quota.daily=1000:2125:125".into()], flags, None).expect("valid grid");
     let todo: Vec<usize> = (0..plan.grid.len()).collect();
     let mut g = c.benchmark_group("sweep");
     g.sample_size(10);

@@ -99,6 +99,13 @@ pub(crate) struct ScenarioFlags {
     pub(crate) replications: Option<u32>,
 }
 
+impl ScenarioFlags {
+    /// `--seed` and `--replications`, as the library applies them.
+    pub(crate) fn run_flags(&self) -> borderq::scenario::RunFlags {
+        borderq::scenario::RunFlags { seed: self.seed, replications: self.replications }
+    }
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
     /// A scenario file, or the name of a bundled scenario [default: may-2024-outage].

@@ -70,21 +70,12 @@ pub(crate) fn main() -> ExitCode {
     }
 }
 
-/// Loads a scenario with overrides, then `--seed`/`--replications` (SPEC §4 precedence).
+/// Loads a scenario with overrides, then `--seed`/`--replications`.
 pub(crate) fn load(arg: &str, flags: &ScenarioFlags) -> Result<Scenario, Failure> {
     let mut s = scenario::load(arg, &flags.sets)?;
-    if let Some(seed) = flags.seed {
-        if seed > i64::MAX as u64 {
-            return Err(Failure::Input(format!(
-                "--seed {seed} is out of range: expected a whole number from 0 to {}",
-                i64::MAX
-            )));
-        }
-        s.seed = seed;
-    }
-    if let Some(n) = flags.replications {
-        s.replications = n;
-    }
+    let run_flags = flags.run_flags();
+    run_flags.check().map_err(Failure::Input)?;
+    run_flags.apply(&mut s);
     check_scale(&s)?;
     Ok(s)
 }

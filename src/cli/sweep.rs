@@ -20,7 +20,7 @@ pub(crate) fn sweep(a: SweepArgs) -> Result<(), Failure> {
     let text = scenario::locate(&a.scenario)?;
     let precision = precision(&a.precision)?;
     let shard = a.shard.as_deref().map(Shard::parse).transpose().map_err(|e| Failure::Input(e.to_string()))?;
-    let plan = Plan::new(&text, &a.flags.sets, &a.vary, a.flags.seed, a.flags.replications, precision)
+    let plan = Plan::new(&text, &a.flags.sets, &a.vary, a.flags.run_flags(), precision)
         .map_err(|e| Failure::Input(e.to_string()))?;
     for p in &plan.points {
         super::check_scale(p)?;

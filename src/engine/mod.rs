@@ -8,4 +8,4 @@ pub mod rng;
 pub mod time;
 
 pub use queue::{Event, EventQueue};
-pub use time::{SimDuration, SimTime};
+pub use time::SimTime;

@@ -1,38 +1,37 @@
 //! Simulation time in whole seconds since the scenario's start at 00:00.
 //!
 //! Integer seconds make "12:00 every day" and "a 23-hour window" exact, so ties between events
-//! are real ties that the ordering rules of SPEC §2.8 can resolve, never floating-point accidents.
-//! Sampled durations are rounded to the nearest second after clamping (SPEC §2.8).
+//! are real ties that the ordering rules can resolve, never floating-point accidents.
+//! Sampled durations are rounded to the nearest second after clamping.
 
-/// An instant: seconds since the scenario's `start` at 00:00 (negative for the initial backlog's past).
+/// Seconds: an instant since the scenario's `start` at 00:00 (negative for the initial backlog's
+/// past), or a length of time.
 pub type SimTime = i64;
-/// A length of time in seconds.
-pub type SimDuration = i64;
 
 /// Seconds in one minute.
-pub const MINUTE: SimDuration = 60;
+pub const MINUTE: SimTime = 60;
 /// Seconds in one hour.
-pub const HOUR: SimDuration = 3_600;
+pub const HOUR: SimTime = 3_600;
 /// Seconds in one day (every day has 24 hours: no daylight-saving shifts).
-pub const DAY: SimDuration = 86_400;
+pub const DAY: SimTime = 86_400;
 
 /// Converts a duration in days to whole seconds, rounding to the nearest second.
-pub fn from_days(days: f64) -> SimDuration {
+pub fn from_days(days: f64) -> SimTime {
     round_secs(days * DAY as f64)
 }
 
 /// Converts a duration in hours to whole seconds, rounding to the nearest second.
-pub fn from_hours(hours: f64) -> SimDuration {
+pub fn from_hours(hours: f64) -> SimTime {
     round_secs(hours * HOUR as f64)
 }
 
 /// Converts seconds to fractional days, for outputs.
-pub fn to_days(t: SimDuration) -> f64 {
+pub fn to_days(t: SimTime) -> f64 {
     t as f64 / DAY as f64
 }
 
 /// Rounds seconds to an integer, saturating so that an infinite sample becomes "never".
-fn round_secs(secs: f64) -> SimDuration {
+fn round_secs(secs: f64) -> SimTime {
     if secs.is_nan() {
         0
     } else if secs >= i64::MAX as f64 / 2.0 {

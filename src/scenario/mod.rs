@@ -156,3 +156,34 @@ pub fn bundled(name: &str) -> Option<Result<Scenario, ScenarioError>> {
 
 #[cfg(test)]
 mod tests;
+
+/// `--seed` and `--replications`, which apply after the file and every `--set`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunFlags {
+    /// `--seed`: the master seed (0 to 2^63 − 1, like `scenario.seed`).
+    pub seed: Option<u64>,
+    /// `--replications`.
+    pub replications: Option<u32>,
+}
+
+impl RunFlags {
+    /// Checks the flags' ranges; the message names the flag and what is allowed.
+    pub fn check(&self) -> Result<(), String> {
+        match self.seed {
+            Some(seed) if seed > i64::MAX as u64 => {
+                Err(format!("--seed {seed} is out of range: expected a whole number from 0 to {}", i64::MAX))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Applies the flags to a scenario (call [`RunFlags::check`] first).
+    pub fn apply(&self, s: &mut Scenario) {
+        if let Some(seed) = self.seed {
+            s.seed = seed;
+        }
+        if let Some(n) = self.replications {
+            s.replications = n;
+        }
+    }
+}

@@ -62,10 +62,18 @@ pub fn quantile_sorted(v: &[f64], p: f64) -> f64 {
     if v.is_empty() {
         return f64::NAN;
     }
-    let h = (v.len() - 1) as f64 * p;
+    type7(v.len(), p, |k| v[k])
+}
+
+/// Type-7 interpolation (Hyndman & Fan, the default of R and numpy) at probability `p` among `n > 0`
+/// values, given the order statistic of each 0-based rank; it asks for rank ⌊(n−1)p⌋, then the next
+/// rank only when it interpolates. The one definition of a quantile in borderq.
+pub fn type7(n: usize, p: f64, mut order_statistic: impl FnMut(usize) -> f64) -> f64 {
+    let h = (n - 1) as f64 * p;
     let lo = h.floor() as usize;
-    let hi = (lo + 1).min(v.len() - 1);
-    v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+    let frac = h - lo as f64;
+    let a = order_statistic(lo);
+    if frac == 0.0 || lo + 1 >= n { a } else { a + frac * (order_statistic(lo + 1) - a) }
 }
 
 #[cfg(test)]

@@ -56,6 +56,9 @@ pub enum PlanError {
     /// The base scenario itself is invalid.
     #[error("{0}")]
     Base(scenario::ScenarioError),
+    /// `--seed` or `--replications` is out of range.
+    #[error("{0}")]
+    Flag(String),
 }
 
 /// FNV-1a, 64 bits: a stable hash (not cryptographic) to tell sweeps apart.
@@ -65,22 +68,17 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 impl Plan {
     /// Builds and validates the plan: `sets` apply to every point before the grid's own overrides,
-    /// then `seed` and `replications`. With no `vary`, the scenario's `[sweep]` table is used.
+    /// then `--seed` and `--replications`. With no `vary`, the scenario's `[sweep]` table is used.
     pub fn new(
         base: &ScenarioText,
         sets: &[String],
         vary: &[String],
-        seed: Option<u64>,
-        replications: Option<u32>,
+        flags: scenario::RunFlags,
         precision: Option<crate::run::Precision>,
     ) -> Result<Plan, PlanError> {
+        flags.check().map_err(PlanError::Flag)?;
         let finish = |mut s: Scenario| {
-            if let Some(seed) = seed {
-                s.seed = seed;
-            }
-            if let Some(r) = replications {
-                s.replications = r;
-            }
+            flags.apply(&mut s);
             s
         };
         let base_scenario = finish(scenario::parse(base, sets).map_err(PlanError::Base)?);
@@ -316,6 +314,7 @@ pub fn sweep_json(plan: &PlanFile, csv_text: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::RunFlags;
 
     fn base() -> ScenarioText {
         ScenarioText {
@@ -326,14 +325,29 @@ mod tests {
 
     #[test]
     fn every_point_is_validated_and_the_hash_tells_sweeps_apart() {
-        let ok = Plan::new(&base(), &[], &["quota.daily=80:120:20".into()], None, Some(2), None).unwrap();
+        let ok = Plan::new(
+            &base(),
+            &[],
+            &["quota.daily=80:120:20".into()],
+            RunFlags { seed: None, replications: Some(2) },
+            None,
+        )
+        .unwrap();
         assert_eq!(ok.points.len(), 3);
         assert_eq!(ok.points[2].quota.daily, crate::scenario::Schedule::Constant(120.0));
         assert_eq!(ok.points[0].replications, 2);
-        let other = Plan::new(&base(), &[], &["quota.daily=80:120:20".into()], Some(5), Some(2), None).unwrap();
+        let other = Plan::new(
+            &base(),
+            &[],
+            &["quota.daily=80:120:20".into()],
+            RunFlags { seed: Some(5), replications: Some(2) },
+            None,
+        )
+        .unwrap();
         assert_ne!(ok.hash, other.hash);
-        let bad = Plan::new(&base(), &[], &["quota.seniority_share=0.5,1.5".into()], None, None, None).unwrap_err();
+        let bad =
+            Plan::new(&base(), &[], &["quota.seniority_share=0.5,1.5".into()], RunFlags::default(), None).unwrap_err();
         assert!(bad.to_string().starts_with("grid point 1 (quota.seniority_share=1.5): "), "{bad}");
-        assert!(Plan::new(&base(), &[], &[], None, None, None).is_err());
+        assert!(Plan::new(&base(), &[], &[], RunFlags::default(), None).is_err());
     }
 }

@@ -14,6 +14,7 @@ use hdrhistogram::Histogram;
 
 use crate::engine::time::{DAY, SimTime};
 use crate::model::result::WaitStats;
+use crate::stats::type7;
 
 /// How many waits a replication keeps exactly before it switches to a histogram.
 pub(crate) const EXACT_WAITS: usize = 1 << 20;
@@ -85,16 +86,6 @@ impl WaitLog {
     }
 }
 
-/// Type-7 interpolation (Hyndman & Fan, the default of R and numpy) at probability `p` among `n`
-/// values, given the order statistic of each 0-based rank.
-fn type7(n: usize, p: f64, mut order_statistic: impl FnMut(usize) -> f64) -> f64 {
-    let h = (n - 1) as f64 * p;
-    let lo = h.floor() as usize;
-    let frac = h - lo as f64;
-    let a = order_statistic(lo);
-    if frac == 0.0 || lo + 1 >= n { a } else { a + frac * (order_statistic(lo + 1) - a) }
-}
-
 /// Mean and exact quantiles in days, via O(n) selection. The quantiles are taken in increasing
 /// order, each selected only among the values above the previous one.
 fn exact_stats(xs: &mut [SimTime]) -> Option<WaitStats> {
@@ -104,22 +95,21 @@ fn exact_stats(xs: &mut [SimTime]) -> Option<WaitStats> {
     let n = xs.len();
     let mean = xs.iter().map(|x| *x as f64).sum::<f64>() / n as f64;
     // Invariant: xs[..from] holds the `from` smallest values, so order statistic k ≥ from is the
-    // (k − from)-th smallest of xs[from..].
+    // (k − from)-th smallest of xs[from..]. Once rank `lo` is selected, rank `lo + 1` is the
+    // smallest value after it.
     let mut from = 0;
     let mut q = |p: f64| -> f64 {
-        let h = (n - 1) as f64 * p;
-        let lo = h.floor() as usize;
-        let (_, a, rest) = xs[from..].select_nth_unstable(lo - from);
-        let a = *a as f64;
-        let frac = h - lo as f64;
-        let value = if frac == 0.0 || rest.is_empty() {
-            a
-        } else {
-            // The next order statistic is the smallest value above rank `lo`.
-            let b = *rest.iter().min().expect("non-empty") as f64;
-            a + frac * (b - a)
-        };
-        from = lo;
+        let base = from;
+        let mut lo = None;
+        let value = type7(n, p, |k| match lo {
+            Some(l) if k == l + 1 => *xs[k..].iter().min().expect("k < n") as f64,
+            _ => {
+                let (_, a, _) = xs[base..].select_nth_unstable(k - base);
+                lo = Some(k);
+                *a as f64
+            }
+        });
+        from = lo.expect("type7 asks for rank ⌊(n−1)p⌋ first");
         value
     };
     let (p50, p90, p99) = (q(0.5), q(0.9), q(0.99));
