@@ -232,3 +232,64 @@ pub fn summary_json(scenario: &Scenario, summary: &[SummaryRow]) -> Vec<u8> {
     v.push(b'\n');
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Counts, Daily, WaitStats};
+
+    fn rep(i: u64, processed: u64, wait: Option<f64>) -> RepResult {
+        RepResult {
+            replication: i,
+            seed: 100 + i,
+            counts: Counts { processed_persons: processed, ..Counts::default() },
+            mean_waiting_persons: 2.5,
+            wait: wait.map(|mean| WaitStats { n: 3, mean, p50: mean, p90: mean, p99: mean }),
+            wait_bins: vec![1, 0, 3],
+            daily: Daily::zeros(2),
+            ..RepResult::default()
+        }
+    }
+
+    #[test]
+    fn replications_csv_has_every_metric_in_order_with_typed_cells() {
+        let rows: Vec<ReplicationRow> =
+            [rep(0, 10, Some(1.5)), rep(1, 20, None)].iter().map(ReplicationRow::of).collect();
+        let text = String::from_utf8(replications_csv(&rows)).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        assert_eq!(&header[..4], ["replication", "seed", "initial_groups", "initial_persons"]);
+        assert_eq!(header.len(), 2 + METRICS.len());
+        let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+        let r0: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let r1: Vec<&str> = lines.next().unwrap().split(',').collect();
+        assert_eq!((r0[0], r0[1], r0[col("processed_persons")]), ("0", "100", "10"), "counts are integers");
+        assert_eq!(r0[col("mean_waiting_persons")], "2.5");
+        assert_eq!(r0[col("wait_mean_days")], "1.5");
+        assert_eq!(r1[col("wait_mean_days")], "", "no observations: an empty cell");
+        assert_eq!(rows[1].get("processed_persons"), 20.0);
+        assert!(replications_csv(&[]).is_empty());
+    }
+
+    #[test]
+    fn summary_rows_give_mean_sd_and_a_t_interval_and_skip_missing_values() {
+        let rows: Vec<ReplicationRow> =
+            [rep(0, 10, Some(1.0)), rep(1, 20, None), rep(2, 30, Some(3.0))].iter().map(ReplicationRow::of).collect();
+        let summary = summary_rows(&rows);
+        assert_eq!(summary.len(), METRICS.len());
+        let p = summary.iter().find(|r| r.metric == "processed_persons").unwrap();
+        assert_eq!((p.mean, p.sd, p.n), (Some(20.0), Some(10.0), 3));
+        let half = 10.0 / 3f64.sqrt() * crate::stats::t975(2);
+        assert!((p.ci95_high.unwrap() - 20.0 - half).abs() < 1e-9);
+        let w = summary.iter().find(|r| r.metric == "wait_mean_days").unwrap();
+        assert_eq!((w.mean, w.n), (Some(2.0), 2), "a replication without observations is left out");
+    }
+
+    #[test]
+    fn wait_rows_pool_the_bins_of_every_replication() {
+        let rows = wait_rows(&[rep(0, 0, None), rep(1, 0, None)]);
+        let shares: Vec<(u64, f64, f64)> = rows.iter().map(|r| (r.from_days, r.share, r.cumulative_share)).collect();
+        assert_eq!(shares, [(0, 0.25, 0.25), (1, 0.0, 0.25), (2, 0.75, 1.0)]);
+        assert!(rows.iter().all(|r| r.measure == "wait_days"), "no selection waits: no rows for them");
+    }
+}

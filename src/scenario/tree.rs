@@ -331,3 +331,56 @@ fn table_entry<'a>(entries: &'a mut Vec<Entry>, key: &str) -> Result<&'a mut Vec
         other => Err(other.type_name().to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str, sets: &[&str]) -> Source {
+        Source { path: "t.toml".into(), text: text.into(), sets: sets.iter().map(|s| s.to_string()).collect() }
+    }
+
+    fn find<'e>(entries: &'e [Entry], path: &[&str]) -> &'e Node {
+        let (first, rest) = path.split_first().expect("a path");
+        let node = &entries.iter().find(|e| e.key == *first).expect("the key").node;
+        match (rest.is_empty(), &node.val) {
+            (true, _) => node,
+            (false, Val::Table(t)) => find(t, rest),
+            (false, _) => panic!("{first} is not a table"),
+        }
+    }
+
+    #[test]
+    fn every_value_knows_its_line_and_column() {
+        let src = source("[scenario]\nname = \"x\"\n\n[quota]\ndaily = [1, 2.5]\n", &[]);
+        let root = parse(&src).expect("valid TOML");
+        let name = find(&root, &["scenario", "name"]);
+        assert_eq!(src.locate(name.at), "t.toml:2:8");
+        let daily = find(&root, &["quota", "daily"]);
+        assert_eq!(src.locate(daily.at), "t.toml:5:9");
+        assert_eq!(daily.render(), "[1, 2.5]");
+        assert_eq!(daily.val.type_name(), "an array");
+        let bad = parse(&source("[quota\ndaily = 1\n", &[])).expect_err("a syntax error");
+        assert!(bad.to_string().starts_with("t.toml:1:"), "{bad}");
+    }
+
+    #[test]
+    fn set_creates_missing_tables_replaces_values_and_checks_the_schema() {
+        let sets = ["quota.daily=7", "confirmation.window_hours=24", "quota.dayly=5", "arrivals.3.name=x"];
+        let src = source("[quota]\ndaily = 1\n", &sets);
+        let mut root = parse(&src).expect("valid TOML");
+        for (i, set) in sets.iter().take(2).enumerate() {
+            let (path, value) = set.split_once('=').expect("PATH=VALUE");
+            apply_set(&mut root, path, parse_set_value(value, i, &src).expect("a value"), i, &src).expect("applies");
+        }
+        let daily = find(&root, &["quota", "daily"]);
+        assert!(matches!(daily.val, Val::Int(7)));
+        assert_eq!(src.locate(daily.at), "--set quota.daily=7");
+        assert!(matches!(find(&root, &["confirmation", "window_hours"]).val, Val::Int(24)));
+        let unknown = apply_set(&mut root, "quota.dayly", parse_set_value("5", 2, &src).unwrap(), 2, &src);
+        let message = unknown.expect_err("unknown key").to_string();
+        assert!(message.contains("unknown key \"dayly\" in [quota]") && message.contains("daily"), "{message}");
+        let missing = apply_set(&mut root, "arrivals.3.name", parse_set_value("x", 3, &src).unwrap(), 3, &src);
+        assert!(missing.expect_err("no arrivals").to_string().contains("is not a list in this scenario"));
+    }
+}

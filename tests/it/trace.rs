@@ -164,10 +164,11 @@ fn reissue_trace_adds_missed_slots_to_the_next_allocation() {
     assert!(g.iter().take(3).all(|x| x.outcome == Outcome::Abandoned && x.ended_at == 2 * DAY + 11 * H));
 }
 
-/// `appointment.cancel_from` (issue 8, the program's end): two groups booked on day 0 for day 3 lose
-/// their appointments at the cancellation instant (day 2, 00:00) and wait again; with the quota at 0
-/// from day 1 nobody is selected again, so both are still waiting at the horizon. A third group with
-/// patience over by then abandons at the cancellation instead.
+/// `appointment.cancel_from` (the program's end): three groups booked on day 0 for day 3 lose their
+/// appointments at the cancellation instant (day 2, 00:00). With this seed, two draw a patience of
+/// 10 days and wait again; with the quota at 0 from day 1 nobody is selected again, so both are
+/// still waiting at the horizon. The third draws 1.5 days, over by then, and abandons at the
+/// cancellation instead.
 #[test]
 fn cancelled_appointments_send_groups_back_to_waiting() {
     let toml = r#"
@@ -197,7 +198,10 @@ groups = 3
     let c = &r.counts;
     assert_eq!((c.selected_groups, c.booked_groups, c.processed_groups), (3, 3, 0));
     assert_eq!(c.cancelled_appointments, 3);
-    assert_eq!(c.abandoned_groups + c.final_waiting_groups, 3);
+    assert_eq!((c.abandoned_groups, c.final_waiting_groups), (1, 2), "one group abandons, two wait again");
+    let outcomes: Vec<Outcome> = records.iter().map(|g| g.outcome).collect();
+    assert_eq!(outcomes.iter().filter(|o| **o == Outcome::Abandoned).count(), 1);
+    assert_eq!(outcomes.iter().filter(|o| **o == Outcome::CensoredWaiting).count(), 2);
     for g in &records {
         assert_eq!(g.booked_at, Some(DAY / 2));
         match g.outcome {
@@ -210,4 +214,54 @@ groups = 3
     let m = Model::new(&scenario(&toml.replace("cancel_from = \"2024-01-03T00:00\"\n", "")));
     let r = m.replicate(0, &mut borderq::model::NoRecords);
     assert_eq!((r.counts.processed_groups, r.counts.cancelled_appointments), (3, 0));
+}
+
+/// Regression test for a bug found by the property test: after the seniority pass, the lottery
+/// reused the seniority pass's counts of eligible groups not yet considered, so a group the
+/// seniority pass had walked (and not chosen) was subtracted twice and the lottery stopped before
+/// it had considered every candidate.
+///
+/// Quota 5 persons, seniority share 0.2 (1 person). Waiting on day 0: A (2 persons, the backlog,
+/// oldest), then B (1 person) and C (2 persons) from two caravans registering at 00:00. The
+/// seniority pass walks A, which does not fit into 1 person, then chooses B. The lottery has 4
+/// persons and must take both A and C (nothing unused). With the bug it counted one eligible group
+/// of 2, took one and stopped (2 unused).
+#[test]
+fn lottery_recounts_eligible_groups_after_the_seniority_pass() {
+    let toml = r#"
+[scenario]
+name = "recount"
+start = "2024-01-01"
+end = "2024-01-03"
+
+[quota]
+unit = "persons"
+daily = 5
+seniority_share = 0.2
+
+[initial]
+groups = 1
+group_size = 2
+registered_days_ago = 10
+
+[[caravans]]
+name = "B"
+depart = "2024-01-01"
+persons = 1
+distance_km = 0
+pace_km_per_day = 20
+
+[[caravans]]
+name = "C"
+depart = "2024-01-01"
+persons = 2
+distance_km = 0
+pace_km_per_day = 20
+group_size = 2
+"#;
+    let r = Model::new(&scenario(toml)).replicate(0, &mut borderq::model::NoRecords);
+    assert_eq!(r.counts.initial_groups + r.counts.arrived_groups, 3);
+    assert_eq!(r.daily.get(Series::SelectedPersons)[0], 5.0, "A, B and C selected on day 0");
+    assert_eq!(r.daily.get(Series::UnusedSlots)[0], 0.0);
+    assert_eq!(r.counts.selected_groups, 3);
 }
