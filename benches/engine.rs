@@ -1,4 +1,4 @@
-//! Engine benchmarks (issue 6, SPEC §7). Run with `cargo bench --bench engine`.
+//! Engine benchmarks. Run with `cargo bench --bench engine`.
 //!
 //! - `replication/reference`: one replication of the real-scale reference model R
 //!   (`benches/reference.toml`: 2,000 groups/day for 365 days, about 730,000 groups), one core.

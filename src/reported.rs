@@ -1,4 +1,4 @@
-//! The real record (DOMAIN.md) that the historical scenarios are checked against (issue 8): monthly
+//! The reported figures that the historical scenarios are checked against: monthly
 //! persons processed, appointments cancelled, and reported waiting times, each with its source, set
 //! beside the model's value for the same period. No IO here; `output` writes `record.csv`.
 
@@ -61,11 +61,11 @@ pub struct Figure {
     pub value: f64,
     /// How it bounds the truth.
     pub kind: Kind,
-    /// Where it comes from (DOMAIN.md).
+    /// Where it comes from: publisher, date and what it says.
     pub source: &'static str,
 }
 
-/// The record, from DOMAIN.md §3 and §6.
+/// The reported figures (CBP monthly updates, DHS, press and research reports).
 pub const FIGURES: &[Figure] = &[
     Figure {
         from: (2023, 5, 12),

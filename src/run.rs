@@ -1,5 +1,5 @@
 //! Runs the replications of one scenario in parallel with rayon and returns them in index order,
-//! so that every output is byte-identical whatever the thread count (SPEC §6).
+//! so that every output is byte-identical whatever the thread count.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -1,5 +1,5 @@
 //! Seeded random streams: a replication's seed and each process's stream are pure functions of the
-//! scenario seed, so results never depend on thread scheduling or sharding (SPEC §6).
+//! scenario seed, so results never depend on thread scheduling or sharding.
 //!
 //! Rule: `replication_seed = derive(seed, r)`; `stream_seed = derive(replication_seed, kind << 32 | index)`;
 //! the stream is `Xoshiro256PlusPlus::seed_from_u64(stream_seed)`, a generator whose output rand

@@ -1,8 +1,8 @@
-//! The border-queue model (SPEC §2): groups travel, register, wait, request, get drawn, confirm, get
+//! The border-queue model: groups travel, register, wait, request, get drawn, confirm, get
 //! booked and processed, or abandon. [`Model`] is the scenario compiled for fast replication (per-day
 //! arrays, prepared samplers); [`Model::replicate`] runs one replication and returns a [`RepResult`].
 //!
-//! Read `sim.rs` for the event loop and the precise rules of SPEC §2.8.
+//! Read `sim/mod.rs` for the event loop and the rooms of the mechanisms.
 
 mod observer;
 mod outages;
@@ -15,7 +15,7 @@ pub use result::{Counts, Daily, RepResult, Series, WaitStats};
 use crate::engine::time::{self, DAY, HOUR, SimTime};
 use crate::scenario::{OnMiss, OutagePolicy, QuotaUnit, Sampler, Scenario};
 
-/// Kinds of random stream (SPEC §6); the stream of (kind, index) is independent of every other.
+/// Kinds of random stream; the stream of (kind, index) is independent of every other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u32)]
 pub enum StreamKind {
@@ -190,7 +190,7 @@ impl Model {
     }
 
     /// The day of the first allocation at or after `t` (an allocation at `t` itself counts: what
-    /// happens at the allocation's instant precedes it, SPEC §2.8).
+    /// happens at the allocation's instant precedes it).
     pub(crate) fn first_allocation_from(&self, t: SimTime) -> i64 {
         (t - self.allocation_offset + DAY - 1).div_euclid(DAY)
     }

@@ -1,4 +1,4 @@
-//! Outages as sorted, disjoint half-open intervals `[start, end)` (overlapping outages merge, SPEC §2.6),
+//! Outages as sorted, disjoint half-open intervals `[start, end)` (overlapping outages merge),
 //! one set per thing they can affect, with O(log n) queries.
 
 use rand::RngExt;

@@ -1,7 +1,7 @@
-//! What one replication measures (SPEC §2.7): counts, time-averages, waiting-time statistics,
+//! What one replication measures: counts, time-averages, waiting-time statistics,
 //! 1-day-bin histograms and daily series.
 
-/// Counts over the whole horizon (events, not distinct groups, where SPEC §2.7 says so).
+/// Counts over the whole horizon (events, not distinct groups, where a field says so).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
     /// Groups waiting at time 0.
@@ -56,7 +56,7 @@ pub struct Counts {
     pub cancelled_appointments: u64,
     /// Persons whose appointments were cancelled.
     pub cancelled_persons: u64,
-    /// Caravan groups that would have reached the zone before `start` (dropped, SPEC §2.2).
+    /// Caravan groups that would have reached the zone before `start` (dropped).
     pub caravan_groups_before_start: u64,
 }
 
@@ -75,7 +75,7 @@ pub struct WaitStats {
     pub p99: f64,
 }
 
-/// A daily series of `daily.csv`, in column order (SPEC §5).
+/// A daily series of `daily.csv`, in column order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Series {
     /// Groups waiting, time-average over the day.

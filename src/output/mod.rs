@@ -1,5 +1,5 @@
 //! Writing results: every file goes to a temporary name in its directory and is renamed into place,
-//! so no reader ever sees a partial file (SPEC §5, §8). A directory holding another scenario's outputs
+//! so no reader ever sees a partial file. A directory holding another scenario's outputs
 //! is refused unless forced.
 
 mod records;

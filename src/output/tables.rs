@@ -1,4 +1,4 @@
-//! The CSV and JSON tables of a run (SPEC §5), built as bytes by pure functions so they can be
+//! The CSV and JSON tables of a run, built as bytes by pure functions so they can be
 //! compared byte for byte in tests. Column names are fixed: scripts depend on them.
 
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! Charts and the HTML report (SPEC §5), drawn from the run's CSV files so that `borderq plot DIR`
+//! Charts and the HTML report, drawn from the run's CSV files so that `borderq plot DIR`
 //! redraws exactly what `borderq run` drew. plotters with embedded DejaVu fonts: nothing from the system.
 
 use std::path::Path;

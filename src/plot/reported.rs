@@ -1,5 +1,5 @@
 //! The `record` chart: the model's persons processed per month (mean and 95 % CI) with the reported
-//! figures of DOMAIN.md overlaid, drawn from `record.csv` alone.
+//! figures overlaid, drawn from `record.csv` alone.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -14,7 +14,7 @@ pub struct Dist {
     pub hi: Option<f64>,
 }
 
-/// The families of SPEC §3.2, in the parameterisations of §2.8.
+/// The families a scenario may use, each in its mean/sd (or shape/scale) parameterisation.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Law {
     /// Always `value`.
@@ -275,18 +275,18 @@ impl Dist {
     }
 }
 
-/// σ² = ln(1 + sd²/mean²), μ = ln(mean) − σ²/2 (SPEC §2.8).
+/// σ² = ln(1 + sd²/mean²), μ = ln(mean) − σ²/2.
 pub(super) fn lognormal_params(mean: f64, sd: f64) -> (f64, f64) {
     let s2 = (1.0 + sd * sd / (mean * mean)).ln();
     (mean.ln() - s2 / 2.0, s2.sqrt())
 }
 
-/// shape (mean/sd)², scale sd²/mean (SPEC §2.8).
+/// shape (mean/sd)², scale sd²/mean.
 pub(super) fn gamma_params(mean: f64, sd: f64) -> (f64, f64) {
     ((mean / sd).powi(2), sd * sd / mean)
 }
 
-/// `min(max(x, lo), hi)` for optional bounds (SPEC §3.2: clamping, never resampling).
+/// `min(max(x, lo), hi)` for optional bounds (clamping, never resampling).
 #[inline]
 pub(super) fn clamp(x: f64, lo: Option<f64>, hi: Option<f64>) -> f64 {
     let x = match lo {

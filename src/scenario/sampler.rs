@@ -92,7 +92,7 @@ impl Sampler {
         clamp(x, self.lo, self.hi)
     }
 
-    /// A sample rounded to the nearest integer and clamped to `[lo, hi]` (group sizes: 1–10, SPEC §2.8).
+    /// A sample rounded to the nearest integer and clamped to `[lo, hi]` (group sizes: 1–10).
     #[inline]
     pub fn sample_int(&self, rng: &mut StreamRng, lo: i64, hi: i64) -> i64 {
         to_int(self.sample(rng), lo, hi)

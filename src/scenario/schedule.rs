@@ -1,4 +1,4 @@
-//! Values that change on calendar dates: the quota, shares and arrival rates (SPEC §3.2).
+//! Values that change on calendar dates: the quota, shares and arrival rates.
 
 use chrono::NaiveDate;
 

@@ -1,5 +1,5 @@
 //! A TOML document as a tree whose every value remembers where it came from (a byte offset in the file
-//! or the `--set` that put it there), so that validation can point at file:line:column (SPEC §3.3).
+//! or the `--set` that put it there), so that validation can point at file:line:column.
 //! `--set PATH=VALUE` overrides are applied to this tree, checked against [`schema`](super::schema).
 
 use toml::de::{DeTable, DeValue};

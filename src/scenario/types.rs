@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::dist::Dist;
 use super::schedule::Schedule;
 
-/// One validated scenario (SPEC §3). Immutable input to every replication.
+/// One validated scenario. Immutable input to every replication.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     /// Short identifier, also the default output directory name.
@@ -20,7 +20,7 @@ pub struct Scenario {
     pub warmup_days: f64,
     /// Number of replications.
     pub replications: u32,
-    /// Master seed; replication seeds derive from it (SPEC §6).
+    /// Master seed; replication seeds derive from it.
     pub seed: u64,
     /// Whether runs set the model beside the real record (`record.csv`): for historical scenarios.
     pub compare_with_record: bool,
@@ -57,7 +57,7 @@ pub enum QuotaUnit {
     Groups,
 }
 
-/// The daily allocation (SPEC §2.3).
+/// The daily allocation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quota {
     /// What one slot is.
@@ -96,7 +96,7 @@ pub enum OnMiss {
     Drop,
 }
 
-/// The confirmation step (SPEC §2.4).
+/// The confirmation step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confirmation {
     /// Time to confirm after the allocation [h], ≥ 1.
@@ -117,7 +117,7 @@ pub struct Confirmation {
     pub on_miss: OnMiss,
 }
 
-/// Appointments after booking (SPEC §2.5).
+/// Appointments after booking.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Appointment {
     /// Time from confirmation to the appointment [days].
@@ -130,14 +130,14 @@ pub struct Appointment {
     pub cancel_from: Option<NaiveDateTime>,
 }
 
-/// Reneging (SPEC §2.5).
+/// Reneging.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Abandonment {
     /// Patience from registration [days].
     pub patience_days: Dist,
 }
 
-/// The initial backlog (SPEC §2.2).
+/// The initial backlog.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Initial {
     /// Groups waiting at time 0.
@@ -148,7 +148,7 @@ pub struct Initial {
     pub group_size: Dist,
 }
 
-/// A Poisson arrival stream (SPEC §2.2).
+/// A Poisson arrival stream.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArrivalStream {
     /// Label for outputs.
@@ -163,7 +163,7 @@ pub struct ArrivalStream {
     pub register_share: f64,
 }
 
-/// An explicit caravan: a batch of persons walking to the registration zone (SPEC §2.2).
+/// An explicit caravan: a batch of persons walking to the registration zone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Caravan {
     /// Label for outputs and charts.
@@ -182,7 +182,7 @@ pub struct Caravan {
     pub group_size: Dist,
 }
 
-/// Caravans departing as a Poisson process (SPEC §2.2).
+/// Caravans departing as a Poisson process.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaravanProcess {
     /// Departures per month (30.4375 days) [1/month].
@@ -230,7 +230,7 @@ impl Affects {
     }
 }
 
-/// An explicit outage (SPEC §2.6).
+/// An explicit outage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outage {
     /// Label for charts and reports.
@@ -243,7 +243,7 @@ pub struct Outage {
     pub affects: Affects,
 }
 
-/// Outages starting as a Poisson process (SPEC §2.6).
+/// Outages starting as a Poisson process.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutageProcess {
     /// Starts per month [1/month].

@@ -1,4 +1,4 @@
-//! Parameter sweeps (SPEC §4, §10): a grid of scenario variants × replications with common random
+//! Parameter sweeps: a grid of scenario variants × replications with common random
 //! numbers, run point by point. Each finished point is written at once, atomically, as
 //! `points/point-NNNNNN.csv`; `sweep.csv` is the points' rows in index order, so a sweep run on one
 //! machine, in shards then merged, or interrupted and resumed gives the same bytes.

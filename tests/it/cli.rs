@@ -1,4 +1,4 @@
-//! The command line, end to end: files written, columns named as SPEC §5 says, exit codes, errors.
+//! The command line, end to end: files written, columns in their fixed order, exit codes, errors.
 
 use predicates::prelude::*;
 

@@ -1,4 +1,4 @@
-//! Same scenario + seed ⇒ byte-identical outputs, whatever the thread count (SPEC §6).
+//! Same scenario + seed ⇒ byte-identical outputs, whatever the thread count.
 
 use crate::common::borderq;
 

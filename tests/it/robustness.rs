@@ -1,5 +1,5 @@
 //! Degenerate but valid scenarios, output safety (unwritable directories, broken pipes, signals), scale
-//! safety, and property tests of the model's invariants on random valid scenarios (issue 7).
+//! safety, and property tests of the model's invariants on random valid scenarios.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! Every bad input gets exit code 2 and one clear line naming file:line:column (where there is a file),
 //! the key, the bad value and what is allowed, pinned here; no panic, no backtrace (even with
-//! RUST_BACKTRACE=1), and no output directory left behind (issue 7).
+//! RUST_BACKTRACE=1), and no output directory left behind.
 
 use predicates::prelude::*;
 

@@ -1,5 +1,5 @@
 //! Sweeps give the same `sweep.csv` whatever the thread count, shard split, or interruption
-//! (SPEC §6, §8, §10), and `merge` refuses what does not belong together.
+//!, and `merge` refuses what does not belong together.
 
 use std::path::Path;
 

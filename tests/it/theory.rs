@@ -1,4 +1,4 @@
-//! borderq reduced to textbook queues (SPEC §9), with tolerances from the replications' standard error.
+//! borderq reduced to textbook queues, with tolerances from the replications' standard error.
 
 use borderq::model::Series;
 
@@ -62,7 +62,7 @@ fn check_bailey(lambda: f64, q: u32) {
 
 #[test]
 fn bailey_chain_reproduces_the_published_values() {
-    // SPEC §9: for λ = 90, Q = 100, W = 0.51233 and the time-average pool is 46.110; for λ = 95, W = 0.55345.
+    // Bailey's chain: for λ = 90, Q = 100, W = 0.51233 and the time-average pool is 46.110; for λ = 95, W = 0.55345.
     let w90 = (bailey_mean_pool_after_allocation(90.0, 100) + 45.0) / 90.0;
     let w95 = (bailey_mean_pool_after_allocation(95.0, 100) + 47.5) / 95.0;
     assert!((w90 - 0.51233).abs() < 5e-5, "{w90}");

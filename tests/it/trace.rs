@@ -1,4 +1,4 @@
-//! A hand-worked deterministic trace (SPEC §9): constant distributions, quota 2 groups/day, seniority
+//! A hand-worked deterministic trace: constant distributions, quota 2 groups/day, seniority
 //! only, one confirmation outage, worked out by hand under each outage policy.
 //!
 //! Scenario (times are days since 2024-01-01 00:00; "d+h" is day d plus h hours):

@@ -197,8 +197,9 @@ impl Sim<'_> {
     /// pool itself), choosing the eligible requesters that fit into `left` units, which it reduces.
     /// A coin the seniority pass drew today stands. Returns the units used.
     ///
-    /// The eligibility counts start afresh: the seniority pass consumed its own (reusing them once
-    /// made the lottery stop before every candidate had been considered).
+    /// The eligibility counts start afresh: the seniority pass consumed its own, and reusing them
+    /// would count the groups it walked twice, so the lottery would stop before considering every
+    /// candidate (`tests/it/trace.rs`: `lottery_recounts_eligible_groups_after_the_seniority_pass`).
     fn lottery(&mut self, p: f64, left: &mut u64, close: SimTime) -> u64 {
         let m = self.m;
         let mut eligible = eligible_by_size(self);

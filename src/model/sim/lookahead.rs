@@ -1,6 +1,6 @@
-//! Prefetching for the lottery: the pool is several megabytes at real scale and the lottery's
-//! candidates are random, so without help each candidate waits for memory (a quarter of the time
-//! at 4× the reference rate). See [`Lookahead`].
+//! Prefetching for the lottery, beside it: the pool is several megabytes at real scale and the
+//! lottery's candidates are random, so without help each candidate waits for memory. See
+//! [`Lookahead`].
 
 use rand::RngExt;
 

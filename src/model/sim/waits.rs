@@ -1,11 +1,11 @@
 //! A replication's waits (registration to processing, or to booking), summarised as mean, median,
-//! p90 and p99 (SPEC §2.7: "exact or with relative error ≤ 0.1 %").
+//! p90 and p99 ("exact or with relative error ≤ 0.1 %").
 //!
 //! While a replication has recorded at most `exact_cap` waits (2²⁰ by default: every bundled
 //! scenario and the reference model R stay far below), every value is kept and the quantiles are
 //! exact. Past that, the values move into an HdrHistogram with 3 significant digits, whose size does
 //! not depend on how many groups passed through (about 270 KB), so that memory stays proportional to
-//! the people in the system whatever the horizon (SPEC §7). The mean stays exact (an integer sum); a
+//! the people in the system whatever the horizon. The mean stays exact (an integer sum); a
 //! quantile is then the same type-7 interpolation between the two order statistics around it, each
 //! read as the midpoint of its histogram bucket: a relative error of at most 1/2048 ≈ 0.05 %, and none
 //! below 2,048 seconds, where buckets are one second wide.
@@ -184,7 +184,7 @@ mod tests {
     }
 
     /// Past the cap, the mean stays exact and every quantile is within 0.05 % of the exact one
-    /// (SPEC §2.7 allows 0.1 %), and exact where buckets are one second wide.
+    /// (the model allows 0.1 %), and exact where buckets are one second wide.
     #[test]
     fn histogram_quantiles_are_within_the_error_bound() {
         let mut rng = crate::engine::rng::StreamRng::seed_from_u64(9);
