@@ -83,7 +83,9 @@ pub(crate) fn load(arg: &str, flags: &ScenarioFlags) -> Result<Scenario, Failure
 /// An output failure: an occupied directory is bad usage (2), anything else a failed run (1).
 pub(crate) fn output_failure(e: borderq::output::OutputError) -> Failure {
     match e {
-        borderq::output::OutputError::Occupied { .. } => Failure::Input(e.to_string()),
+        borderq::output::OutputError::Occupied { .. } | borderq::output::OutputError::Busy { .. } => {
+            Failure::Input(e.to_string())
+        }
         _ => Failure::Run(e.to_string()),
     }
 }
@@ -126,10 +128,23 @@ pub(crate) fn out(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// `borderq plot DIR`: redraws the charts and the report from the files the run's manifest lists,
+/// and adds what it draws to the manifest.
 fn plot(dir: &std::path::Path) -> Result<(), Failure> {
-    let data = borderq::plot::ChartData::load(dir).map_err(|e| Failure::Input(e.to_string()))?;
-    let files = borderq::plot::render_all(&data).map_err(|e| Failure::Run(e.to_string()))?;
-    borderq::output::write_run(dir, &files).map_err(|e| Failure::Run(e.to_string()))?;
+    use borderq::output;
+    let _lock = dir.is_dir().then(|| output::DirLock::acquire(dir)).transpose().map_err(output_failure)?;
+    let listed = output::read_manifest(dir);
+    let data = borderq::plot::ChartData::load(dir, listed.as_deref()).map_err(|e| Failure::Input(e.to_string()))?;
+    let mut files = borderq::plot::render_all(&data).map_err(|e| Failure::Run(e.to_string()))?;
+    if let Some(mut names) = listed {
+        for (n, _) in &files {
+            if !names.contains(n) {
+                names.push(n.clone());
+            }
+        }
+        files.push((output::MANIFEST.to_string(), output::manifest_text(&names)));
+    }
+    output::write_run(dir, &files).map_err(|e| Failure::Run(e.to_string()))?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     eprintln!("borderq: wrote {} in {}", names.join(", "), dir.display());
     Ok(())

@@ -22,7 +22,8 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     let signals = Signals::install();
     let model = Model::new(&s);
 
-    let dir_existed = prepare_dir(&dir)?;
+    let (dir_existed, lock) = prepare_dir(&dir)?;
+    let previous = output::read_manifest(&dir);
     let mut records = match a.records {
         true => Some(GroupsCsv::create(&dir, model.source_names.clone()).map_err(output_failure)?),
         false => None,
@@ -37,10 +38,11 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
             run::until_precise(&model, s.replications as u64, p, &opts, records_obs).map(|(r, met)| (r, Some((p, met))))
         }
     };
-    let cleanup = |records: Option<GroupsCsv>| {
+    let cleanup = |records: Option<GroupsCsv>, lock: output::DirLock| {
         if let Some(r) = records {
             r.abandon();
         }
+        drop(lock);
         if !dir_existed {
             let _ = std::fs::remove_dir(&dir);
         }
@@ -48,11 +50,11 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     let (reps, precision_outcome) = match result {
         Ok(done) if !signals.stop.load(Ordering::SeqCst) => done,
         Ok(_) | Err(RunError::Cancelled) => {
-            cleanup(records);
+            cleanup(records, lock);
             return Err(signals.failure());
         }
         Err(e) => {
-            cleanup(records);
+            cleanup(records, lock);
             return Err(Failure::Run(e.to_string()));
         }
     };
@@ -68,14 +70,18 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
 
     let tables = RunTables::new(&reps);
     let record = output::comparison_rows(&s, &reps);
-    let files = run_files(&s, &reps, &tables, &record, &dir, a.no_charts)?;
+    let files = run_files(&s, &reps, &tables, &record, &dir, a.no_charts, a.records)?;
     if let Err(e) = output::write_run(&dir, &files) {
-        cleanup(records);
+        cleanup(records, lock);
         return Err(output_failure(e));
     }
     if let Some(r) = records {
         r.finish().map_err(output_failure)?;
     }
+    let mut written: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    written.extend(a.records.then_some(output::GROUPS_CSV));
+    output::remove_stale(&dir, previous.as_deref(), &written).map_err(output_failure)?;
+    drop(lock);
     if a.json {
         let json = files.iter().find(|(n, _)| *n == "summary.json").map(|(_, b)| b.clone()).unwrap_or_default();
         out(&String::from_utf8_lossy(&json))?;
@@ -85,17 +91,18 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Creates the output directory and checks that files can be written there, before anything is
-/// simulated; returns whether it existed before.
-fn prepare_dir(dir: &std::path::Path) -> Result<bool, Failure> {
+/// Creates the output directory, checks that files can be written there and claims it for this
+/// run, before anything is simulated; returns whether it existed before, and the claim.
+fn prepare_dir(dir: &std::path::Path) -> Result<(bool, output::DirLock), Failure> {
     let dir_existed = dir.exists();
-    output::create_dir(dir).and_then(|_| output::probe_writable(dir)).map_err(|e| {
+    let claim =
+        output::create_dir(dir).and_then(|_| output::probe_writable(dir)).and_then(|_| output::DirLock::acquire(dir));
+    claim.map(|lock| (dir_existed, lock)).map_err(|e| {
         if !dir_existed {
             let _ = std::fs::remove_dir(dir);
         }
         output_failure(e)
-    })?;
-    Ok(dir_existed)
+    })
 }
 
 /// Says whether `--precision` was reached, and with how many replications.
@@ -118,7 +125,9 @@ fn report_precision(p: run::Precision, met: bool, reps: &[borderq::model::RepRes
     }
 }
 
-/// Every file of the run, charts included unless `no_charts`, `scenario.toml` last.
+#[allow(clippy::too_many_arguments)]
+/// Every file of the run, charts included unless `no_charts`, then the manifest (which lists them
+/// all, `groups.csv` too when `records`), and `scenario.toml` last, since it marks a complete run.
 fn run_files(
     s: &Scenario,
     reps: &[borderq::model::RepResult],
@@ -126,6 +135,7 @@ fn run_files(
     record: &[borderq::reported::ComparisonRow],
     dir: &std::path::Path,
     no_charts: bool,
+    records: bool,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let mut files: Vec<(String, Vec<u8>)> =
         output::run_files(s, reps, tables, record).into_iter().map(|(n, b)| (n.to_string(), b)).collect();
@@ -136,6 +146,14 @@ fn run_files(
         files.extend(charts);
         files.push(marker);
     }
+    let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    if records {
+        names.insert(names.len() - 1, output::GROUPS_CSV);
+    }
+    let manifest = output::manifest_text(&names);
+    let marker = files.pop().expect("scenario.toml is last");
+    files.push((output::MANIFEST.to_string(), manifest));
+    files.push(marker);
     Ok(files)
 }
 

@@ -30,6 +30,8 @@ pub(crate) fn sweep(a: SweepArgs) -> Result<(), Failure> {
     let header = plan.header();
     let total = plan.grid.len();
 
+    borderq::output::create_dir(&dir).map_err(output_failure)?;
+    let _lock = borderq::output::DirLock::acquire(&dir).map_err(output_failure)?;
     let policy = sweep::DirPolicy { resume: a.resume, force: a.force };
     let sweep::Prepared { done, todo } = sweep::prepare(&dir, &plan, shard, policy).map_err(sweep_failure)?;
     let reps = plan.points[0].replications as usize;

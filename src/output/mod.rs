@@ -2,6 +2,7 @@
 //! so no reader ever sees a partial file. A directory holding another scenario's outputs
 //! is refused unless forced.
 
+mod manifest;
 mod records;
 mod tables;
 
@@ -9,7 +10,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use records::{GROUP_COLUMNS, GroupsCsv};
+pub use manifest::{DirLock, LOCK, MANIFEST, manifest_text, read_manifest, remove_stale};
+pub use records::{GROUP_COLUMNS, GROUPS_CSV, GroupsCsv};
 pub use tables::{
     ReplicationRow, SummaryRow, WaitRow, csv_bytes, daily_csv, fmt_f64, replications_csv, summary_json, summary_rows,
     wait_rows,
@@ -41,6 +43,12 @@ pub enum OutputError {
         other: String,
         /// The scenario being written.
         this: String,
+    },
+    /// Another borderq run is writing into the directory.
+    #[error("{dir} is in use by another borderq run: wait for it to finish, or choose another directory with --out")]
+    Busy {
+        /// The directory.
+        dir: String,
     },
 }
 

@@ -25,6 +25,9 @@ impl std::fmt::Debug for GroupsCsv {
     }
 }
 
+/// The file name of the per-group records.
+pub const GROUPS_CSV: &str = "groups.csv";
+
 /// Column names of `groups.csv`; times are days since the start (negative for the backlog), empty if
 /// the event never happened.
 pub const GROUP_COLUMNS: [&str; 11] = [
@@ -44,8 +47,8 @@ pub const GROUP_COLUMNS: [&str; 11] = [
 impl GroupsCsv {
     /// Opens a temporary file in `dir` for `groups.csv`; `names` labels sources.
     pub fn create(dir: &Path, names: Vec<String>) -> Result<GroupsCsv, OutputError> {
-        let path = dir.join("groups.csv");
-        let tmp = temp_path(dir, "groups.csv");
+        let path = dir.join(GROUPS_CSV);
+        let tmp = temp_path(dir, GROUPS_CSV);
         let file = fs::File::create(&tmp).map_err(|e| super::io_err(&tmp, e))?;
         let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, file));
         writer

@@ -74,14 +74,21 @@ pub struct MetricSummary {
 pub const INPUTS: [&str; 4] = ["scenario.toml", "daily.csv", "summary.csv", "waits.csv"];
 
 impl ChartData {
-    /// Reads a run directory.
-    pub fn load(dir: &Path) -> Result<ChartData, PlotError> {
+    /// Reads a run directory. With `listed` (the run's manifest), only the files it lists are read:
+    /// a file an earlier run left behind is not this run's.
+    pub fn load(dir: &Path, listed: Option<&[String]>) -> Result<ChartData, PlotError> {
+        let is_listed = |name: &str| listed.is_none_or(|l| l.iter().any(|n| n == name));
         let not_output = |reason: String| PlotError::NotOutput { dir: dir.display().to_string(), reason };
         if !dir.is_dir() {
             return Err(not_output("no such directory".into()));
         }
         let mut files = Vec::new();
         for name in INPUTS {
+            if !is_listed(name) {
+                return Err(not_output(format!(
+                    "its manifest does not list {name}; expected the files written by borderq run"
+                )));
+            }
             let path = dir.join(name);
             let bytes = std::fs::read(&path).map_err(|e| {
                 not_output(format!("cannot read {name} ({e}); expected the files written by borderq run"))
@@ -90,7 +97,9 @@ impl ChartData {
         }
         let label = dir.join("scenario.toml").display().to_string();
         let mut data = Self::from_bytes(&label, &files[0], &files[1], &files[2], &files[3]).map_err(not_output)?;
-        if let Ok(bytes) = std::fs::read(dir.join("record.csv")) {
+        if is_listed("record.csv")
+            && let Ok(bytes) = std::fs::read(dir.join("record.csv"))
+        {
             data.record = Some(month_rows(&bytes).map_err(not_output)?);
         }
         Ok(data)

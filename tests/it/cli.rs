@@ -197,3 +197,59 @@ fn scenarios_lists_and_shows() {
         .stdout(predicate::str::contains("request_probability = 1.0"));
     borderq().args(["scenarios", "show", "nope"]).assert().code(2);
 }
+
+/// A run directory belongs to one run: a rerun removes the files of the earlier run that it does
+/// not write itself (`groups.csv` from `--records`, `record.*`, charts), leaves files it never
+/// wrote alone, and `plot` draws only what the manifest lists.
+#[test]
+fn a_rerun_removes_the_earlier_runs_files_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let short = ["--replications", "2", "--quiet", "--set", "scenario.end=\"2024-08-01\"", "--out"];
+    borderq().args(["run", "may-2024-outage", "--records"]).args(short).arg(&out).assert().success();
+    for f in ["groups.csv", "record.csv", "record.png", "backlog.png", "manifest.txt"] {
+        assert!(out.join(f).exists(), "{f} after the first run");
+    }
+    std::fs::write(out.join("my-notes.txt"), "mine").unwrap();
+    let rerun = ["--set", "scenario.compare_with_record=false", "--no-charts"];
+    borderq().args(["run", "may-2024-outage"]).args(rerun).args(short).arg(&out).assert().success();
+    for f in ["groups.csv", "record.csv", "record.png", "record.svg", "backlog.png", "report.html"] {
+        assert!(!out.join(f).exists(), "{f} of the earlier run is left behind");
+    }
+    assert!(out.join("my-notes.txt").exists(), "a file borderq did not write is never touched");
+    let manifest = std::fs::read_to_string(out.join("manifest.txt")).unwrap();
+    assert!(manifest.contains("summary.csv") && !manifest.contains("record.csv"), "{manifest}");
+    // A stale record.csv put back by hand is not this run's: plot ignores it.
+    std::fs::write(out.join("record.csv"), "period,measure\n").unwrap();
+    borderq().arg("plot").arg(&out).assert().success();
+    assert!(out.join("backlog.png").exists() && !out.join("record.png").exists());
+    assert!(std::fs::read_to_string(out.join("manifest.txt")).unwrap().contains("backlog.png"));
+}
+
+/// A second run into a directory in use is refused with a clear message, and writes nothing.
+#[test]
+fn a_run_into_a_directory_in_use_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("busy");
+    std::fs::create_dir(&out).unwrap();
+    // Another run holds the directory's lock (the same operating-system lock borderq takes).
+    let held =
+        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(out.join(".borderq.lock")).unwrap();
+    held.try_lock().unwrap();
+    borderq()
+        .args(["run", "bailey", "--replications", "1", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is in use by another borderq run"));
+    let names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert_eq!(names, [".borderq.lock"], "nothing written");
+    borderq().args(["plot"]).arg(&out).assert().code(2).stderr(predicate::str::contains("in use"));
+    drop(held);
+    borderq()
+        .args(["run", "bailey", "--replications", "1", "--quiet", "--no-charts", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+}
