@@ -1,11 +1,13 @@
 //! Every metric of a replication, defined once: its column name, unit, labels, description, how it is
-//! summarised, and how it is computed from a [`RepResult`]. `replications.csv`, `summary.csv`, the
+//! summarised (counts, bounded below and often rare or skewed, with a percentile bootstrap; waits and
+//! time-averages with Student-t), and how it is computed from a [`RepResult`]. `replications.csv`, `summary.csv`, the
 //! terminal table, the report's headline table, `sweep.csv` and `compare` all read [`METRICS`].
 //!
 //! Adding a metric means adding its definition here (and computing it in the model); every table
 //! follows. New metrics go at the end: `replications.csv` keeps its columns and their order.
 
 use crate::model::{RepResult, WaitStats};
+use crate::stats::Summary;
 
 /// One replication's value of a metric, typed as `replications.csv` writes it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,12 +42,7 @@ impl serde::Serialize for Value {
     }
 }
 
-/// How a metric is summarised across replications in `summary.csv`, `sweep.csv` and `compare`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Interval {
-    /// Mean with a Student-t 95 % interval (statrs).
-    StudentT,
-}
+pub use crate::stats::Interval;
 
 /// A metric's definition.
 #[derive(Debug)]
@@ -74,6 +71,18 @@ pub struct Metric {
     pub value: fn(&RepResult) -> Value,
 }
 
+impl Metric {
+    /// Summarises this metric's values over replications with its interval method. A bootstrap
+    /// resamples with a stream derived from replication 0's seed (itself derived from the run's
+    /// seed only) and the metric's name, so an interval depends neither on threads or shards nor on
+    /// which other metrics exist.
+    pub fn summarise(&self, xs: &[f64], replication0_seed: u64) -> Summary {
+        let tag =
+            self.name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+        Summary::with(xs, self.interval, crate::engine::rng::derive(replication0_seed, tag))
+    }
+}
+
 /// A count metric.
 const fn count(
     name: &'static str,
@@ -90,7 +99,7 @@ const fn count(
         long,
         description,
         decimals: 0,
-        interval: Interval::StudentT,
+        interval: Interval::BootstrapPercentile,
         headline: None,
         only_with_cancellations: false,
         sweep: None,
@@ -106,7 +115,12 @@ const fn wait(
     description: &'static str,
     value: fn(&RepResult) -> Value,
 ) -> Metric {
-    Metric { decimals: 1, ..count(name, "days", short, long, description, value) }
+    Metric { decimals: 1, interval: Interval::StudentT, ..count(name, "days", short, long, description, value) }
+}
+
+/// A time-average: continuous, summarised with Student-t.
+const fn average(m: Metric) -> Metric {
+    Metric { interval: Interval::StudentT, ..m }
 }
 
 /// Positions a metric in the headline tables.
@@ -145,8 +159,8 @@ pub static METRICS: &[Metric] = &[
     headline(count("final_waiting_persons", "persons", "persons waiting at the end", "Persons waiting at the end", "persons waiting in the pool at the end", |r| Value::Count(r.counts.final_waiting_persons)), 10),
     count("final_selected_groups", "groups", "groups confirming at the end", "Groups confirming at the end", "groups selected but not yet booked at the end", |r| Value::Count(r.counts.final_selected_groups)),
     count("final_booked_groups", "groups", "groups booked at the end", "Groups booked at the end", "groups booked whose appointment is at or after the end", |r| Value::Count(r.counts.final_booked_groups)),
-    count("mean_waiting_groups", "groups", "groups waiting, time-average", "Groups waiting, time-average", "groups in the pool, time-average over the statistics window", |r| Value::Real(r.mean_waiting_groups)),
-    sweep(headline(count("mean_waiting_persons", "persons", "persons waiting, time-average", "Persons waiting, time-average", "persons in the pool, time-average over the statistics window", |r| Value::Real(r.mean_waiting_persons)), 8), 8),
+    average(count("mean_waiting_groups", "groups", "groups waiting, time-average", "Groups waiting, time-average", "groups in the pool, time-average over the statistics window", |r| Value::Real(r.mean_waiting_groups))),
+    sweep(headline(average(count("mean_waiting_persons", "persons", "persons waiting, time-average", "Persons waiting, time-average", "persons in the pool, time-average over the statistics window", |r| Value::Real(r.mean_waiting_persons))), 8), 8),
     sweep(headline(count("max_waiting_persons", "persons", "persons waiting, maximum", "Persons waiting, maximum", "largest number of persons in the pool over the whole run", |r| Value::Count(r.max_waiting_persons)), 9), 9),
     sweep(headline(wait("wait_mean_days", "wait to processing, mean [days]", "Wait from registration to processing, mean [days]", "registration to processing, mean over groups processed before the end (registered in the window)", |r| w(&r.wait, |s| s.mean)), 4), 1),
     sweep(headline(wait("wait_p50_days", "wait to processing, median [days]", "Wait to processing, median [days]", "registration to processing, median over the same groups", |r| w(&r.wait, |s| s.p50)), 5), 2),

@@ -174,6 +174,13 @@ pub struct ComparisonRow {
     pub source: &'static str,
 }
 
+/// Per-replication values of the metric `name`, with that metric's interval method (Student-t for
+/// a measure that is not a metric).
+fn summarise(name: &str, xs: &[f64], reps: &[RepResult]) -> Summary {
+    let seed = reps.first().map_or(0, |r| r.seed);
+    crate::metrics::get(name).map_or_else(|| Summary::of(xs), |m| m.summarise(xs, seed))
+}
+
 fn date((y, m, d): (i32, u32, u32)) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid record date")
 }
@@ -196,7 +203,7 @@ pub fn rows(s: &Scenario, reps: &[RepResult], wait_share_56: Option<f64>) -> Vec
     let sum_days = |a: NaiveDate, b: NaiveDate, series: Series| -> Summary {
         let (i, j) = (day_index(a) as usize, day_index(b) as usize);
         let xs: Vec<f64> = reps.iter().map(|r| r.daily.get(series)[i..j].iter().sum()).collect();
-        Summary::of(&xs)
+        summarise(Measure::ProcessedPersons.name(), &xs, reps)
     };
     let fin = |x: f64| x.is_finite().then_some(x);
     let mut out = Vec::new();
@@ -243,7 +250,7 @@ pub fn rows(s: &Scenario, reps: &[RepResult], wait_share_56: Option<f64>) -> Vec
             Measure::P99SelectionWait => reps.iter().map(|x| x.selection_wait.map_or(f64::NAN, |w| w.p99)).collect(),
             Measure::ShareBookedWithin8Weeks => vec![wait_share_56.unwrap_or(f64::NAN)],
         };
-        let summary = Summary::of(&per_rep);
+        let summary = summarise(r.measure.name(), &per_rep, reps);
         out.push(ComparisonRow {
             period: format!("{a}..{b}"),
             measure: r.measure.name(),

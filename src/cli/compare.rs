@@ -23,6 +23,7 @@ struct Row {
     ci95_high: Option<f64>,
     significant: bool,
     n: usize,
+    interval: &'static str,
 }
 
 pub(crate) fn compare(a: CompareArgs) -> Result<(), Failure> {
@@ -72,13 +73,15 @@ pub(crate) fn compare(a: CompareArgs) -> Result<(), Failure> {
 fn paired_rows(ta: &RunTables, tb: &RunTables) -> Vec<Row> {
     let metric = |t: &RunTables, m: &str| -> Vec<f64> { t.replications.iter().map(|r| r.get(m)).collect() };
     let finite = |x: f64| x.is_finite().then_some(x);
+    let seed = ta.replications.first().map_or(0, |r| r.seed);
     metrics::sweep_metrics()
         .iter()
-        .map(|m| m.name)
-        .map(|m| {
+        .map(|def| {
+            let m = def.name;
             let (xa, xb) = (metric(ta, m), metric(tb, m));
             let diffs: Vec<f64> = xa.iter().zip(&xb).map(|(a, b)| b - a).collect();
-            let d = Summary::of(&diffs);
+            // The paired differences, with the metric's own interval method (a bootstrap resamples pairs).
+            let d = def.summarise(&diffs, seed);
             Row {
                 metric: m,
                 a: finite(Summary::of(&xa).mean),
@@ -88,6 +91,7 @@ fn paired_rows(ta: &RunTables, tb: &RunTables) -> Vec<Row> {
                 ci95_high: finite(d.ci95_high),
                 significant: d.ci95_low > 0.0 || d.ci95_high < 0.0,
                 n: d.n,
+                interval: def.interval.name(),
             }
         })
         .collect()

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::metrics::{METRICS, Value};
 use crate::model::{RepResult, Series};
 use crate::scenario::Scenario;
-use crate::stats::{self, Summary};
+use crate::stats;
 
 /// One row of `replications.csv`: the replication, its seed, and every metric of
 /// [`METRICS`](crate::metrics::METRICS) in column order.
@@ -78,6 +78,8 @@ pub struct SummaryRow {
     pub ci95_high: Option<f64>,
     /// Replications with a value.
     pub n: usize,
+    /// How the interval was made: `student_t` or `bootstrap_percentile`.
+    pub interval: &'static str,
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -94,7 +96,7 @@ pub fn summary_rows(rows: &[ReplicationRow]) -> Vec<SummaryRow> {
         .enumerate()
         .map(|(k, m)| {
             let xs: Vec<f64> = rows.iter().map(|r| r.values[k].as_f64()).collect();
-            let s = Summary::of(&xs);
+            let s = m.summarise(&xs, rows[0].seed);
             SummaryRow {
                 metric: m.name.to_string(),
                 mean: finite(s.mean),
@@ -102,6 +104,7 @@ pub fn summary_rows(rows: &[ReplicationRow]) -> Vec<SummaryRow> {
                 ci95_low: finite(s.ci95_low),
                 ci95_high: finite(s.ci95_high),
                 n: s.n,
+                interval: m.interval.name(),
             }
         })
         .collect()
@@ -272,17 +275,25 @@ mod tests {
     }
 
     #[test]
-    fn summary_rows_give_mean_sd_and_a_t_interval_and_skip_missing_values() {
+    fn summary_rows_give_mean_sd_and_the_metrics_interval_and_skip_missing_values() {
         let rows: Vec<ReplicationRow> =
             [rep(0, 10, Some(1.0)), rep(1, 20, None), rep(2, 30, Some(3.0))].iter().map(ReplicationRow::of).collect();
         let summary = summary_rows(&rows);
         assert_eq!(summary.len(), METRICS.len());
         let p = summary.iter().find(|r| r.metric == "processed_persons").unwrap();
-        assert_eq!((p.mean, p.sd, p.n), (Some(20.0), Some(10.0), 3));
-        let half = 10.0 / 3f64.sqrt() * crate::stats::t975(2);
-        assert!((p.ci95_high.unwrap() - 20.0 - half).abs() < 1e-9);
+        assert_eq!((p.mean, p.sd, p.n, p.interval), (Some(20.0), Some(10.0), 3, "bootstrap_percentile"));
+        let (lo, hi) = (p.ci95_low.unwrap(), p.ci95_high.unwrap());
+        assert!((10.0..=20.0).contains(&lo) && (20.0..=30.0).contains(&hi), "inside the data: [{lo}, {hi}]");
+        let m = summary.iter().find(|r| r.metric == "mean_waiting_persons").unwrap();
+        assert_eq!((m.ci95_low, m.interval), (Some(2.5), "student_t"), "no spread, no width");
         let w = summary.iter().find(|r| r.metric == "wait_mean_days").unwrap();
-        assert_eq!((w.mean, w.n), (Some(2.0), 2), "a replication without observations is left out");
+        assert_eq!(
+            (w.mean, w.n, w.interval),
+            (Some(2.0), 2, "student_t"),
+            "a replication without observations is left out"
+        );
+        let half = 2f64.sqrt() / 2f64.sqrt() * crate::stats::t975(1);
+        assert!((w.ci95_high.unwrap() - 2.0 - half).abs() < 1e-9);
     }
 
     #[test]

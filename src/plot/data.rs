@@ -160,10 +160,12 @@ impl ChartData {
     }
 }
 
+/// The rows of a CSV file whose header starts with `header` (later columns may follow: tables only
+/// gain columns at their end).
 fn records(bytes: &[u8], name: &str, header: &[&str]) -> Result<Vec<Vec<String>>, String> {
     let mut r = csv::Reader::from_reader(bytes);
     let h = r.headers().map_err(|e| format!("{name}: {e}"))?.clone();
-    if h.iter().collect::<Vec<_>>() != header {
+    if h.len() < header.len() || h.iter().take(header.len()).collect::<Vec<_>>() != header {
         return Err(format!("{name} does not have the columns {}", header.join(",")));
     }
     r.records()

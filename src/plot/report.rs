@@ -71,7 +71,7 @@ fn headline(o: &mut String, d: &ChartData) {
         let _ =
             writeln!(o, "<tr><td>{}</td><td class=\"num\">{mean}</td><td class=\"num\">{ci}</td></tr>", escape(label));
     }
-    o.push_str("</tbody>\n</table>\n<p class=\"note\">Means over replications with Student-t 95 % intervals. Counts cover the whole horizon; waiting times cover groups registering after the warm-up.</p>\n</section>\n");
+    o.push_str("</tbody>\n</table>\n<p class=\"note\">Means over replications with 95 % intervals: a percentile bootstrap for counts, Student-t for waits and time-averages. Counts cover the whole horizon; waiting times cover groups registering after the warm-up.</p>\n</section>\n");
 }
 
 /// The key parameters: the rules, the sources and the outages.

@@ -46,7 +46,7 @@ fn run_writes_every_file_with_spec_columns_and_a_summary_table() {
     assert!(reps.starts_with(SPEC_COLUMNS), "{}", reps.lines().next().unwrap());
     assert_eq!(reps.lines().count(), 5);
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    assert!(summary.starts_with("metric,mean,sd,ci95_low,ci95_high,n\n"));
+    assert!(summary.starts_with("metric,mean,sd,ci95_low,ci95_high,n,interval\n"));
     let daily = std::fs::read_to_string(out.join("daily.csv")).unwrap();
     assert!(
         daily.starts_with("day,date,waiting_groups_mean,waiting_groups_p05,waiting_groups_p95,waiting_persons_mean")

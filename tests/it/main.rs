@@ -19,3 +19,5 @@ mod sweep;
 mod theory;
 /// A hand-worked deterministic trace under each outage policy.
 mod trace;
+/// Trustworthy answers: intervals within their support.
+mod trust;
