@@ -20,7 +20,7 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     let dir = a.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&s.name));
     output::check_dir(&dir, &s, a.force).map_err(output_failure)?;
     let signals = Signals::install();
-    let model = Model::new(&s);
+    let model = Model::new(&s).with_booking_windows(borderq::reported::booking_windows(&s));
 
     let (dir_existed, lock) = prepare_dir(&dir)?;
     let previous = output::read_manifest(&dir);
@@ -188,27 +188,47 @@ fn summary_table(
         }
         o.push_str(&format!("{:<36} {:>14}  {ci}\n", m.short, f(row.mean)));
     }
-    let against: Vec<&borderq::reported::ComparisonRow> = record.iter().filter(|r| r.reported.is_some()).collect();
-    if !against.is_empty() {
-        o.push_str("\nagainst the record (DOMAIN.md; details in record.csv):\n");
-        for r in against {
-            let model = r.model_mean.map_or("-".into(), |m| group_digits(m, if m < 10.0 { 3 } else { 0 }));
-            let kind = match r.reported_kind {
-                Some(borderq::reported::Kind::AtLeast) => ">",
-                Some(borderq::reported::Kind::AtMost) => "≤",
-                _ => "≈",
-            };
-            let reported = r.reported.map_or(String::new(), |v| group_digits(v, if v < 10.0 { 3 } else { 0 }));
-            o.push_str(&format!(
-                "  {:<24} {:<30} model {:>9} ({})  reported {kind} {reported}: {}\n",
-                r.period, r.measure, model, r.model_scope, r.verdict
-            ));
-        }
-    }
+    o.push_str(&against_reported(record));
     if single {
         o.push_str("\n(one replication: no confidence intervals; use --replications 2 or more)\n");
     }
     o.push_str(&format!("\noutputs in {}/\n", dir.display()));
+    o
+}
+
+/// The rows with a reported figure, differing ones first (the order of `record.csv`), each with the
+/// model's mean and CI for the same period, the figure with its tolerance, and the verdict.
+fn against_reported(record: &[borderq::reported::ComparisonRow]) -> String {
+    use borderq::reported::Kind;
+    let against: Vec<&borderq::reported::ComparisonRow> = record.iter().filter(|r| r.reported.is_some()).collect();
+    if against.is_empty() {
+        return String::new();
+    }
+    let mut o = String::from(
+        "
+against reported figures, for the same periods (sources and rules in record.csv):
+",
+    );
+    let num = |x: f64| group_digits(x, if x.abs() < 10.0 { 3 } else { 0 });
+    for r in against {
+        let model = match (r.model_mean, r.model_ci95_low, r.model_ci95_high) {
+            (Some(m), Some(lo), Some(hi)) => format!("{} [{}, {}]", num(m), num(lo), num(hi)),
+            (Some(m), _, _) => num(m),
+            _ => "-".into(),
+        };
+        let value = r.reported.map_or(String::new(), num);
+        let reported = match (r.reported_kind, r.tolerance) {
+            (Some(Kind::AtLeast), _) => format!("> {value}"),
+            (Some(Kind::AtMost), Some(t)) => format!("up to {value} (± {})", num(t)),
+            (_, Some(t)) => format!("≈ {value} ± {}", num(t)),
+            _ => value,
+        };
+        let verdict = if r.reason.is_empty() { r.verdict.to_string() } else { format!("{} ({})", r.verdict, r.reason) };
+        o.push_str(&format!(
+            "  {:<14} {:<24} {:<28} model {:<28} reported {reported}\n",
+            verdict, r.period, r.measure, model
+        ));
+    }
     o
 }
 

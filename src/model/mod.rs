@@ -10,7 +10,7 @@ mod result;
 mod sim;
 
 pub use observer::{GroupRecord, NoRecords, Observer, Outcome};
-pub use result::{Counts, Daily, RepResult, Series, WaitStats};
+pub use result::{Counts, Daily, RepResult, Series, WaitStats, WindowWaits};
 
 use crate::engine::time::{self, DAY, HOUR, SimTime};
 use crate::scenario::{OnMiss, OutagePolicy, QuotaUnit, Sampler, Scenario};
@@ -66,6 +66,9 @@ pub struct Model {
     pub(crate) cancel_at: Option<SimTime>,
     pub(crate) patience: Option<(crate::scenario::Dist, Sampler)>,
     pub(crate) explicit_outages: Vec<outages::RawOutage>,
+    /// Windows `[from, to)` [s] in which the waits of the groups booked are measured apart (to compare
+    /// with figures reported for a period); none unless set with [`Model::with_booking_windows`].
+    pub booking_windows: Vec<(SimTime, SimTime)>,
 }
 
 #[derive(Debug)]
@@ -160,6 +163,7 @@ impl Model {
             cancel_at: s.appointment.as_ref().and_then(|a| a.cancel_from).map(|c| (c - start_dt).num_seconds()),
             patience: s.abandonment.as_ref().map(|a| (a.patience_days.clone(), a.patience_days.sampler())),
             explicit_outages: outages::explicit(&s),
+            booking_windows: Vec::new(),
             scenario: s,
         }
     }
@@ -174,6 +178,13 @@ impl Model {
     /// Records cost one indirect call per group, and only when the observer wants them.
     pub fn replicate(&self, r: u64, observer: &mut dyn Observer) -> RepResult {
         sim::Sim::new(self, r, observer.wants_records()).run(observer)
+    }
+
+    /// Measures the waits of the groups booked in each window `[from, to)` [s] apart, in
+    /// [`RepResult::booking_windows`].
+    pub fn with_booking_windows(mut self, windows: Vec<(SimTime, SimTime)>) -> Model {
+        self.booking_windows = windows;
+        self
     }
 
     /// Cost of a group of `size` persons in quota units.

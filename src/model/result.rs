@@ -177,6 +177,16 @@ impl Daily {
     }
 }
 
+/// The bookings of one replication inside a window of time (groups booked in `[from, to)`, whatever
+/// their registration date): their waits from registration to booking.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WindowWaits {
+    /// The waits' mean and quantiles [days]; `None` when nobody was booked in the window.
+    pub wait: Option<WaitStats>,
+    /// Bookings whose wait was under 56 days (8 weeks).
+    pub within_56_days: u64,
+}
+
 /// Everything one replication measured.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RepResult {
@@ -208,4 +218,6 @@ pub struct RepResult {
     pub waiting_time_sum: u128,
     /// Daily series.
     pub daily: Daily,
+    /// The bookings inside each window of [`Model::booking_windows`](crate::model::Model), in order.
+    pub booking_windows: Vec<WindowWaits>,
 }

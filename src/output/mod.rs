@@ -171,19 +171,14 @@ pub fn run_files(
     files
 }
 
-/// The model beside the record (`record.csv`), with the pooled share of bookings within 8 weeks.
+/// The model beside the reported figures (`record.csv`), when the scenario asks for them; `reps`
+/// come from a model with the figures' booking windows
+/// ([`reported::booking_windows`](crate::reported::booking_windows)).
 pub fn comparison_rows(scenario: &Scenario, reps: &[RepResult]) -> Vec<crate::reported::ComparisonRow> {
     if !scenario.compare_with_record {
         return Vec::new();
     }
-    crate::reported::rows(scenario, reps, share_within(reps, 56))
-}
-
-/// The share of bookings within `days` of registration, pooled over replications (from the 1-day bins).
-fn share_within(reps: &[RepResult], days: usize) -> Option<f64> {
-    let total: u64 = reps.iter().flat_map(|r| r.selection_wait_bins.iter()).sum();
-    let within: u64 = reps.iter().flat_map(|r| r.selection_wait_bins.iter().take(days)).sum();
-    (total > 0).then(|| within as f64 / total as f64)
+    crate::reported::rows(scenario, reps)
 }
 
 /// `waits.csv`, with its header even when nothing was processed or booked.

@@ -55,6 +55,8 @@ pub struct ChartData {
     pub waits: BTreeMap<String, Vec<(f64, f64, f64)>>,
     /// The monthly rows of `record.csv`, when the run wrote one.
     pub record: Option<Vec<MonthRow>>,
+    /// The rows of `record.csv` with a reported figure, in its order (differing rows first).
+    pub verdicts: Vec<VerdictRow>,
 }
 
 /// One row of `summary.csv`.
@@ -101,6 +103,7 @@ impl ChartData {
             && let Ok(bytes) = std::fs::read(dir.join("record.csv"))
         {
             data.record = Some(month_rows(&bytes).map_err(not_output)?);
+            data.verdicts = verdict_rows(&bytes).map_err(not_output)?;
         }
         Ok(data)
     }
@@ -146,7 +149,7 @@ impl ChartData {
             let num = |s: &str| s.parse::<f64>().map_err(|_| format!("waits.csv has a non-numeric value {s:?}"));
             waits_map.entry(rec[0].clone()).or_default().push((num(&rec[1])?, num(&rec[3])?, num(&rec[4])?));
         }
-        Ok(ChartData { scenario, daily, summary: summary_map, waits: waits_map, record: None })
+        Ok(ChartData { scenario, daily, summary: summary_map, waits: waits_map, record: None, verdicts: Vec::new() })
     }
 
     /// A daily column (present: checked when loading).
@@ -205,7 +208,7 @@ pub struct MonthRow {
     pub reported: Option<(f64, String)>,
 }
 
-/// Parses the monthly processed-persons rows of `record.csv`.
+/// Parses the monthly processed-persons rows of `record.csv`, in month order.
 pub fn month_rows(bytes: &[u8]) -> Result<Vec<MonthRow>, String> {
     let mut r = csv::Reader::from_reader(bytes);
     let header: Vec<String> = r.headers().map_err(|e| format!("record.csv: {e}"))?.iter().map(str::to_string).collect();
@@ -231,6 +234,70 @@ pub fn month_rows(bytes: &[u8]) -> Result<Vec<MonthRow>, String> {
             month: rec[period].to_string(),
             model: (num(&rec[mean]), num(&rec[lo]), num(&rec[hi])),
             reported: rec[rep].parse::<f64>().ok().map(|v| (v, rec[kind].to_string())),
+        });
+    }
+    out.sort_by(|a, b| a.month.cmp(&b.month));
+    Ok(out)
+}
+
+/// A row of `record.csv` with a reported figure, as the report shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerdictRow {
+    /// The period: `YYYY-MM` or `from..to`.
+    pub period: String,
+    /// The measure's name.
+    pub measure: String,
+    /// Which groups the model's value covers.
+    pub scope: String,
+    /// Model mean, CI low, CI high (NaN where empty).
+    pub model: (f64, f64, f64),
+    /// The figure.
+    pub reported: f64,
+    /// `at_least`, `about` or `at_most`.
+    pub kind: String,
+    /// The figure's tolerance, if it has one.
+    pub tolerance: Option<f64>,
+    /// `agrees`, `differs` or `not comparable`.
+    pub verdict: String,
+    /// Why a row is not comparable.
+    pub reason: String,
+    /// Publisher, date, what it says, address.
+    pub source: String,
+}
+
+/// Parses the rows of `record.csv` that carry a reported figure, in the file's order.
+pub fn verdict_rows(bytes: &[u8]) -> Result<Vec<VerdictRow>, String> {
+    let mut r = csv::Reader::from_reader(bytes);
+    let header: Vec<String> = r.headers().map_err(|e| format!("record.csv: {e}"))?.iter().map(str::to_string).collect();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let need = |name: &str| col(name).ok_or_else(|| format!("record.csv has no column {name}"));
+    let (period, measure, scope, mean, lo, hi) = (
+        need("period")?,
+        need("measure")?,
+        need("model_scope")?,
+        need("model_mean")?,
+        need("model_ci95_low")?,
+        need("model_ci95_high")?,
+    );
+    let (rep, kind, verdict, source) = (need("reported")?, need("reported_kind")?, need("verdict")?, need("source")?);
+    let (tolerance, reason) = (col("tolerance"), col("reason"));
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| format!("record.csv: {e}"))?;
+        let Ok(reported) = rec[rep].parse::<f64>() else { continue };
+        let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+        let text = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or_default().to_string();
+        out.push(VerdictRow {
+            period: rec[period].to_string(),
+            measure: rec[measure].to_string(),
+            scope: rec[scope].to_string(),
+            model: (num(&rec[mean]), num(&rec[lo]), num(&rec[hi])),
+            reported,
+            kind: rec[kind].to_string(),
+            tolerance: tolerance.and_then(|i| rec.get(i)).and_then(|t| t.parse().ok()),
+            verdict: rec[verdict].to_string(),
+            reason: text(reason),
+            source: rec[source].to_string(),
         });
     }
     Ok(out)

@@ -11,7 +11,9 @@ mod style;
 mod sweep;
 
 pub use charts::{Backlog, Flows, Waits};
-pub use data::{ChartData, DAILY_COLUMNS, INPUTS, MetricSummary, MonthRow, PlotError, month_rows};
+pub use data::{
+    ChartData, DAILY_COLUMNS, INPUTS, MetricSummary, MonthRow, PlotError, VerdictRow, month_rows, verdict_rows,
+};
 pub use report::{escape, html};
 pub use style::{Chart, HEIGHT, WIDTH, register_fonts, render};
 pub use sweep::{SweepSpec, sweep_charts};
@@ -50,6 +52,7 @@ pub fn chart_files<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<
             .map_err(not_output)?;
     if let Some(bytes) = find("record.csv") {
         data.record = Some(month_rows(bytes).map_err(not_output)?);
+        data.verdicts = data::verdict_rows(bytes).map_err(not_output)?;
     }
     render_all(&data)
 }

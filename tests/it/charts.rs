@@ -64,7 +64,7 @@ fn report_is_self_contained_and_has_its_parts() {
     let find = |tag: &'static str| doc.descendants().filter(move |n| n.has_tag_name(tag));
     assert_eq!(find("h1").next().unwrap().text(), Some("may-2024-outage"));
     let sections: Vec<&str> = find("section").filter_map(|n| n.attribute("id")).collect();
-    assert_eq!(sections, vec!["headline", "parameters", "charts"]);
+    assert_eq!(sections, vec!["headline", "record", "parameters", "charts"]);
     let rows = find("tr").count();
     assert!(rows >= 10, "headline table has {rows} rows");
     let figures: Vec<&str> = find("figure").filter_map(|n| n.attribute("id")).collect();
@@ -76,9 +76,15 @@ fn report_is_self_contained_and_has_its_parts() {
     }
     // Self-contained: no scripts, no links, no external resources.
     assert_eq!(find("script").count() + find("link").count() + find("img").count(), 0);
-    // The only addresses are the SVG namespaces, which name a format and load nothing.
+    // Nothing is loaded from outside: no attribute or style points at an address. Addresses appear
+    // only as text, where the report names its sources.
+    for loader in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!html.contains(loader), "the report loads {loader}…");
+    }
+    let source_cells: Vec<&str> = find("td").filter_map(|n| n.text()).filter(|t| t.contains("https://")).collect();
     let local = html.replace("http://www.w3.org/2000/svg", "").replace("http://www.w3.org/1999/xlink", "");
-    assert!(!local.contains("http://") && !local.contains("https://"), "the report refers to an outside address");
+    let addresses = local.matches("https://").count() + local.matches("http://").count();
+    assert_eq!(addresses, source_cells.len(), "every address is a source named in the record table");
     assert!(html.contains("CBP One confirmation failure"));
 }
 
@@ -144,21 +150,26 @@ fn historical_runs_write_the_record_beside_the_model() {
         .arg(tmp.path())
         .assert()
         .success()
-        .stdout(predicates::str::contains("against the record"))
+        .stdout(predicates::str::contains("against reported figures, for the same periods"))
         .stdout(predicates::str::contains("2024-05                  processed_persons"));
     let record = std::fs::read_to_string(tmp.path().join("record.csv")).unwrap();
     assert!(record.starts_with(
-        "period,measure,model_scope,model_mean,model_ci95_low,model_ci95_high,reported,reported_kind,verdict,source\n"
+        "period,measure,model_scope,model_mean,model_ci95_low,model_ci95_high,reported,reported_kind,verdict,source,\
+         from,to,tolerance,gap_percent,reason,interval\n"
     ));
-    let may = record.lines().find(|l| l.starts_with("2024-05,processed_persons,period,")).expect("a May 2024 row");
-    assert!(may.contains(",44500.0,at_least,"), "{may}");
-    assert!(may.contains(",agrees,") || may.contains(",differs,"));
-    assert_eq!(record.lines().filter(|l| l.contains(",processed_persons,period,")).count(), 9, "April to December");
+    let may = record.lines().find(|l| l.starts_with("2024-05,processed_persons,")).expect("a May 2024 row");
+    assert!(may.contains(",44500.0,at_least,differs,"), "{may}");
+    let months = record.lines().filter(|l| l.contains(",processed in the period,") && !l.contains("..")).count();
+    assert_eq!(months, 9, "April to December");
+    // Differing rows come first, then those that agree, then the months without a figure.
+    let verdicts: Vec<&str> = record.lines().skip(1).map(|l| l.split(',').nth(8).unwrap()).collect();
+    let rank = |v: &str| ["differs", "not comparable", "agrees", ""].iter().position(|x| *x == v).unwrap();
+    assert!(verdicts.windows(2).all(|w| rank(w[0]) <= rank(w[1])), "{verdicts:?}");
     let png = std::fs::read(tmp.path().join("record.png")).unwrap();
     let info = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap().info().clone();
     assert_eq!((info.width, info.height), (borderq::plot::WIDTH, borderq::plot::HEIGHT));
     let svg = std::fs::read_to_string(tmp.path().join("record.svg")).unwrap();
-    assert!(svg.contains("persons processed per month") && svg.contains("reported (DOMAIN.md)"));
+    assert!(svg.contains("persons processed per month") && svg.contains("reported"));
     // The textbook scenario is not historical: no record, no record chart.
     let bailey = tmp.path().join("bailey");
     borderq().args(["run", "bailey", "--replications", "2", "--quiet", "--out"]).arg(&bailey).assert().success();

@@ -45,6 +45,7 @@ impl Sim<'_> {
         if self.tally.in_window(reg) {
             self.tally.booking_wait(t - reg);
         }
+        self.tally.booking_in_windows(t, t - reg);
         let (appointment_at, no_show) = match &self.m.appointment {
             Some((lead, p)) => {
                 let rng = &mut self.appointments.rng;

@@ -15,7 +15,7 @@ use super::Sim;
 use super::groups::{Occupant, State};
 use crate::engine::time::SimTime;
 use crate::model::observer::{Observer, Outcome};
-use crate::model::result::{Counts, RepResult};
+use crate::model::result::{Counts, RepResult, WindowWaits};
 
 impl Sim<'_> {
     /// Counts the censored groups, checks the invariants and returns the replication's result.
@@ -46,6 +46,11 @@ impl Sim<'_> {
             waiting_time_sum: t.waiting_time_sum,
             counts: std::mem::take(&mut t.counts),
             daily: std::mem::take(&mut t.daily),
+            booking_windows: t
+                .windows
+                .iter_mut()
+                .map(|(_, _, log, within)| WindowWaits { wait: log.stats(), within_56_days: *within })
+                .collect(),
         };
         self.give_back();
         result

@@ -141,6 +141,7 @@ impl<'m> Sim<'m> {
         allocation.clear(seed);
         abandonment.clear(m.days + 1);
         tally.clear(m.days, m.warmup, m.horizon);
+        tally.set_windows(&m.booking_windows);
         for (d, hours) in tally.daily.get_mut(Series::OutageHours).iter_mut().enumerate() {
             *hours = Model::hours_in(&outages.any, d);
         }

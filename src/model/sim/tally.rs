@@ -37,6 +37,9 @@ pub(super) struct Tally {
     pub(super) selection_waits: WaitLog,
     pub(super) wait_bins: Vec<u64>,
     pub(super) selection_wait_bins: Vec<u64>,
+    /// Per booking window: its bounds [s], the waits of the groups booked in it, and how many were
+    /// under 56 days.
+    pub(super) windows: Vec<(SimTime, SimTime, WaitLog, u64)>,
 }
 
 impl Tally {
@@ -62,6 +65,7 @@ impl Tally {
             selection_waits,
             wait_bins,
             selection_wait_bins,
+            windows,
         } = self;
         (*w, *h) = (warmup, horizon);
         *counts = Counts::default();
@@ -77,6 +81,19 @@ impl Tally {
         // Moved into the result each replication.
         *wait_bins = Vec::new();
         *selection_wait_bins = Vec::new();
+        windows.clear();
+    }
+
+    /// Measures the bookings in each of these windows apart.
+    pub(super) fn set_windows(&mut self, bounds: &[(SimTime, SimTime)]) {
+        self.windows = bounds
+            .iter()
+            .map(|&(from, to)| {
+                let mut log = WaitLog::default();
+                log.clear(EXACT_WAITS);
+                (from, to, log, 0)
+            })
+            .collect();
     }
 
     /// Whether a group registered at `registered_at` counts in the waiting-time statistics.
@@ -162,10 +179,21 @@ impl Tally {
         bin(&mut self.wait_bins, wait);
     }
 
-    /// Records a wait to booking [s].
+    /// Records a wait to booking [s] for the statistics window.
     pub(super) fn booking_wait(&mut self, wait: SimTime) {
         self.selection_waits.push(wait);
         bin(&mut self.selection_wait_bins, wait);
+    }
+
+    /// Records a booking at `t` after a wait [s] in the booking windows that hold `t`.
+    #[inline]
+    pub(super) fn booking_in_windows(&mut self, t: SimTime, wait: SimTime) {
+        for (from, to, log, within) in &mut self.windows {
+            if *from <= t && t < *to {
+                log.push(wait);
+                *within += u64::from(wait < 56 * DAY);
+            }
+        }
     }
 
     /// Turns the per-day integrals into the daily time-averages of the pool.
