@@ -86,7 +86,7 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
         let json = files.iter().find(|(n, _)| *n == "summary.json").map(|(_, b)| b.clone()).unwrap_or_default();
         out(&String::from_utf8_lossy(&json))?;
     } else if !a.quiet {
-        out(&summary_table(&s, &tables, &record, &dir))?;
+        out(&summary_table(&s, &tables, &record, &output::cohort_rows(&s, &reps), &dir))?;
     }
     Ok(())
 }
@@ -162,6 +162,7 @@ fn summary_table(
     s: &Scenario,
     t: &RunTables,
     record: &[borderq::reported::ComparisonRow],
+    cohorts: &[output::CohortRow],
     dir: &std::path::Path,
 ) -> String {
     let mut o = format!(
@@ -188,11 +189,31 @@ fn summary_table(
         }
         o.push_str(&format!("{:<36} {:>14}  {ci}\n", m.short, f(row.mean)));
     }
+    o.push_str(&coverage(s, t, cohorts));
     o.push_str(&against_reported(record));
     if single {
         o.push_str("\n(one replication: no confidence intervals; use --replications 2 or more)\n");
     }
     o.push_str(&format!("\noutputs in {}/\n", dir.display()));
+    o
+}
+
+/// Which groups the waiting times cover, and the cohort headline that covers everybody.
+fn coverage(s: &Scenario, t: &RunTables, cohorts: &[output::CohortRow]) -> String {
+    let mean = |m: &str| t.metric(m).and_then(|r| r.mean).map_or("-".into(), |x| group_digits(x, 0));
+    let from = s.start + chrono::Days::new(s.warmup_days.ceil() as u64);
+    let mut o = format!(
+        "\nwaiting times cover the groups processed (booked) before {} that registered from {from} on: about {} groups a run;\n\
+         not in them: the {} persons who gave up and the {} still waiting at the end.\n",
+        s.end,
+        mean("wait_n"),
+        mean("abandoned_persons"),
+        mean("final_waiting_persons"),
+    );
+    if let Some(h) = output::headline_of(cohorts) {
+        o.push_str(&h);
+        o.push('\n');
+    }
     o
 }
 

@@ -10,7 +10,7 @@ mod result;
 mod sim;
 
 pub use observer::{GroupRecord, NoRecords, Observer, Outcome};
-pub use result::{Counts, Daily, RepResult, Series, WaitStats, WindowWaits};
+pub use result::{CohortOutcome, Counts, Daily, RepResult, Series, WaitStats, WindowWaits};
 
 use crate::engine::time::{self, DAY, HOUR, SimTime};
 use crate::scenario::{OnMiss, OutagePolicy, QuotaUnit, Sampler, Scenario};
@@ -69,6 +69,10 @@ pub struct Model {
     /// Windows `[from, to)` [s] in which the waits of the groups booked are measured apart (to compare
     /// with figures reported for a period); none unless set with [`Model::with_booking_windows`].
     pub booking_windows: Vec<(SimTime, SimTime)>,
+    /// The registration cohort (index into [`Scenario::cohort_months`]) of each day of the horizon.
+    pub(crate) cohort_of_day: Vec<u16>,
+    /// How many cohorts there are.
+    pub(crate) cohorts: usize,
 }
 
 #[derive(Debug)]
@@ -100,6 +104,15 @@ pub(crate) struct ConfirmationModel {
     pub(crate) policy: OutagePolicy,
     pub(crate) grace: SimTime,
     pub(crate) on_miss: OnMiss,
+}
+
+/// The cohort of each day of the horizon.
+fn cohort_of_day(s: &Scenario) -> Vec<u16> {
+    let mut of_day = Vec::with_capacity(s.days());
+    for (c, (from, to)) in s.cohort_months().iter().enumerate() {
+        of_day.extend(std::iter::repeat_n(c as u16, (*to - *from).num_days() as usize));
+    }
+    of_day
 }
 
 impl Model {
@@ -164,6 +177,8 @@ impl Model {
             patience: s.abandonment.as_ref().map(|a| (a.patience_days.clone(), a.patience_days.sampler())),
             explicit_outages: outages::explicit(&s),
             booking_windows: Vec::new(),
+            cohort_of_day: cohort_of_day(&s),
+            cohorts: s.cohort_months().len(),
             scenario: s,
         }
     }

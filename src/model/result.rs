@@ -187,6 +187,23 @@ pub struct WindowWaits {
     pub within_56_days: u64,
 }
 
+/// The outcomes of the persons registering in one cohort (a month, or the whole run), estimated in
+/// one replication (Aalen–Johansen, abandonment competing with booking, censored at the end); NaN
+/// where not estimable.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CohortOutcome {
+    /// Persons registering in the cohort.
+    pub registered_persons: u64,
+    /// Share booked within 30, 60, 90 and 180 days of registration.
+    pub booked_within: [f64; 4],
+    /// Share who gave up within 180 days, before any booking.
+    pub abandoned_within: f64,
+    /// Share still waiting or confirming at the end, never booked.
+    pub waiting_at_end: f64,
+    /// Days from registration until half the cohort had been booked; NaN if never.
+    pub median_days_to_booking: f64,
+}
+
 /// Everything one replication measured.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RepResult {
@@ -220,4 +237,6 @@ pub struct RepResult {
     pub daily: Daily,
     /// The bookings inside each window of [`Model::booking_windows`](crate::model::Model), in order.
     pub booking_windows: Vec<WindowWaits>,
+    /// Outcomes by registration cohort: each month of the run, then the whole run pooled.
+    pub cohorts: Vec<CohortOutcome>,
 }

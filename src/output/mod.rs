@@ -2,6 +2,7 @@
 //! so no reader ever sees a partial file. A directory holding another scenario's outputs
 //! is refused unless forced.
 
+mod cohorts;
 mod manifest;
 mod records;
 mod tables;
@@ -10,6 +11,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub use cohorts::{CohortRow, MEASURES as COHORT_MEASURES, cohort_headline, cohort_rows, headline_of, whole_run};
 pub use manifest::{DirLock, LOCK, MANIFEST, manifest_text, read_manifest, remove_stale};
 pub use records::{GROUP_COLUMNS, GROUPS_CSV, GroupsCsv};
 pub use tables::{
@@ -161,6 +163,7 @@ pub fn run_files(
         ("summary.csv", csv_bytes(&tables.summary)),
         ("daily.csv", daily_csv(scenario, reps)),
         ("waits.csv", waits_csv(reps)),
+        ("cohorts.csv", csv_bytes(&cohort_rows(scenario, reps))),
         ("summary.json", summary_json(scenario, &tables.summary)),
     ];
     if !record.is_empty() {

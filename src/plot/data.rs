@@ -57,6 +57,8 @@ pub struct ChartData {
     pub record: Option<Vec<MonthRow>>,
     /// The rows of `record.csv` with a reported figure, in its order (differing rows first).
     pub verdicts: Vec<VerdictRow>,
+    /// The rows of `cohorts.csv`, when the run wrote one.
+    pub cohorts: Vec<CohortLine>,
 }
 
 /// One row of `summary.csv`.
@@ -105,6 +107,11 @@ impl ChartData {
             data.record = Some(month_rows(&bytes).map_err(not_output)?);
             data.verdicts = verdict_rows(&bytes).map_err(not_output)?;
         }
+        if is_listed("cohorts.csv")
+            && let Ok(bytes) = std::fs::read(dir.join("cohorts.csv"))
+        {
+            data.cohorts = cohort_lines(&bytes).map_err(not_output)?;
+        }
         Ok(data)
     }
 
@@ -149,7 +156,15 @@ impl ChartData {
             let num = |s: &str| s.parse::<f64>().map_err(|_| format!("waits.csv has a non-numeric value {s:?}"));
             waits_map.entry(rec[0].clone()).or_default().push((num(&rec[1])?, num(&rec[3])?, num(&rec[4])?));
         }
-        Ok(ChartData { scenario, daily, summary: summary_map, waits: waits_map, record: None, verdicts: Vec::new() })
+        Ok(ChartData {
+            scenario,
+            daily,
+            summary: summary_map,
+            waits: waits_map,
+            record: None,
+            verdicts: Vec::new(),
+            cohorts: Vec::new(),
+        })
     }
 
     /// A daily column (present: checked when loading).
@@ -301,4 +316,35 @@ pub fn verdict_rows(bytes: &[u8]) -> Result<Vec<VerdictRow>, String> {
         });
     }
     Ok(out)
+}
+
+/// A row of `cohorts.csv`: one measure of one registration cohort.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CohortLine {
+    /// `YYYY-MM`, or `all`.
+    pub cohort: String,
+    /// First registration day.
+    pub from: String,
+    /// Day after the last registration day.
+    pub to: String,
+    /// The measure's name.
+    pub measure: String,
+    /// Mean, CI low, CI high (NaN where empty).
+    pub value: (f64, f64, f64),
+}
+
+/// Parses `cohorts.csv`.
+pub fn cohort_lines(bytes: &[u8]) -> Result<Vec<CohortLine>, String> {
+    let header = ["cohort", "from", "to", "measure", "mean", "ci95_low", "ci95_high"];
+    let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+    Ok(records(bytes, "cohorts.csv", &header)?
+        .into_iter()
+        .map(|r| CohortLine {
+            cohort: r[0].clone(),
+            from: r[1].clone(),
+            to: r[2].clone(),
+            measure: r[3].clone(),
+            value: (num(&r[4]), num(&r[5]), num(&r[6])),
+        })
+        .collect())
 }

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 mod charts;
+mod cohorts;
 mod data;
 mod report;
 mod reported;
@@ -11,8 +12,10 @@ mod style;
 mod sweep;
 
 pub use charts::{Backlog, Flows, Waits};
+pub use cohorts::Cohorts;
 pub use data::{
-    ChartData, DAILY_COLUMNS, INPUTS, MetricSummary, MonthRow, PlotError, VerdictRow, month_rows, verdict_rows,
+    ChartData, CohortLine, DAILY_COLUMNS, INPUTS, MetricSummary, MonthRow, PlotError, VerdictRow, cohort_lines,
+    month_rows, verdict_rows,
 };
 pub use report::{escape, html};
 pub use style::{Chart, HEIGHT, WIDTH, register_fonts, render};
@@ -28,6 +31,13 @@ pub fn render_all(d: &ChartData) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
         files.push((format!("{name}.png"), png));
         files.push((format!("{name}.svg"), svg.clone().into_bytes()));
         svgs.push((name, svg));
+    }
+    if d.cohorts.iter().any(|c| c.cohort != "all") {
+        let (png, svg) =
+            render(&cohorts::Cohorts(d)).map_err(|reason| PlotError::Draw { chart: "cohorts".into(), reason })?;
+        files.push(("cohorts.png".to_string(), png));
+        files.push(("cohorts.svg".to_string(), svg.clone().into_bytes()));
+        svgs.push(("cohorts", svg));
     }
     if let Some(rows) = d.record.as_ref().filter(|r| !r.is_empty()) {
         let (png, svg) = render(&reported::ReportedChart(d, rows))
@@ -53,6 +63,9 @@ pub fn chart_files<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<
     if let Some(bytes) = find("record.csv") {
         data.record = Some(month_rows(bytes).map_err(not_output)?);
         data.verdicts = data::verdict_rows(bytes).map_err(not_output)?;
+    }
+    if let Some(bytes) = find("cohorts.csv") {
+        data.cohorts = data::cohort_lines(bytes).map_err(not_output)?;
     }
     render_all(&data)
 }

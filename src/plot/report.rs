@@ -48,6 +48,7 @@ pub fn html(d: &ChartData, svgs: &[(&str, &str)]) -> String {
     );
 
     headline(&mut o, d);
+    cohorts(&mut o, d);
     verdicts(&mut o, d);
     parameters(&mut o, s);
     charts(&mut o, svgs);
@@ -73,6 +74,53 @@ fn headline(o: &mut String, d: &ChartData) {
             writeln!(o, "<tr><td>{}</td><td class=\"num\">{mean}</td><td class=\"num\">{ci}</td></tr>", escape(label));
     }
     o.push_str("</tbody>\n</table>\n<p class=\"note\">Means over replications with 95 % intervals: a percentile bootstrap for counts, Student-t for waits and time-averages. Counts cover the whole horizon; waiting times cover groups registering after the warm-up.</p>\n</section>\n");
+}
+
+/// Outcomes by registration month: the whole run's headline, then a row per month.
+fn cohorts(o: &mut String, d: &ChartData) {
+    let all = |m: &str| d.cohorts.iter().find(|c| c.cohort == "all" && c.measure == m);
+    let (Some(reg), Some(b90), Some(a180)) =
+        (all("registered_persons"), all("booked_within_90_days"), all("abandoned_within_180_days"))
+    else {
+        return;
+    };
+    let last = chrono::NaiveDate::parse_from_str(&reg.to, "%Y-%m-%d").ok().and_then(|t| t.pred_opt());
+    let last = last.map_or(reg.to.clone(), |t| t.to_string());
+    let headline = crate::output::cohort_headline(&reg.from, &last, b90.value, a180.value);
+    o.push_str("<section id=\"cohorts\">\n<h2>Outcomes by month of registration</h2>\n");
+    let _ = writeln!(o, "<p class=\"lead\">{}</p>", escape(&headline));
+    o.push_str("<div class=\"wide\"><table>\n<thead><tr><th>Registered</th><th>Persons</th><th>Booked within 30 days</th><th>within 90 days</th><th>within 180 days</th><th>Gave up within 180 days</th><th>Still waiting at the end</th><th>Median days to booking</th></tr></thead>\n<tbody>\n");
+    let cell = |month: &str, m: &str, pct: bool| {
+        let Some(c) = d.cohorts.iter().find(|c| c.cohort == month && c.measure == m) else { return "–".to_string() };
+        let (v, lo, hi) = c.value;
+        let f = |x: f64| if pct { format!("{:.1} %", 100.0 * x) } else { format!("{x:.1}") };
+        match (v.is_finite(), lo.is_finite() && hi.is_finite()) {
+            (false, _) if m == "median_days_to_booking" => "not reached".into(),
+            (false, _) => "not estimable".into(),
+            (true, true) if pct || m != "registered_persons" => {
+                format!("{} <small>[{}, {}]</small>", f(v), f(lo), f(hi))
+            }
+            _ => f(v),
+        }
+    };
+    let mut months: Vec<&str> = d.cohorts.iter().map(|c| c.cohort.as_str()).collect();
+    months.dedup();
+    for month in months {
+        let persons = d.cohorts.iter().find(|c| c.cohort == month && c.measure == "registered_persons");
+        let persons = persons.map_or("–".into(), |c| thousands(c.value.0.round()));
+        let label = if month == "all" { "whole run".to_string() } else { month.to_string() };
+        let _ = writeln!(
+            o,
+            "<tr><td>{label}</td><td class=\"num\">{persons}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            cell(month, "booked_within_30_days", true),
+            cell(month, "booked_within_90_days", true),
+            cell(month, "booked_within_180_days", true),
+            cell(month, "abandoned_within_180_days", true),
+            cell(month, "waiting_at_end", true),
+            cell(month, "median_days_to_booking", false),
+        );
+    }
+    o.push_str("</tbody>\n</table></div>\n<p class=\"note\">Unlike the waiting times above, these shares count everybody who registered in the month: those booked, those who gave up and those still waiting at the end. They are Aalen–Johansen estimates (giving up competes with being booked; those still waiting at the end are censored), made in each replication and averaged, with percentile-bootstrap 95 % intervals. A share after more days than the run followed the month's registrants is not estimable.</p>\n</section>\n");
 }
 
 /// The model against reported figures, for the same periods: differing rows first, each with its
@@ -242,4 +290,5 @@ table{border-collapse:collapse;margin:1em 0}th,td{border-bottom:1px solid #ddd;p
 td.num{text-align:right;font-variant-numeric:tabular-nums}thead th{border-bottom:2px solid #444}\
 dl{display:grid;grid-template-columns:max-content auto;gap:.3em 1.2em}dt{font-weight:bold}dd{margin:0}\
 tr.differs td:first-child{color:#b00;font-weight:bold}tr.agrees td:first-child{color:#070}\
+.lead{font-size:1.1em}.wide{overflow-x:auto}small{color:#555}\
 figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #eee}.note,footer{color:#555;font-size:.9em}";

@@ -1,6 +1,6 @@
 //! The validated, typed scenario the simulation runs: every default filled in, every range checked.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use super::dist::Dist;
 use super::schedule::Schedule;
@@ -269,5 +269,20 @@ impl Scenario {
     /// Number of days in the horizon.
     pub fn days(&self) -> usize {
         (self.end - self.start).num_days().max(0) as usize
+    }
+
+    /// The registration cohorts whose outcomes are reported: the calendar months of the horizon,
+    /// the first and last cut to it, as `[from, to)` dates.
+    pub fn cohort_months(&self) -> Vec<(NaiveDate, NaiveDate)> {
+        let mut out = Vec::new();
+        let mut from = self.start;
+        while from < self.end {
+            let first = from.with_day(1).expect("day 1 exists");
+            let next = first.checked_add_months(chrono::Months::new(1)).expect("a month later");
+            let to = next.min(self.end);
+            out.push((from, to));
+            from = to;
+        }
+        out
     }
 }

@@ -64,12 +64,12 @@ fn report_is_self_contained_and_has_its_parts() {
     let find = |tag: &'static str| doc.descendants().filter(move |n| n.has_tag_name(tag));
     assert_eq!(find("h1").next().unwrap().text(), Some("may-2024-outage"));
     let sections: Vec<&str> = find("section").filter_map(|n| n.attribute("id")).collect();
-    assert_eq!(sections, vec!["headline", "record", "parameters", "charts"]);
+    assert_eq!(sections, vec!["headline", "cohorts", "record", "parameters", "charts"]);
     let rows = find("tr").count();
     assert!(rows >= 10, "headline table has {rows} rows");
     let figures: Vec<&str> = find("figure").filter_map(|n| n.attribute("id")).collect();
-    assert_eq!(figures, vec!["chart-backlog", "chart-waits", "chart-flows", "chart-record"]);
-    assert_eq!(doc.descendants().filter(|n| n.tag_name().name() == "svg").count(), 4);
+    assert_eq!(figures, vec!["chart-backlog", "chart-waits", "chart-flows", "chart-cohorts", "chart-record"]);
+    assert_eq!(doc.descendants().filter(|n| n.tag_name().name() == "svg").count(), 5);
     let params: Vec<String> = find("dt").filter_map(|n| n.text().map(str::to_string)).collect();
     for p in ["Daily quota", "Allocation", "Confirmation", "Sources", "Outages"] {
         assert!(params.iter().any(|x| x == p), "no parameter {p}");

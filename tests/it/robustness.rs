@@ -188,7 +188,8 @@ proptest! {
         let mut records = Vec::new();
         let one = borderq::run::replications(&m, 3, &opts1, Some(&mut records)).unwrap();
         let two = borderq::run::replications(&m, 3, &opts2, None).unwrap();
-        prop_assert_eq!(&one, &two);
+        // Compared as text: a share that is not estimable is NaN, which is never equal to itself.
+        prop_assert_eq!(format!("{one:?}"), format!("{two:?}"));
         for r in &one {
             for w in [r.wait, r.selection_wait].into_iter().flatten() {
                 prop_assert!(w.mean >= 0.0 && w.p50 >= 0.0 && w.p90 >= w.p50 && w.p99 >= w.p90);

@@ -265,3 +265,40 @@ group_size = 2
     assert_eq!(r.daily.get(Series::UnusedSlots)[0], 0.0);
     assert_eq!(r.counts.selected_groups, 3);
 }
+
+/// Outcomes by registration cohort against a known answer: 3,000 single persons register on
+/// 1 January at 00:00 (a caravan that does not walk), nobody gives up, and 20 are booked each day by
+/// seniority. By day k, 20(k + 1) are booked: 20 % within 30 days, 40 % within 60, 60 % within 90,
+/// everybody within 180; half have been booked after 75 days.
+#[test]
+fn cohort_outcomes_of_a_deterministic_queue() {
+    let toml = r#"
+[scenario]
+name = "cohort"
+start = "2024-01-01"
+end = "2024-07-01"
+
+[quota]
+daily = 20
+seniority_share = 1
+
+[[caravans]]
+name = "all at once"
+depart = "2024-01-01"
+persons = 3000
+distance_km = 0
+pace_km_per_day = 20
+"#;
+    let r = Model::new(&scenario(toml)).replicate(0, &mut borderq::model::NoRecords);
+    assert_eq!(r.cohorts.len(), 6 + 1, "six months and the whole run");
+    let jan = r.cohorts[0];
+    assert_eq!(jan.registered_persons, 3000);
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    assert!(close(jan.booked_within[0], 0.2) && close(jan.booked_within[1], 0.4), "{jan:?}");
+    assert!(close(jan.booked_within[2], 0.6) && close(jan.booked_within[3], 1.0), "{jan:?}");
+    assert!(close(jan.abandoned_within, 0.0) && close(jan.waiting_at_end, 0.0));
+    assert!(close(jan.median_days_to_booking, 75.0), "{jan:?}");
+    assert_eq!(r.cohorts[6], jan, "the whole run is January's cohort");
+    assert_eq!(r.cohorts[1].registered_persons, 0);
+    assert!(r.cohorts[1].booked_within[0].is_nan(), "nobody registered in February");
+}

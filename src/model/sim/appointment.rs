@@ -46,6 +46,9 @@ impl Sim<'_> {
             self.tally.booking_wait(t - reg);
         }
         self.tally.booking_in_windows(t, t - reg);
+        if !self.groups.was_booked(slot) {
+            self.cohorts.booked(reg, t, size);
+        }
         let (appointment_at, no_show) = match &self.m.appointment {
             Some((lead, p)) => {
                 let rng = &mut self.appointments.rng;
@@ -76,6 +79,7 @@ impl Sim<'_> {
     /// time and patience (or abandons if its patience is over).
     pub(super) fn cancel(&mut self, slot: u32, t: SimTime, obs: &mut dyn Observer) {
         let g = self.groups.held(slot);
+        self.groups.note_cancelled(slot);
         self.tally.counts.cancelled_appointments += 1;
         self.tally.counts.cancelled_persons += g.size as u64;
         if g.patience_at <= t {

@@ -173,6 +173,7 @@ impl Sim<'_> {
         self.tally.counts.arrived_groups += 1;
         self.tally.counts.arrived_persons += size as u64;
         self.tally.daily.add(Series::ArrivedPersons, day_of(t) as usize, size as f64);
+        self.cohorts.registered(t, size);
         self.enter_pool(slot, t, size, t);
         self.allocation.registered(self.m, t, id, slot);
         self.schedule_patience(patience.max(t), id, slot);

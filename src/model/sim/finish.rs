@@ -51,6 +51,7 @@ impl Sim<'_> {
                 .iter_mut()
                 .map(|(_, _, log, within)| WindowWaits { wait: log.stats(), within_56_days: *within })
                 .collect(),
+            cohorts: self.cohorts.outcomes(),
         };
         self.give_back();
         result
@@ -73,6 +74,7 @@ impl Sim<'_> {
                 State::Travelling | State::Free => unreachable!("not an occupant"),
             };
             *groups += 1;
+            let never_booked = o.state != State::Booked && !self.groups.was_booked(o.slot);
             let (size, registered_at) = if o.state == State::Waiting {
                 // A waiting group's data is in its pool entry (it may have no group record).
                 let e = self.pool.entries[o.pos as usize];
@@ -83,6 +85,9 @@ impl Sim<'_> {
                 *persons += o.held.size as u64;
                 (o.held.size, o.held.registered_at)
             };
+            if never_booked {
+                self.cohorts.censored(registered_at, horizon, size);
+            }
             censored.push((o.id, o.slot, outcome, size, registered_at));
         }
         if self.groups.keeps_times() {

@@ -63,6 +63,8 @@ struct Group {
     /// Start of the current waiting spell of a group that came back (see [`PoolEntry::returned`]).
     waiting_since: SimTime,
     size: u8,
+    /// Whether an appointment of the group was cancelled (so it was booked before).
+    cancelled: bool,
 }
 
 /// What the hot paths read and write of a slot, apart from the group record: the tag, the position
@@ -163,7 +165,13 @@ impl Groups {
         match self.free.pop() {
             Some(slot) => slot,
             None => {
-                self.records.push(Group { registered_at: NEVER, patience_at: NEVER, waiting_since: NEVER, size: 0 });
+                self.records.push(Group {
+                    registered_at: NEVER,
+                    patience_at: NEVER,
+                    waiting_since: NEVER,
+                    size: 0,
+                    cancelled: false,
+                });
                 self.refs.push(SlotRef { tag: tag(0, State::Free), pos: u32::MAX, patience: PATIENCE_IN_RECORD });
                 if self.keep_times {
                     self.times.push(NO_TIMES);
@@ -184,7 +192,7 @@ impl Groups {
         state: State,
     ) -> u32 {
         let slot = self.take_slot() as usize;
-        self.records[slot] = Group { registered_at, patience_at, waiting_since: NEVER, size };
+        self.records[slot] = Group { registered_at, patience_at, waiting_since: NEVER, size, cancelled: false };
         self.refs[slot] = SlotRef { tag: tag(id, state), pos: u32::MAX, patience: PATIENCE_IN_RECORD };
         if self.keep_times {
             self.times[slot] = RecordTimes { source, ..NO_TIMES };
@@ -225,7 +233,7 @@ impl Groups {
         };
         r.patience = PATIENCE_IN_RECORD;
         self.records[slot as usize] =
-            Group { registered_at: e.registered_at, patience_at, waiting_since: NEVER, size: e.size };
+            Group { registered_at: e.registered_at, patience_at, waiting_since: NEVER, size: e.size, cancelled: false };
     }
 
     /// What the group record of `slot` holds (the group must have one).
@@ -278,6 +286,19 @@ impl Groups {
     #[inline]
     pub(super) fn set_waiting_since(&mut self, slot: u32, t: SimTime) {
         self.records[slot as usize].waiting_since = t;
+    }
+
+    /// Notes that the appointment of the group in `slot` (which has a group record) was cancelled.
+    #[inline]
+    pub(super) fn note_cancelled(&mut self, slot: u32) {
+        self.records[slot as usize].cancelled = true;
+    }
+
+    /// Whether the group in `slot` was booked before (an appointment of it was cancelled). A
+    /// fast-path group has no record and was never booked.
+    #[inline]
+    pub(super) fn was_booked(&self, slot: u32) -> bool {
+        self.refs[slot as usize].patience == PATIENCE_IN_RECORD && self.records[slot as usize].cancelled
     }
 
     /// When the current waiting spell of a pooled group started (never before 0): at its

@@ -9,6 +9,7 @@
 //! | `confirmation.rs` | selection, confirmation attempts, misses, reissued slots |
 //! | `appointment.rs` | booking, appointments, no-shows, cancellations |
 //! | `abandonment.rs` | patience deadlines and their expiry |
+//! | `cohorts.rs` | outcomes by registration cohort (Aalen–Johansen) |
 //! | `pool.rs` | the waiting pool |
 //! | `waiting.rs` | entering and leaving the pool |
 //! | `groups.rs` | where a group's data lives (slots, tags, group records) |
@@ -29,6 +30,7 @@ mod appointment;
 mod arrivals;
 mod backlog;
 mod caravans;
+mod cohorts;
 mod confirmation;
 mod finish;
 mod groups;
@@ -42,6 +44,7 @@ use abandonment::Abandonment;
 use allocation::Allocation;
 use appointment::Appointments;
 use arrivals::Arrivals;
+use cohorts::Cohorts;
 use confirmation::{Confirmation, unpack_return};
 use groups::{Groups, State};
 use pool::Pool;
@@ -94,6 +97,7 @@ struct Rooms {
     allocation: Allocation,
     abandonment: Abandonment,
     tally: Tally,
+    cohorts: Cohorts,
 }
 
 thread_local! {
@@ -115,6 +119,7 @@ pub(crate) struct Sim<'m> {
     appointments: Appointments,
     abandonment: Abandonment,
     tally: Tally,
+    cohorts: Cohorts,
 }
 
 impl<'m> Sim<'m> {
@@ -126,8 +131,16 @@ impl<'m> Sim<'m> {
         let mut raw = m.explicit_outages.clone();
         raw.extend(outages::random(&m.scenario, m.horizon, &mut rng_outages));
         let outages = Outages::build(&raw);
-        let Rooms { queue, mut groups, mut pool, mut arrivals, mut allocation, mut abandonment, mut tally } =
-            SPARE.with(|s| s.borrow_mut().take()).unwrap_or_default();
+        let Rooms {
+            queue,
+            mut groups,
+            mut pool,
+            mut arrivals,
+            mut allocation,
+            mut abandonment,
+            mut tally,
+            mut cohorts,
+        } = SPARE.with(|s| s.borrow_mut().take()).unwrap_or_default();
         let queue = match queue {
             Some(mut q) => {
                 q.clear();
@@ -142,6 +155,7 @@ impl<'m> Sim<'m> {
         abandonment.clear(m.days + 1);
         tally.clear(m.days, m.warmup, m.horizon);
         tally.set_windows(&m.booking_windows);
+        cohorts.clear(m.days, &m.cohort_of_day, m.cohorts);
         for (d, hours) in tally.daily.get_mut(Series::OutageHours).iter_mut().enumerate() {
             *hours = Model::hours_in(&outages.any, d);
         }
@@ -159,6 +173,7 @@ impl<'m> Sim<'m> {
             appointments: Appointments::new(seed),
             abandonment,
             tally,
+            cohorts,
         }
     }
 
@@ -212,8 +227,8 @@ impl<'m> Sim<'m> {
 
     /// Keeps this replication's rooms for the thread's next replication.
     fn give_back(self) {
-        let Sim { queue, groups, pool, arrivals, allocation, abandonment, tally, .. } = self;
-        let rooms = Rooms { queue: Some(queue), groups, pool, arrivals, allocation, abandonment, tally };
+        let Sim { queue, groups, pool, arrivals, allocation, abandonment, tally, cohorts, .. } = self;
+        let rooms = Rooms { queue: Some(queue), groups, pool, arrivals, allocation, abandonment, tally, cohorts };
         SPARE.with(|s| *s.borrow_mut() = Some(rooms));
     }
 }

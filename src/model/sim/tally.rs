@@ -237,6 +237,9 @@ impl Sim<'_> {
                 tally.counts.abandoned_groups += 1;
                 tally.counts.abandoned_persons += persons;
                 tally.daily.add(Series::AbandonedPersons, d, persons as f64);
+                if !self.groups.was_booked(slot) {
+                    self.cohorts.abandoned(registered_at, t, size);
+                }
             }
             _ => unreachable!("censored groups do not exit"),
         }
