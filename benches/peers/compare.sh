@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# borderq against SimPy and numpy on the reference model R, side by side (issue 6).
+# borderq against SimPy and numpy on the reference model R, side by side.
 # Creates its own virtual environment (benches/peers/.venv) with pinned SimPy and numpy.
 # Usage: bash benches/peers/compare.sh [--borderq-reps N] [--numpy-reps N] [--simpy-reps N]
 set -euo pipefail

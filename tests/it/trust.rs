@@ -35,3 +35,107 @@ fn summary_csv_has_no_negative_lower_bound_and_names_its_interval_method() {
         }
     }
 }
+
+/// The words that point outside the repository or to its development history.
+fn outside_references(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if text.contains("../shared") {
+        found.push("../shared".to_string());
+    }
+    for word in ["SPEC", "DOMAIN"] {
+        for (i, _) in text.match_indices(word) {
+            let before = text[..i].chars().last();
+            let after = text[i + word.len()..].chars().next();
+            if !before.is_some_and(|c| c.is_ascii_uppercase()) && !after.is_some_and(|c| c.is_ascii_uppercase()) {
+                found.push(word.to_string());
+            }
+        }
+    }
+    let lower = text.to_lowercase();
+    for (i, _) in lower.match_indices("issue ") {
+        let digits: String = lower[i + 6..].chars().take_while(|c| c.is_ascii_digit()).collect();
+        if !digits.is_empty() {
+            found.push(format!("issue {digits}"));
+        }
+    }
+    found
+}
+
+fn text_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            text_files(&p, out);
+        } else if p.extension().is_some_and(|x| {
+            ["md", "toml", "sh", "yml", "sbatch", "csv", "json", "svg", "html", "txt"].iter().any(|t| x == *t)
+        }) {
+            out.push(p);
+        }
+    }
+}
+
+/// Nothing a user sees points to a file outside the repository, to the development documents or
+/// to issue numbers: the documentation, the bundled scenarios, `--help`, and a run's outputs and
+/// charts. Sources are named in `docs/sources.md` and in the outputs themselves.
+#[test]
+fn user_visible_text_names_real_sources_only() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md"), root.join("ARCHITECTURE.md")];
+    for dir in ["docs", "scenarios", "examples"] {
+        text_files(&root.join(dir), &mut files);
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["may-2024-outage", "end-jan-2025"] {
+        let out = tmp.path().join(name);
+        borderq()
+            .args(["run", name, "--replications", "2", "--records", "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        text_files(&out, &mut files);
+    }
+    assert!(files.len() > 40, "the files to check were found");
+    let mut problems = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for hit in outside_references(&text) {
+            problems.push(format!("{}: {hit}", f.display()));
+        }
+    }
+    for b in borderq::scenario::BUNDLED {
+        for hit in outside_references(b.text) {
+            problems.push(format!("bundled {}: {hit}", b.name));
+        }
+    }
+    for cmd in [
+        &["--help"][..],
+        &["run", "--help"],
+        &["sweep", "--help"],
+        &["merge", "--help"],
+        &["compare", "--help"],
+        &["check", "--help"],
+        &["plot", "--help"],
+        &["scenarios", "--help"],
+    ] {
+        let out = borderq().args(cmd).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{cmd:?}");
+        for hit in outside_references(&text) {
+            problems.push(format!("borderq {}: {hit}", cmd.join(" ")));
+        }
+    }
+    let summary = borderq()
+        .args(["run", "launch-2023", "--replications", "2", "--no-charts", "--out"])
+        .arg(tmp.path().join("t"))
+        .output()
+        .unwrap();
+    for hit in outside_references(&String::from_utf8_lossy(&summary.stdout)) {
+        problems.push(format!("run summary: {hit}"));
+    }
+    assert!(problems.is_empty(), "references outside the repository:\n{}", problems.join("\n"));
+    assert_eq!(
+        outside_references("see SPEC §2, DOMAIN.md, issue 13 and ../shared"),
+        ["../shared", "SPEC", "DOMAIN", "issue 13"]
+    );
+    assert!(outside_references("SPECIAL DOMAINS, an issue of 2024").is_empty());
+}

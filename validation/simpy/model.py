@@ -1,5 +1,5 @@
 """An independent SimPy implementation of borderq's allocation–confirmation–abandonment mechanics,
-written from SPEC.md §2 alone (not from borderq's code). It reads the same scenario TOML files (the
+written from the model's description.md §2 alone (not from borderq's code). It reads the same scenario TOML files (the
 subset used in validation/simpy/scenarios: Poisson arrivals with empirical group sizes, an initial
 backlog, the daily allocation with seniority and lottery, the persons or groups unit with the skip rule,
 request probability, the confirmation window with attempts, retries, failures and explicit confirmation
@@ -48,7 +48,7 @@ class Dist:
         return x
 
     def survival_conditional(self, age, rng):
-        """Patience conditioned on exceeding `age` (SPEC §2.2); exponential: memoryless."""
+        """Patience conditioned on exceeding `age`; exponential: memoryless."""
         assert self.s["dist"] == "exponential"
         return age + rng.expovariate(1.0 / self.s["mean"])
 
@@ -166,7 +166,7 @@ class Model:
             g = self.new_group(int(round(sizes.sample(self.rng))), t, t + self.patience.sample(self.rng))
             self.enter(g)
 
-    # --- the daily allocation (SPEC §2.3)
+    # --- the daily allocation
     def allocator(self):
         d = 0
         while d + self.alloc_h < self.T:
@@ -202,7 +202,7 @@ class Model:
                 self.env.process(self.confirm(g))
             d += 1
 
-    # --- confirmation (SPEC §2.4)
+    # --- confirmation
     def confirm(self, g):
         env, rng = self.env, self.rng
         a = env.now

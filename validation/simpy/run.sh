@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The independent check of issue 8: borderq against a SimPy model written from SPEC alone, on the
+# The independent check of this project: borderq against a SimPy model written from the model's description alone, on the
 # shared scenarios in validation/simpy/scenarios. Creates its own virtual environment.
 # Usage: bash validation/simpy/run.sh [REPLICATIONS]   (default 40; about 5 minutes on 2 cores)
 set -euo pipefail
