@@ -166,14 +166,12 @@ fn summary_table(
     dir: &std::path::Path,
 ) -> String {
     let mut o = format!(
-        "{}: {} replication{}, seed {}, {} to {} ({} days)\n\n",
+        "{}: {} replication{}, seed {}, {}\n\n",
         s.name,
         s.replications,
         if s.replications == 1 { "" } else { "s" },
         s.seed,
-        s.start,
-        s.end,
-        s.days()
+        s.period_text()
     );
     let single = s.replications < 2;
     o.push_str(&format!("{:<36} {:>14}  {}\n", "metric", "mean", if single { "" } else { "95% CI" }));
@@ -201,11 +199,13 @@ fn summary_table(
 /// Which groups the waiting times cover, and the cohort headline that covers everybody.
 fn coverage(s: &Scenario, t: &RunTables, cohorts: &[output::CohortRow]) -> String {
     let mean = |m: &str| t.metric(m).and_then(|r| r.mean).map_or("-".into(), |x| group_digits(x, 0));
-    let from = s.start + chrono::Days::new(s.warmup_days.ceil() as u64);
+    let which = match s.report_from {
+        Some(r) => format!("from {r} to {}, whatever their registration date", s.end),
+        None => format!("before {} that registered from {} on", s.end, s.start + chrono::Days::new(s.warmup_days.ceil() as u64)),
+    };
     let mut o = format!(
-        "\nwaiting times cover the groups processed (booked) before {} that registered from {from} on: about {} groups a run;\n\
+        "\nwaiting times cover the groups processed (booked) {which}: about {} groups a run;\n\
          not in them: the {} persons who gave up and the {} still waiting at the end.\n",
-        s.end,
         mean("wait_n"),
         mean("abandoned_persons"),
         mean("final_waiting_persons"),

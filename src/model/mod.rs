@@ -48,6 +48,11 @@ pub struct Model {
     pub horizon: SimTime,
     /// Start of the statistics window (`warmup_days`) [s].
     pub warmup: SimTime,
+    /// The first instant reported (`report_from`; 0 without it) [s]: every output covers
+    /// `[report, horizon)`, the time before it is history.
+    pub report: SimTime,
+    /// The first day reported.
+    pub(crate) report_day: usize,
     /// Output label of each source: "initial", each stream, each caravan, "random caravans".
     pub source_names: Vec<String>,
     pub(crate) unit: QuotaUnit,
@@ -106,14 +111,18 @@ pub(crate) struct ConfirmationModel {
     pub(crate) on_miss: OnMiss,
 }
 
-/// The cohort of each day of the horizon.
+/// The cohort of each day of the horizon ([`NO_COHORT`] for the history before the report).
 fn cohort_of_day(s: &Scenario) -> Vec<u16> {
     let mut of_day = Vec::with_capacity(s.days());
+    of_day.extend(std::iter::repeat_n(NO_COHORT, s.history_days()));
     for (c, (from, to)) in s.cohort_months().iter().enumerate() {
         of_day.extend(std::iter::repeat_n(c as u16, (*to - *from).num_days() as usize));
     }
     of_day
 }
+
+/// The cohort of a day before the reported period.
+pub(crate) const NO_COHORT: u16 = u16::MAX;
 
 impl Model {
     /// Compiles a validated scenario.
@@ -131,6 +140,8 @@ impl Model {
             days,
             horizon: days as SimTime * DAY,
             warmup: time::from_days(s.warmup_days),
+            report: s.history_days() as SimTime * DAY,
+            report_day: s.history_days(),
             source_names,
             unit: q.unit,
             quota: q.daily.per_day(s.start, days).into_iter().map(|v| v as u64).collect(),

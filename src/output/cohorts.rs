@@ -51,7 +51,7 @@ pub const MEASURES: [(&str, Read); 8] = [
 pub fn cohort_rows(s: &Scenario, reps: &[RepResult]) -> Vec<CohortRow> {
     let mut cohorts: Vec<(String, String, String)> =
         s.cohort_months().iter().map(|(a, b)| (a.format("%Y-%m").to_string(), a.to_string(), b.to_string())).collect();
-    cohorts.push(("all".into(), s.start.to_string(), s.end.to_string()));
+    cohorts.push(("all".into(), s.report_start().to_string(), s.end.to_string()));
     let seed = reps.first().map_or(0, |r| r.seed);
     let mut rows = Vec::new();
     for (c, (label, from, to)) in cohorts.into_iter().enumerate() {

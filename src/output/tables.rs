@@ -121,7 +121,7 @@ pub fn csv_bytes<T: Serialize>(rows: &[T]) -> Vec<u8> {
 
 /// `daily.csv`: `day, date`, then `<series>_mean, _p05, _p95` across replications.
 pub fn daily_csv(scenario: &Scenario, reps: &[RepResult]) -> Vec<u8> {
-    let days = scenario.days();
+    let days = scenario.report_days();
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["day".to_string(), "date".to_string()];
     for s in Series::ALL.map(Series::name) {
@@ -130,7 +130,7 @@ pub fn daily_csv(scenario: &Scenario, reps: &[RepResult]) -> Vec<u8> {
     w.write_record(&header).expect("in-memory write");
     let mut column = vec![0.0; reps.len()];
     for d in 0..days {
-        let date = scenario.start + chrono::Days::new(d as u64);
+        let date = scenario.report_start() + chrono::Days::new(d as u64);
         let mut rec = vec![d.to_string(), date.to_string()];
         for s in Series::ALL {
             for (i, r) in reps.iter().enumerate() {
@@ -224,7 +224,7 @@ pub fn summary_json(scenario: &Scenario, summary: &[SummaryRow]) -> Vec<u8> {
     let doc = Doc {
         scenario: &scenario.name,
         description: &scenario.description,
-        start: scenario.start.to_string(),
+        start: scenario.report_start().to_string(),
         end: scenario.end.to_string(),
         seed: scenario.seed,
         replications: scenario.replications,

@@ -61,7 +61,7 @@ impl Chart for Backlog<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let d = self.0;
         let s = &d.scenario;
-        let n = s.days();
+        let n = s.report_days();
         let (mean, lo, hi, quota) = (
             d.col("waiting_persons_mean"),
             d.col("waiting_persons_p05"),
@@ -81,7 +81,7 @@ impl Chart for Backlog<'_> {
             .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
             .map_err(e)?
             .set_secondary_coord(0f64..n as f64, 0f64..qmax);
-        calendar_mesh(&mut chart, s.start, "Persons waiting (registered, not yet selected)")?;
+        calendar_mesh(&mut chart, s.report_start(), "Persons waiting (registered, not yet selected)")?;
         chart
             .configure_secondary_axes()
             .y_desc(format!("Daily quota [{unit}]"))
@@ -134,8 +134,8 @@ fn draw_outages<'a, DB: DrawingBackend + 'a>(
     s: &Scenario,
     ymax: f64,
 ) -> Result<(), String> {
-    let n = s.days();
-    let origin = s.start.and_time(chrono::NaiveTime::MIN);
+    let n = s.report_days();
+    let origin = s.report_start().and_time(chrono::NaiveTime::MIN);
     let mut outage_labelled = false;
     for (i, o) in s.outages.iter().enumerate() {
         let x0 = (o.start - origin).num_seconds() as f64 / 86_400.0;
@@ -170,10 +170,10 @@ fn draw_caravans<'a, DB: DrawingBackend + 'a>(
     s: &Scenario,
     ymax: f64,
 ) -> Result<(), String> {
-    let n = s.days();
+    let n = s.report_days();
     let mut caravan_labelled = false;
     for c in &s.caravans {
-        let x = (c.depart - s.start).num_days() as f64;
+        let x = (c.depart - s.report_start()).num_days() as f64;
         if x < 0.0 || x > n as f64 {
             continue;
         }
@@ -326,7 +326,7 @@ impl Chart for Flows<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let d = self.0;
         let s = &d.scenario;
-        let n = s.days();
+        let n = s.report_days();
         let series: Vec<(&str, Vec<f64>, RGBColor)> = [
             ("registered (arrivals)", "arrived_persons_mean", GREY),
             ("booked (appointment confirmed)", "booked_persons_mean", ORANGE),
@@ -346,7 +346,7 @@ impl Chart for Flows<'_> {
             .y_label_area_size(95)
             .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
             .map_err(e)?;
-        calendar_mesh(&mut chart, s.start, "Persons per day (daily mean across replications)")?;
+        calendar_mesh(&mut chart, s.report_start(), "Persons per day (daily mean across replications)")?;
         for (label, values, color) in &series {
             let color = *color;
             chart

@@ -127,7 +127,7 @@ impl ChartData {
         let scenario = scenario::parse(&ScenarioText { label: label.to_string(), text }, &[])
             .map_err(|e| format!("scenario.toml is not a valid scenario: {e}"))?;
         let daily = columns(daily, "daily.csv", &["day", "date"])?;
-        let days = scenario.days();
+        let days = scenario.report_days();
         for (name, values) in &daily {
             if values.len() != days {
                 return Err(format!("daily.csv column {name} has {} rows, expected {days}", values.len()));

@@ -38,10 +38,8 @@ pub fn html(d: &ChartData, svgs: &[(&str, &str)]) -> String {
         writeln!(o, "<header><h1>{}</h1>\n<p class=\"description\">{}</p>", escape(&s.name), escape(&s.description));
     let _ = writeln!(
         o,
-        "<p class=\"identity\">{} to {} ({} days) · {} replications · seed {} · borderq {}</p></header>",
-        s.start,
-        s.end,
-        s.days(),
+        "<p class=\"identity\">{} · {} replications · seed {} · borderq {}</p></header>",
+        escape(&s.period_text()),
         s.replications,
         s.seed,
         env!("CARGO_PKG_VERSION")

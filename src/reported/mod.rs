@@ -160,9 +160,10 @@ pub fn booking_windows(s: &Scenario) -> Vec<(SimTime, SimTime)> {
         return Vec::new();
     }
     let secs = |d: NaiveDate| (d - s.start).num_days() * DAY;
+    let from = s.report_start();
     FIGURES
         .iter()
-        .filter(|f| f.measure.on_bookings() && date(f.from) >= s.start && date(f.to) <= s.end)
+        .filter(|f| f.measure.on_bookings() && date(f.from) >= from && date(f.to) <= s.end)
         .map(|f| (secs(date(f.from)), secs(date(f.to))))
         .collect()
 }
@@ -173,19 +174,18 @@ pub fn booking_windows(s: &Scenario) -> Vec<(SimTime, SimTime)> {
 /// `reps` must come from a model with [`booking_windows`].
 pub fn rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
     let mut out = month_rows(s, reps);
+    let start = s.report_start();
     let mut window = 0;
     for f in FIGURES {
         let (a, b) = (date(f.from), date(f.to));
         let is_month = a.day() == 1 && a.checked_add_months(chrono::Months::new(1)) == Some(b);
-        if b <= s.start
-            || a >= s.end
-            || (f.measure == Measure::ProcessedPersons && is_month && a >= s.start && b <= s.end)
+        if b <= start || a >= s.end || (f.measure == Measure::ProcessedPersons && is_month && a >= start && b <= s.end)
         {
             continue;
         }
-        let inside = a >= s.start && b <= s.end;
+        let inside = a >= start && b <= s.end;
         let (summary, interval, reason) = if !inside {
-            let why = if a < s.start { "the period starts before the run" } else { "the period ends after the run" };
+            let why = if a < start { "the period starts before the reported period" } else { "the period ends after the run" };
             (Summary::of(&[]), "", why)
         } else {
             let (xs, method) = per_replication(s, reps, f, window);
@@ -209,7 +209,7 @@ pub fn rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
 /// The model's per-replication values for figure `f` (whose period is inside the horizon), and the
 /// interval method; `window` is the figure's booking window, if it is measured on bookings.
 fn per_replication(s: &Scenario, reps: &[RepResult], f: &Figure, window: usize) -> (Vec<f64>, Interval) {
-    let day = |d: NaiveDate| (d - s.start).num_days() as usize;
+    let day = |d: NaiveDate| (d - s.report_start()).num_days() as usize;
     let (i, j) = (day(date(f.from)), day(date(f.to)));
     let in_window = |r: &RepResult| r.booking_windows.get(window).copied().unwrap_or_default();
     let xs: Vec<f64> = match f.measure {
@@ -246,12 +246,13 @@ fn method_summary(m: Measure, xs: &[f64], reps: &[RepResult]) -> Summary {
 
 /// Processed persons in every full calendar month of the horizon, with the month's figure if any.
 fn month_rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
-    let day = |d: NaiveDate| (d - s.start).num_days() as usize;
+    let start = s.report_start();
+    let day = |d: NaiveDate| (d - start).num_days() as usize;
     let mut out = Vec::new();
-    let mut m = NaiveDate::from_ymd_opt(s.start.year(), s.start.month(), 1).expect("first of month");
+    let mut m = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).expect("first of month");
     while m < s.end {
         let next = m.checked_add_months(chrono::Months::new(1)).expect("month arithmetic");
-        if m >= s.start && next <= s.end {
+        if m >= start && next <= s.end {
             let xs: Vec<f64> =
                 reps.iter().map(|r| r.daily.get(Series::ProcessedPersons)[day(m)..day(next)].iter().sum()).collect();
             let summary = summarise(Measure::ProcessedPersons.name(), &xs, reps);

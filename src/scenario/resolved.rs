@@ -18,6 +18,9 @@ pub fn to_toml(s: &Scenario) -> String {
     kv(w, "start", &string(&s.start.to_string()));
     kv(w, "end", &string(&s.end.to_string()));
     kv(w, "warmup_days", &float(s.warmup_days));
+    if let Some(r) = s.report_from {
+        kv(w, "report_from", &string(&r.to_string()));
+    }
     kv(w, "replications", &s.replications.to_string());
     kv(w, "seed", &s.seed.to_string());
     kv(w, "compare_with_record", &s.compare_with_record.to_string());

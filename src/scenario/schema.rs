@@ -38,6 +38,7 @@ pub(crate) const SCENARIO: &[(&str, Shape)] = &[
     ("start", V),
     ("end", V),
     ("warmup_days", V),
+    ("report_from", V),
     ("replications", V),
     ("seed", V),
     ("compare_with_record", V),

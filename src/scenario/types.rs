@@ -18,6 +18,9 @@ pub struct Scenario {
     pub end: NaiveDate,
     /// Groups registering before this many days are excluded from waiting-time statistics [days].
     pub warmup_days: f64,
+    /// The first day reported: the days before it are simulated (a history that builds the
+    /// pipeline) but every output covers `[report_from, end)`. `None`: from `start`.
+    pub report_from: Option<NaiveDate>,
     /// Number of replications.
     pub replications: u32,
     /// Master seed; replication seeds derive from it.
@@ -271,11 +274,36 @@ impl Scenario {
         (self.end - self.start).num_days().max(0) as usize
     }
 
-    /// The registration cohorts whose outcomes are reported: the calendar months of the horizon,
-    /// the first and last cut to it, as `[from, to)` dates.
+    /// The first day reported: `report_from`, or `start`.
+    pub fn report_start(&self) -> NaiveDate {
+        self.report_from.unwrap_or(self.start)
+    }
+
+    /// Days reported: from [`Scenario::report_start`] to `end`.
+    pub fn report_days(&self) -> usize {
+        (self.end - self.report_start()).num_days().max(0) as usize
+    }
+
+    /// The reported period in words: "2024-04-01 to 2025-01-01 (275 days)", with the simulated
+    /// history before it when there is one.
+    pub fn period_text(&self) -> String {
+        let mut t = format!("{} to {} ({} days)", self.report_start(), self.end, self.report_days());
+        if self.report_from.is_some() {
+            t.push_str(&format!(", after a simulated history from {}", self.start));
+        }
+        t
+    }
+
+    /// Days simulated before the first day reported.
+    pub fn history_days(&self) -> usize {
+        (self.report_start() - self.start).num_days().max(0) as usize
+    }
+
+    /// The registration cohorts whose outcomes are reported: the calendar months of the reported
+    /// period, the first and last cut to it, as `[from, to)` dates.
     pub fn cohort_months(&self) -> Vec<(NaiveDate, NaiveDate)> {
         let mut out = Vec::new();
-        let mut from = self.start;
+        let mut from = self.report_start();
         while from < self.end {
             let first = from.with_day(1).expect("day 1 exists");
             let next = first.checked_add_months(chrono::Months::new(1)).expect("a month later");

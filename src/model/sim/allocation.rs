@@ -108,7 +108,7 @@ impl Sim<'_> {
         let m = self.m;
         let di = d as usize;
         let q = m.quota[di] + self.allocation.reissue.remove(&d).unwrap_or(0);
-        self.tally.daily.get_mut(Series::Quota)[di] = q as f64;
+        self.tally.set_daily(Series::Quota, di, q as f64);
         let open = d * DAY + m.open_offset;
         let close = d * DAY + m.close_offset;
         let f = self.outages.requests.overlap(open, close) as f64 / (close - open) as f64;
@@ -136,8 +136,10 @@ impl Sim<'_> {
         self.allocation.drawn = drawn;
         assert!(used <= q, "allocation on day {d} used {used} slots of a quota of {q}");
         assert_eq!(used + left, q, "slot accounting on day {d}");
-        self.tally.counts.unused_slots += left;
-        self.tally.daily.get_mut(Series::UnusedSlots)[di] = left as f64;
+        if self.tally.counts_at(now) {
+            self.tally.counts.unused_slots += left;
+        }
+        self.tally.set_daily(Series::UnusedSlots, di, left as f64);
         // Today's coins expire with today's allocation.
         for &slot in &self.allocation.coins {
             if self.groups.state(slot) == State::Waiting {

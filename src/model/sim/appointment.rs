@@ -17,7 +17,7 @@ use super::groups::State;
 use super::pool::PoolEntry;
 use super::{Kind, Sim, StreamKind};
 use crate::engine::rng::{self, StreamRng};
-use crate::engine::time::{self, SimTime, day_of};
+use crate::engine::time::{self, SimTime};
 use crate::model::observer::{Observer, Outcome};
 use crate::model::result::Series;
 
@@ -39,10 +39,12 @@ impl Sim<'_> {
     pub(super) fn book(&mut self, slot: u32, t: SimTime, e: &PoolEntry, obs: &mut dyn Observer) {
         let (size, reg) = (e.size, e.registered_at);
         self.groups.set_state(slot, State::Booked);
-        self.tally.counts.booked_groups += 1;
-        self.tally.counts.booked_persons += size as u64;
-        self.tally.daily.add(Series::BookedPersons, day_of(t) as usize, size as f64);
-        if self.tally.in_window(reg) {
+        if self.tally.counts_at(t) {
+            self.tally.counts.booked_groups += 1;
+            self.tally.counts.booked_persons += size as u64;
+            self.tally.add_daily(Series::BookedPersons, t, size as f64);
+        }
+        if self.tally.wait_counts(reg, t) {
             self.tally.booking_wait(t - reg);
         }
         self.tally.booking_in_windows(t, t - reg);
@@ -63,9 +65,12 @@ impl Sim<'_> {
         {
             // Cancelled from `c` (or at once if booked later): an event, since the group returns.
             self.groups.materialise(slot, e);
+            self.tally.selected_across_report(t, c.max(t), size);
             self.push(c.max(t), Kind::Return, self.groups.id_of(slot), pack_return(slot, false));
             return;
         }
+        // Booked from `t` to its appointment (or to the end).
+        self.tally.selected_across_report(t, appointment_at.min(self.m.horizon), size);
         if appointment_at < self.m.horizon {
             let outcome = if no_show { Outcome::NoShow } else { Outcome::Processed };
             self.exit(slot, appointment_at, outcome, size, reg, obs);
@@ -80,8 +85,10 @@ impl Sim<'_> {
     pub(super) fn cancel(&mut self, slot: u32, t: SimTime, obs: &mut dyn Observer) {
         let g = self.groups.held(slot);
         self.groups.note_cancelled(slot);
-        self.tally.counts.cancelled_appointments += 1;
-        self.tally.counts.cancelled_persons += g.size as u64;
+        if self.tally.counts_at(t) {
+            self.tally.counts.cancelled_appointments += 1;
+            self.tally.counts.cancelled_persons += g.size as u64;
+        }
         if g.patience_at <= t {
             self.exit(slot, t, Outcome::Abandoned, g.size, g.registered_at, obs);
         } else {

@@ -15,7 +15,7 @@ use super::groups::State;
 use super::{Kind, Sim};
 use crate::engine::Event;
 use crate::engine::rng::{self, StreamRng};
-use crate::engine::time::{self, DAY, SimTime, day_of};
+use crate::engine::time::{self, DAY, SimTime};
 use crate::model::result::Series;
 
 /// A stream registration due today, waiting in the sorted buffer: its event key ([`Event::key`]:
@@ -170,9 +170,11 @@ impl Sim<'_> {
 
     fn register_group(&mut self, slot: u32, id: u64, t: SimTime, size: u8, patience: SimTime) {
         debug_assert_eq!(self.groups.state(slot), State::Travelling);
-        self.tally.counts.arrived_groups += 1;
-        self.tally.counts.arrived_persons += size as u64;
-        self.tally.daily.add(Series::ArrivedPersons, day_of(t) as usize, size as f64);
+        if self.tally.counts_at(t) {
+            self.tally.counts.arrived_groups += 1;
+            self.tally.counts.arrived_persons += size as u64;
+            self.tally.add_daily(Series::ArrivedPersons, t, size as f64);
+        }
         self.cohorts.registered(t, size);
         self.enter_pool(slot, t, size, t);
         self.allocation.registered(self.m, t, id, slot);

@@ -32,8 +32,11 @@ impl Sim<'_> {
         for slot in slots {
             let g = self.groups.held(slot);
             let id = self.groups.id_of(slot);
-            self.tally.counts.initial_groups += 1;
-            self.tally.counts.initial_persons += g.size as u64;
+            // With a reported period, the initial counts are the state at its start instead.
+            if self.m.report == 0 {
+                self.tally.counts.initial_groups += 1;
+                self.tally.counts.initial_persons += g.size as u64;
+            }
             self.enter_pool(slot, 0, g.size, g.registered_at);
             self.allocation.backlog_registered(self.m, g.registered_at, id, slot);
             self.schedule_patience(g.patience_at, id, slot);

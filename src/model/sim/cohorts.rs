@@ -54,7 +54,7 @@ impl Cohorts {
         if registered_at < 0 {
             return None;
         }
-        self.of_day.get((registered_at / DAY) as usize).map(|c| *c as usize)
+        self.of_day.get((registered_at / DAY) as usize).filter(|c| **c != crate::model::NO_COHORT).map(|c| *c as usize)
     }
 
     /// Adds `persons` to cohort `c` in `v`, on day `k` since registration (the pooled cohort is

@@ -19,7 +19,7 @@ use super::groups::State;
 use super::pool::PoolEntry;
 use super::{Kind, Sim, StreamKind};
 use crate::engine::rng::{self, StreamRng};
-use crate::engine::time::{self, SimTime, day_of};
+use crate::engine::time::{self, SimTime};
 use crate::model::observer::{Observer, Outcome};
 use crate::model::result::Series;
 use crate::scenario::{OnMiss, OutagePolicy};
@@ -61,9 +61,11 @@ impl Sim<'_> {
         let size = e.size as u64;
         // The path has been integrated up to this allocation; the selection leaves now.
         self.tally.path_remove(now, size);
-        self.tally.counts.selected_groups += 1;
-        self.tally.counts.selected_persons += size;
-        self.tally.daily.add(Series::SelectedPersons, day_of(now) as usize, size as f64);
+        if self.tally.counts_at(now) {
+            self.tally.counts.selected_groups += 1;
+            self.tally.counts.selected_persons += size;
+            self.tally.add_daily(Series::SelectedPersons, now, size as f64);
+        }
         self.groups.set_state(slot, State::Selected);
         self.groups.note_selected(slot, now);
         let Some(c) = &self.m.confirmation else {
@@ -84,7 +86,7 @@ impl Sim<'_> {
             deadline += c.grace;
         }
         let first = now + time::from_hours(c.first_attempt.sample(&mut self.confirmation.rng));
-        self.confirm(slot, first, deadline, overlapped, &e, obs);
+        self.confirm(slot, (now, first), deadline, overlapped, &e, obs);
     }
 
     /// Plays a selected group's attempts from `t` (the first attempt's time) up to its (possibly
@@ -94,7 +96,7 @@ impl Sim<'_> {
     fn confirm(
         &mut self,
         slot: u32,
-        mut t: SimTime,
+        (selected_at, mut t): (SimTime, SimTime),
         deadline: SimTime,
         overlapped: bool,
         e: &PoolEntry,
@@ -121,6 +123,7 @@ impl Sim<'_> {
                 || (c.failure_probability > 0.0 && self.confirmation.rng.random_bool(c.failure_probability));
             if !fails {
                 self.groups.note_attempts(slot, attempts);
+                self.tally.selected_across_report(selected_at, t, e.size);
                 self.book(slot, t, e, obs);
                 return;
             }
@@ -130,6 +133,7 @@ impl Sim<'_> {
             t += time::from_hours(c.retry.sample(&mut self.confirmation.rng));
         };
         self.groups.note_attempts(slot, attempts);
+        self.tally.selected_across_report(selected_at, miss_at, e.size);
         // The group stays: it misses later, or is still selected at the horizon.
         self.groups.materialise(slot, e);
         self.push(miss_at, Kind::Return, self.groups.id_of(slot), pack_return(slot, overlapped));
@@ -140,12 +144,16 @@ impl Sim<'_> {
     pub(super) fn miss(&mut self, slot: u32, overlapped: bool, t: SimTime, obs: &mut dyn Observer) {
         let c = self.m.confirmation.as_ref().expect("confirmation configured");
         let g = self.groups.held(slot);
-        let counts = &mut self.tally.counts;
-        counts.missed_confirmations += 1;
-        counts.missed_persons += g.size as u64;
-        self.tally.daily.add(Series::MissedPersons, day_of(t) as usize, g.size as f64);
+        let counted = self.tally.counts_at(t);
+        if counted {
+            self.tally.counts.missed_confirmations += 1;
+            self.tally.counts.missed_persons += g.size as u64;
+            self.tally.add_daily(Series::MissedPersons, t, g.size as f64);
+        }
         if overlapped {
-            self.tally.counts.missed_in_outage += 1;
+            if counted {
+                self.tally.counts.missed_in_outage += 1;
+            }
             if c.policy == OutagePolicy::Reissue {
                 self.allocation.reissue_after(self.m, t, self.m.cost(g.size));
             }

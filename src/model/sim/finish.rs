@@ -21,6 +21,7 @@ impl Sim<'_> {
     /// Counts the censored groups, checks the invariants and returns the replication's result.
     pub(super) fn finish(mut self, obs: &mut dyn Observer) -> RepResult {
         self.censor(obs);
+        self.tally.close_days();
         check_invariants(&self.tally.counts, self.pool.len() as u64, self.replication);
         // Sample-path Little's law: ∫ pool dt = Σ time spent waiting, both over [warmup, end).
         assert_eq!(
@@ -28,8 +29,8 @@ impl Sim<'_> {
             "Little's law (sample path) violated in replication {}",
             self.replication
         );
-        self.tally.close_days();
-        let window = (self.m.horizon - self.m.warmup) as f64;
+        
+        let window = self.tally.window_length() as f64;
         let t = &mut self.tally;
         let result = RepResult {
             replication: self.replication,

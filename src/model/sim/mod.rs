@@ -153,11 +153,11 @@ impl<'m> Sim<'m> {
         arrivals.clear(m.streams.len(), seed);
         allocation.clear(seed);
         abandonment.clear(m.days + 1);
-        tally.clear(m.days, m.warmup, m.horizon);
+        tally.clear(m.days, m.warmup, m.report, m.horizon);
         tally.set_windows(&m.booking_windows);
         cohorts.clear(m.days, &m.cohort_of_day, m.cohorts);
-        for (d, hours) in tally.daily.get_mut(Series::OutageHours).iter_mut().enumerate() {
-            *hours = Model::hours_in(&outages.any, d);
+        for d in m.report_day..m.days {
+            tally.set_daily(Series::OutageHours, d, Model::hours_in(&outages.any, d));
         }
         Sim {
             m,

@@ -11,8 +11,17 @@ use crate::model::result::{Counts, Daily, Series};
 /// A replication's measurements so far.
 #[derive(Debug, Default)]
 pub(super) struct Tally {
-    /// Start of the statistics window [s].
+    /// Groups registering before this are left out of the waits (`warmup_days`) [s].
     warmup: SimTime,
+    /// The first instant reported [s]: counts, daily series, waits and time-averages cover
+    /// `[report, horizon)`; 0 reports everything.
+    report: SimTime,
+    /// The first day reported.
+    report_day: usize,
+    /// Start of the window of the time-averages: the later of `warmup` and `report` [s].
+    window: SimTime,
+    /// The pool (groups, persons) just before `report`, once the path has passed it.
+    pub(super) waiting_at_report: Option<(u64, u64)>,
     /// End of the horizon [s].
     horizon: SimTime,
     pub(super) counts: Counts,
@@ -44,9 +53,13 @@ pub(super) struct Tally {
 
 impl Tally {
     /// Zeroes everything for a replication of `days` days, keeping the buffers' memory.
-    pub(super) fn clear(&mut self, days: usize, warmup: SimTime, horizon: SimTime) {
+    pub(super) fn clear(&mut self, days: usize, warmup: SimTime, report: SimTime, horizon: SimTime) {
         let Tally {
             warmup: w,
+            report: r,
+            report_day,
+            window,
+            waiting_at_report,
             horizon: h,
             counts,
             last_t,
@@ -67,13 +80,16 @@ impl Tally {
             selection_wait_bins,
             windows,
         } = self;
-        (*w, *h) = (warmup, horizon);
+        (*w, *h, *r) = (warmup, horizon, report);
+        *report_day = (report / DAY) as usize;
+        *window = warmup.max(report);
+        *waiting_at_report = None;
         *counts = Counts::default();
         (*last_t, *path_groups, *path_persons) = (0, 0, 0);
         additions.clear();
         (*integral_groups, *integral_persons, *waiting_time_sum) = (0, 0, 0);
         (*max_groups, *max_persons) = (0, 0);
-        *daily = Daily::zeros(days);
+        *daily = Daily::zeros(days - *report_day);
         *day_group_secs = vec![0; days];
         *day_person_secs = vec![0; days];
         waits.clear(EXACT_WAITS);
@@ -96,10 +112,45 @@ impl Tally {
             .collect();
     }
 
-    /// Whether a group registered at `registered_at` counts in the waiting-time statistics.
+    /// Whether the wait of a group registered at `registered_at` and processed (or booked) at `t`
+    /// counts in the waiting-time statistics: with a reported period, when `t` is inside it;
+    /// otherwise when the group registered after the warm-up.
     #[inline]
-    pub(super) fn in_window(&self, registered_at: SimTime) -> bool {
-        self.warmup == 0 || registered_at >= self.warmup
+    pub(super) fn wait_counts(&self, registered_at: SimTime, t: SimTime) -> bool {
+        if self.report > 0 { t >= self.report } else { self.warmup == 0 || registered_at >= self.warmup }
+    }
+
+    /// Whether an event at `t` is counted: it falls in the reported period.
+    #[inline]
+    pub(super) fn counts_at(&self, t: SimTime) -> bool {
+        t >= self.report
+    }
+
+    /// Adds `x` to daily series `s` on the day of `t`, if that day is reported.
+    #[inline]
+    pub(super) fn add_daily(&mut self, s: Series, t: SimTime, x: f64) {
+        let d = day_of(t) as usize;
+        if d >= self.report_day {
+            self.daily.add(s, d - self.report_day, x);
+        }
+    }
+
+    /// Sets daily series `s` on day `d` of the run, if that day is reported.
+    #[inline]
+    pub(super) fn set_daily(&mut self, s: Series, d: usize, x: f64) {
+        if d >= self.report_day {
+            self.daily.get_mut(s)[d - self.report_day] = x;
+        }
+    }
+
+    /// Counts a group of `persons` that was selected before the reported period and still is at
+    /// its start, if `from < report <= to` (its state from `from` to `to`).
+    #[inline]
+    pub(super) fn selected_across_report(&mut self, from: SimTime, to: SimTime, persons: u8) {
+        if from < self.report && to >= self.report {
+            self.counts.initial_groups += 1;
+            self.counts.initial_persons += persons as u64;
+        }
     }
 
     /// A group enters the pool at `t` (integrated at the next abandonment pass).
@@ -126,8 +177,10 @@ impl Tally {
         self.advance(t);
         self.path_groups += 1;
         self.path_persons += persons;
-        self.max_groups = self.max_groups.max(self.path_groups);
-        self.max_persons = self.max_persons.max(self.path_persons);
+        if t >= self.report {
+            self.max_groups = self.max_groups.max(self.path_groups);
+            self.max_persons = self.max_persons.max(self.path_persons);
+        }
     }
 
     /// The pool path loses a group of `persons` at `t`.
@@ -150,8 +203,13 @@ impl Tally {
         if t <= a {
             return;
         }
+        if self.report > 0 && a < self.report && self.report <= t {
+            self.waiting_at_report = Some((g, p));
+            self.max_groups = self.max_groups.max(g);
+            self.max_persons = self.max_persons.max(p);
+        }
         if g > 0 {
-            let inside = (t.min(self.horizon) - a.max(self.warmup)).max(0) as u128;
+            let inside = (t.min(self.horizon) - a.max(self.window)).max(0) as u128;
             self.integral_groups += g as u128 * inside;
             self.integral_persons += p as u128 * inside;
             while a < t {
@@ -169,7 +227,7 @@ impl Tally {
     /// A waiting spell from `from` to `to`, for Σ time waiting inside the window.
     #[inline]
     pub(super) fn add_spell(&mut self, from: SimTime, to: SimTime) {
-        let inside = (to.min(self.horizon) - from.max(self.warmup)).max(0);
+        let inside = (to.min(self.horizon) - from.max(self.window)).max(0);
         self.waiting_time_sum += inside as u128;
     }
 
@@ -196,12 +254,22 @@ impl Tally {
         }
     }
 
-    /// Turns the per-day integrals into the daily time-averages of the pool.
+    /// Turns the per-day integrals into the daily time-averages of the pool, and adds the groups
+    /// waiting at the start of the reported period to the initial counts.
     pub(super) fn close_days(&mut self) {
-        for d in 0..self.day_group_secs.len() {
-            self.daily.get_mut(Series::WaitingGroups)[d] = self.day_group_secs[d] as f64 / DAY as f64;
-            self.daily.get_mut(Series::WaitingPersons)[d] = self.day_person_secs[d] as f64 / DAY as f64;
+        for d in self.report_day..self.day_group_secs.len() {
+            self.set_daily(Series::WaitingGroups, d, self.day_group_secs[d] as f64 / DAY as f64);
+            self.set_daily(Series::WaitingPersons, d, self.day_person_secs[d] as f64 / DAY as f64);
         }
+        if let Some((g, p)) = self.waiting_at_report {
+            self.counts.initial_groups += g;
+            self.counts.initial_persons += p;
+        }
+    }
+
+    /// Seconds in the window of the time-averages.
+    pub(super) fn window_length(&self) -> SimTime {
+        self.horizon - self.window
     }
 }
 
@@ -218,32 +286,35 @@ impl Sim<'_> {
         obs: &mut dyn Observer,
     ) {
         let persons = size as u64;
-        let d = day_of(t) as usize;
         let tally = &mut self.tally;
+        let counted = tally.counts_at(t);
         match outcome {
-            Outcome::Processed => {
+            Outcome::Processed if counted => {
                 tally.counts.processed_groups += 1;
                 tally.counts.processed_persons += persons;
-                tally.daily.add(Series::ProcessedPersons, d, persons as f64);
-                if tally.in_window(registered_at) {
+                tally.add_daily(Series::ProcessedPersons, t, persons as f64);
+                if tally.wait_counts(registered_at, t) {
                     tally.processed_wait(t - registered_at);
                 }
             }
-            Outcome::NoShow => {
+            Outcome::NoShow if counted => {
                 tally.counts.no_show_groups += 1;
                 tally.counts.no_show_persons += persons;
             }
             Outcome::Abandoned | Outcome::Dropped => {
-                tally.counts.abandoned_groups += 1;
-                tally.counts.abandoned_persons += persons;
-                tally.daily.add(Series::AbandonedPersons, d, persons as f64);
+                if counted {
+                    tally.counts.abandoned_groups += 1;
+                    tally.counts.abandoned_persons += persons;
+                    tally.add_daily(Series::AbandonedPersons, t, persons as f64);
+                }
                 if !self.groups.was_booked(slot) {
                     self.cohorts.abandoned(registered_at, t, size);
                 }
             }
+            Outcome::Processed | Outcome::NoShow => {}
             _ => unreachable!("censored groups do not exit"),
         }
-        if self.groups.keeps_times() {
+        if self.groups.keeps_times() && counted {
             obs.record(&self.groups.record(slot, outcome, t, size, registered_at));
         }
         self.groups.free(slot);

@@ -39,6 +39,7 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
         start,
         end: h.end,
         warmup_days: h.warmup_days,
+        report_from: h.report_from,
         replications: h.replications,
         seed: h.seed,
         compare_with_record: h.compare_with_record,
@@ -63,6 +64,7 @@ struct Header {
     start: NaiveDate,
     end: NaiveDate,
     warmup_days: f64,
+    report_from: Option<NaiveDate>,
     replications: u32,
     seed: u64,
     compare_with_record: bool,
@@ -109,6 +111,7 @@ fn header(src: &Source, top: &mut Tab) -> Result<Header> {
         ));
     }
     let warmup_days = warmup(src, &mut s, horizon)?;
+    let report_from = report_from(src, &mut s, start, end, warmup_days)?;
     let replications = match s.take("replications") {
         Some(n) => {
             integer(src, "scenario.replications", n, 1, 10_000_000, "a whole number from 1 to 10,000,000")? as u32
@@ -127,7 +130,7 @@ fn header(src: &Source, top: &mut Tab) -> Result<Header> {
         None => false,
     };
     s.finish()?;
-    Ok(Header { name, description, start, end, warmup_days, replications, seed, compare_with_record })
+    Ok(Header { name, description, start, end, warmup_days, report_from, replications, seed, compare_with_record })
 }
 
 /// `scenario.warmup_days`: in [0, horizon).
@@ -140,6 +143,21 @@ fn warmup(src: &Source, s: &mut Tab, horizon: i64) -> Result<f64> {
         return Err(bad(src, n, "scenario.warmup_days", "is not shorter than the horizon", &expected));
     }
     Ok(w)
+}
+
+/// `scenario.report_from`: a date in [start, end); not with a positive `warmup_days`.
+fn report_from(src: &Source, s: &mut Tab, start: NaiveDate, end: NaiveDate, warmup: f64) -> Result<Option<NaiveDate>> {
+    let Some(n) = s.take("report_from") else { return Ok(None) };
+    let d = date(src, "scenario.report_from", n)?;
+    if d < start || d >= end {
+        let expected = format!("a date from scenario.start = {start} to the day before scenario.end = {end}");
+        return Err(bad(src, n, "scenario.report_from", "is outside the run", &expected));
+    }
+    if warmup > 0.0 {
+        let expected = "either report_from (a simulated history before the reported period) or warmup_days, not both";
+        return Err(bad(src, n, "scenario.report_from", "is set together with scenario.warmup_days", expected));
+    }
+    Ok(Some(d))
 }
 
 /// `[sweep]`.
