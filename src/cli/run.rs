@@ -201,7 +201,11 @@ fn coverage(s: &Scenario, t: &RunTables, cohorts: &[output::CohortRow]) -> Strin
     let mean = |m: &str| t.metric(m).and_then(|r| r.mean).map_or("-".into(), |x| group_digits(x, 0));
     let which = match s.report_from {
         Some(r) => format!("from {r} to {}, whatever their registration date", s.end),
-        None => format!("before {} that registered from {} on", s.end, s.start + chrono::Days::new(s.warmup_days.ceil() as u64)),
+        None => format!(
+            "before {} that registered from {} on",
+            s.end,
+            s.start + chrono::Days::new(s.warmup_days.ceil() as u64)
+        ),
     };
     let mut o = format!(
         "\nwaiting times cover the groups processed (booked) {which}: about {} groups a run;\n\

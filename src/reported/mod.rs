@@ -185,7 +185,11 @@ pub fn rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
         }
         let inside = a >= start && b <= s.end;
         let (summary, interval, reason) = if !inside {
-            let why = if a < start { "the period starts before the reported period" } else { "the period ends after the run" };
+            let why = if a < start {
+                "the period starts before the reported period"
+            } else {
+                "the period ends after the run"
+            };
             (Summary::of(&[]), "", why)
         } else {
             let (xs, method) = per_replication(s, reps, f, window);

@@ -127,10 +127,11 @@ fn conservation_and_sample_path_littles_law_on_the_default_scenario() {
         );
         assert_eq!(r.waiting_integral, r.waiting_time_sum);
         let daily_integral: f64 = r.daily.get(Series::WaitingGroups).iter().sum();
-        let horizon = s.days() as f64;
+        // Over the reported period (after the simulated history).
+        let horizon = s.report_days() as f64;
         assert!((daily_integral / horizon - r.mean_waiting_groups).abs() < 1e-6 * r.mean_waiting_groups);
         // The quota is never exceeded: selected persons + unused = the day's quota (persons unit).
-        for d in 0..s.days() {
+        for d in 0..s.report_days() {
             let v = |s: Series| r.daily.get(s)[d];
             assert_eq!(
                 v(Series::SelectedPersons) + v(Series::UnusedSlots),

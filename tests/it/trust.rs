@@ -139,3 +139,81 @@ fn user_visible_text_names_real_sources_only() {
     );
     assert!(outside_references("SPECIAL DOMAINS, an issue of 2024").is_empty());
 }
+
+/// `daily.csv` as (date, column → value) rows.
+fn daily(dir: &std::path::Path) -> Vec<(String, std::collections::BTreeMap<String, f64>)> {
+    let text = std::fs::read_to_string(dir.join("daily.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|l| {
+            let cols: Vec<&str> = l.split(',').collect();
+            let values =
+                header.iter().zip(&cols).skip(2).map(|(h, v)| (h.to_string(), v.parse().unwrap_or(f64::NAN))).collect();
+            (cols[1].to_string(), values)
+        })
+        .collect()
+}
+
+/// Every historical scenario starts from a state the model produced (a simulated history before
+/// the reported period): its first full reported month processes at least 95 % of what the quota
+/// allows that month, quota × days × (1 − no-show probability). The quota that allows a month's
+/// processing is that of the allocations whose appointments fall in it: each day's quota one mean
+/// lead time earlier (the same as the month's own quota where the quota does not change).
+#[test]
+fn the_first_reported_month_of_every_historical_scenario_is_not_a_start_up_artefact() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["may-2024-outage", "launch-2023", "christmas-caravan-2023", "geofence-aug-2024", "end-jan-2025"] {
+        let s = borderq::scenario::bundled(name).unwrap().unwrap();
+        assert!(s.report_from.is_some(), "{name} reports after a simulated history");
+        let out = tmp.path().join(name);
+        borderq()
+            .args(["run", name, "--replications", "4", "--no-charts", "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let rows = daily(&out);
+        // The first full calendar month of the reported period.
+        let first = rows.iter().position(|(d, _)| d.ends_with("-01")).expect("a month starts");
+        let month = &rows[first].0[..7];
+        let days: Vec<usize> = (first..rows.len()).take_while(|i| rows[*i].0.starts_with(month)).collect();
+        let appointment = s.appointment.as_ref();
+        let no_show = appointment.map_or(0.0, |a| a.no_show_probability);
+        let lead = appointment.map_or(0.0, |a| a.lead_days.clamped_mean()).round() as usize;
+        let quota = s.quota.daily.per_day(s.start, s.days());
+        let offset = s.history_days();
+        let allowed: f64 = days.iter().map(|i| quota[offset + i - lead]).sum::<f64>() * (1.0 - no_show);
+        let processed: f64 = days.iter().map(|i| rows[*i].1["processed_persons_mean"]).sum();
+        assert!(
+            processed >= 0.95 * allowed,
+            "{name}, {month}: processed {processed:.0} of {allowed:.0} the quota allows"
+        );
+    }
+}
+
+/// geofence-aug-2024 and may-2024-outage share their history and their rules until 23 August 2024:
+/// they agree, within 10 %, on the persons waiting at every date they share before it.
+#[test]
+fn geofence_and_may_2024_agree_before_the_geofence_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["may-2024-outage", "geofence-aug-2024"] {
+        borderq()
+            .args(["run", name, "--replications", "6", "--no-charts", "--quiet", "--out"])
+            .arg(tmp.path().join(name))
+            .assert()
+            .success();
+    }
+    let may: std::collections::BTreeMap<String, f64> =
+        daily(&tmp.path().join("may-2024-outage")).into_iter().map(|(d, v)| (d, v["waiting_persons_mean"])).collect();
+    let mut shared = 0;
+    for (date, v) in daily(&tmp.path().join("geofence-aug-2024")) {
+        if date.as_str() >= "2024-08-23" {
+            continue;
+        }
+        let m = may[&date];
+        let g = v["waiting_persons_mean"];
+        assert!((g - m).abs() <= 0.10 * m, "{date}: geofence {g:.0}, may {m:.0}");
+        shared += 1;
+    }
+    assert!(shared >= 80, "June to 22 August: {shared} dates");
+}

@@ -29,7 +29,7 @@ impl Sim<'_> {
             "Little's law (sample path) violated in replication {}",
             self.replication
         );
-        
+
         let window = self.tally.window_length() as f64;
         let t = &mut self.tally;
         let result = RepResult {

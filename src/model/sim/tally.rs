@@ -337,7 +337,7 @@ mod tests {
     #[test]
     fn the_path_integral_splits_by_day_and_window() {
         let mut t = Tally::default();
-        t.clear(3, DAY, 3 * DAY);
+        t.clear(3, DAY, 0, 3 * DAY);
         t.path_add(DAY / 2, 2);
         t.path_add(DAY, 3);
         t.path_remove(2 * DAY, 2);
@@ -350,5 +350,24 @@ mod tests {
         assert_eq!((t.max_groups, t.max_persons), (2, 5));
         t.add_spell(0, 2 * DAY);
         assert_eq!(t.waiting_time_sum, DAY as u128, "only the part inside the window counts");
+    }
+
+    #[test]
+    fn a_reported_period_shifts_the_days_and_snapshots_the_pool_at_its_start() {
+        let mut t = Tally::default();
+        t.clear(4, 0, DAY, 4 * DAY);
+        t.path_add(DAY / 2, 2);
+        t.path_add(DAY, 3);
+        t.advance(4 * DAY);
+        assert_eq!(t.waiting_at_report, Some((1, 2)), "the pool just before the reported period");
+        assert_eq!(t.integral_groups, 6 * DAY as u128, "two groups over the three reported days");
+        assert_eq!((t.max_groups, t.window_length()), (2, 3 * DAY));
+        t.add_daily(Series::ArrivedPersons, DAY / 2, 9.0);
+        t.add_daily(Series::ArrivedPersons, DAY + 5, 3.0);
+        assert_eq!(t.daily.get(Series::ArrivedPersons), &[3.0, 0.0, 0.0], "day 0 is the first reported day");
+        assert!(!t.counts_at(DAY - 1) && t.counts_at(DAY));
+        assert!(t.wait_counts(-5 * DAY, DAY) && !t.wait_counts(0, DAY - 1), "waits by when they end");
+        t.close_days();
+        assert_eq!((t.counts.initial_groups, t.counts.initial_persons), (1, 2));
     }
 }
