@@ -71,7 +71,17 @@ fn headline(o: &mut String, d: &ChartData) {
         let _ =
             writeln!(o, "<tr><td>{}</td><td class=\"num\">{mean}</td><td class=\"num\">{ci}</td></tr>", escape(label));
     }
-    o.push_str("</tbody>\n</table>\n<p class=\"note\">Means over replications with 95 % intervals: a percentile bootstrap for counts, Student-t for waits and time-averages. Counts cover the whole horizon; waiting times cover groups registering after the warm-up.</p>\n</section>\n");
+    let covers = match d.scenario.report_from {
+        Some(r) => format!(
+            "Everything covers the reported period from {r} (the months simulated before it only build the queue): counts are events in it, and waiting times cover the groups processed (or booked) in it, whatever their registration date."
+        ),
+        None => "Counts cover the whole run; waiting times cover the groups processed (or booked) before the end that registered after the warm-up.".to_string(),
+    };
+    let _ = writeln!(
+        o,
+        "</tbody>\n</table>\n<p class=\"note\">Means over replications with 95 % intervals: a percentile bootstrap for counts, Student-t for waits and time-averages. {} Waiting times leave out those who gave up and those still waiting at the end; the outcomes by month of registration below count everybody.</p>\n</section>",
+        escape(&covers)
+    );
 }
 
 /// Outcomes by registration month: the whole run's headline, then a row per month.
