@@ -137,7 +137,7 @@ fn verdicts(o: &mut String, d: &ChartData) {
     if d.verdicts.is_empty() {
         return;
     }
-    o.push_str("<section id=\"record\">\n<h2>Against reported figures</h2>\n<table>\n<thead><tr><th>Verdict</th><th>Period</th><th>Measure</th><th>Model: mean [95 % CI]</th><th>Reported</th><th>Source</th></tr></thead>\n<tbody>\n");
+    o.push_str("<section id=\"record\">\n<h2>Against reported figures</h2>\n<div class=\"wide\"><table>\n<thead><tr><th>Verdict</th><th>Period</th><th>Measure</th><th>Model: mean [95 % CI]</th><th>Reported</th><th>Source</th></tr></thead>\n<tbody>\n");
     let n = |x: f64| if x.abs() < 10.0 { format!("{x:.3}") } else { thousands(x.round()) };
     for r in &d.verdicts {
         let (m, lo, hi) = r.model;
@@ -157,7 +157,7 @@ fn verdicts(o: &mut String, d: &ChartData) {
         let verdict = if r.reason.is_empty() { r.verdict.clone() } else { format!("{} ({})", r.verdict, r.reason) };
         let _ = writeln!(
             o,
-            "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{} ({})</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{} ({})</td><td class=\"num\">{}</td><td>{}</td><td class=\"src\">{}</td></tr>",
             r.verdict.replace(' ', "-"),
             escape(&verdict),
             escape(&r.period),
@@ -168,7 +168,7 @@ fn verdicts(o: &mut String, d: &ChartData) {
             escape(&r.source)
         );
     }
-    o.push_str("</tbody>\n</table>\n<p class=\"note\">Each row compares the model over exactly the figure's period. \"More than X\" agrees only if the model's 95 % interval reaches X; \"about X\" if it meets X ± the imprecision the source states (or half a unit of its last stated digit); a reported longest wait is compared with the model's 99th percentile and agrees if the interval meets it ± 20 %.</p>\n</section>\n");
+    o.push_str("</tbody>\n</table></div>\n<p class=\"note\">Each row compares the model over exactly the figure's period. \"More than X\" agrees only if the model's 95 % interval reaches X; \"about X\" if it meets X ± the imprecision the source states (or half a unit of its last stated digit); a reported longest wait is compared with the model's 99th percentile and agrees if the interval meets it ± 20 %.</p>\n</section>\n");
 }
 
 /// The key parameters: the rules, the sources and the outages.
@@ -298,5 +298,5 @@ table{border-collapse:collapse;margin:1em 0}th,td{border-bottom:1px solid #ddd;p
 td.num{text-align:right;font-variant-numeric:tabular-nums}thead th{border-bottom:2px solid #444}\
 dl{display:grid;grid-template-columns:max-content auto;gap:.3em 1.2em}dt{font-weight:bold}dd{margin:0}\
 tr.differs td:first-child{color:#b00;font-weight:bold}tr.agrees td:first-child{color:#070}\
-.lead{font-size:1.1em}.wide{overflow-x:auto}small{color:#555}\
+.lead{font-size:1.1em}.wide{overflow-x:auto;max-width:100%}td.src{overflow-wrap:anywhere}small{color:#555}\
 figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #eee}.note,footer{color:#555;font-size:.9em}";
