@@ -217,3 +217,18 @@ fn geofence_and_may_2024_agree_before_the_geofence_change() {
     }
     assert!(shared >= 80, "June to 22 August: {shared} dates");
 }
+
+/// `report_from` must lie inside the run and cannot be combined with a warm-up.
+#[test]
+fn report_from_is_checked() {
+    borderq()
+        .args(["run", "bailey", "--set", "scenario.report_from=\"2024-07-01\""])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is set together with scenario.warmup_days"));
+    borderq()
+        .args(["run", "bailey", "--set", "scenario.warmup_days=0", "--set", "scenario.report_from=\"2023-07-01\""])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("scenario.report_from = \"2023-07-01\" is outside the run"));
+}
