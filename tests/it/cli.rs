@@ -253,3 +253,29 @@ fn a_run_into_a_directory_in_use_is_refused() {
         .assert()
         .success();
 }
+
+/// The README's synopsis names exactly the long flags that `--help` lists, for every subcommand.
+#[test]
+fn the_readme_synopsis_matches_help() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("borderq run [SCENARIO]").expect("the synopsis");
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let flags = |text: &str| -> std::collections::BTreeSet<String> {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .filter(|w| w.starts_with("--") && w.len() > 2 && *w != "--help" && *w != "--version")
+            .map(str::to_string)
+            .collect()
+    };
+    for cmd in ["run", "sweep", "merge", "compare", "check", "plot", "scenarios"] {
+        let line_start = block.find(&format!("borderq {cmd}")).unwrap_or_else(|| panic!("{cmd} in the synopsis"));
+        let rest = &block[line_start + 8..];
+        let end = rest.find("\nborderq ").unwrap_or(rest.len());
+        let documented = flags(&rest[..end]);
+        // `--resolved` belongs to `scenarios show`.
+        let args: &[&str] = if cmd == "scenarios" { &["scenarios", "show", "--help"] } else { &[cmd, "--help"] };
+        let out = borderq().args(args).output().unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        let options = &help[help.find("Options:").unwrap_or(0)..help.find("Examples:").unwrap_or(help.len())];
+        assert_eq!(documented, flags(options), "borderq {cmd}: README synopsis vs --help");
+    }
+}
