@@ -72,6 +72,12 @@ pub struct Metric {
 }
 
 impl Metric {
+    /// Decimals to show for a value `x` of this metric: its own, or 3 for a small value of a
+    /// metric shown with decimals (a mean wait of 0.512 days must not read 0.5).
+    pub fn decimals_for(&self, x: f64) -> usize {
+        if self.decimals > 0 && x.abs() < 10.0 { 3 } else { self.decimals }
+    }
+
     /// Summarises this metric's values over replications with its interval method. A bootstrap
     /// resamples with a stream derived from replication 0's seed (itself derived from the run's
     /// seed only) and the metric's name, so an interval depends neither on threads or shards nor on

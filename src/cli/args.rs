@@ -33,8 +33,10 @@ Examples:
   borderq run --records                                # also groups.csv for replication 0
 
 Writes output/<scenario>/ (or --out): scenario.toml, replications.csv, summary.csv, daily.csv, waits.csv,
-summary.json, the charts backlog/waits/flows (.png, .svg), report.html and, with --records, groups.csv.
-Every file is written to a temporary name and renamed.")]
+cohorts.csv, summary.json, manifest.txt, the charts backlog, waits, flows and cohorts (.png, .svg),
+report.html; for historical scenarios (compare_with_record) also record.csv and the record chart
+(record.png, record.svg); with --records, groups.csv. Every file is written to a temporary name and
+renamed; a rerun removes the files of the earlier run that it does not write again.")]
     Run(RunArgs),
     /// Run a grid of scenario variants × replications (common random numbers), point by point.
     #[command(after_help = "\

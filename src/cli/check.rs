@@ -4,6 +4,7 @@
 use borderq::scenario::{Load, OnMiss, OutagePolicy, QuotaUnit, Scenario};
 
 use super::args::CheckArgs;
+use super::run::group_digits;
 use super::{Failure, load, out};
 
 pub(crate) fn check(a: CheckArgs) -> Result<(), Failure> {
@@ -11,6 +12,8 @@ pub(crate) fn check(a: CheckArgs) -> Result<(), Failure> {
     for arg in &a.scenarios {
         match load(arg, &a.flags) {
             Ok(s) => out(&describe(arg, &s))?,
+            // One scenario: its error is the one line.
+            Err(e) if a.scenarios.len() == 1 => return Err(e),
             Err(Failure::Input(msg)) => {
                 eprintln!("error: {msg}");
                 errors.push(arg.clone());
@@ -20,25 +23,25 @@ pub(crate) fn check(a: CheckArgs) -> Result<(), Failure> {
     }
     match errors.len() {
         0 => Ok(()),
-        1 if a.scenarios.len() == 1 => Err(Failure::Input(format!("{} is not a valid scenario", errors[0]))),
         n => {
             Err(Failure::Input(format!("{n} of {} scenarios are not valid: {}", a.scenarios.len(), errors.join(", "))))
         }
     }
 }
 
-fn hours(h: f64) -> String {
-    let sign = if h < 0.0 { "-" } else { "" };
-    let m = (h.abs() * 60.0).round() as i64;
-    format!("{sign}{:02}:{:02}", m / 60, m % 60)
-}
-
 fn describe(arg: &str, s: &Scenario) -> String {
     let days = s.days();
     let mut o = format!("{arg}: ok\n  {} — {}\n", s.name, s.description);
     o.push_str(&format!(
-        "  horizon {} to {} ({days} days, warm-up {} days), {} replications, seed {}\n",
-        s.start, s.end, s.warmup_days, s.replications, s.seed
+        "  horizon {} to {} ({days} days{}), {} replications, seed {}\n",
+        s.start,
+        s.end,
+        match s.report_from {
+            Some(r) => format!("; reported from {r}, {} days", s.report_days()),
+            None => format!(", warm-up {} days", s.warmup_days),
+        },
+        s.replications,
+        s.seed
     ));
     o.push_str(&describe_rules(s));
     o.push_str(&describe_load(s));
@@ -57,16 +60,15 @@ fn describe_rules(s: &Scenario) -> String {
     let q = &s.quota;
     let unit = if q.unit == QuotaUnit::Persons { "persons" } else { "groups" };
     o.push_str(&format!(
-        "  quota: {} {unit}/day{}, allocation at {} (requests {}–{}), request probability {}, seniority share {}\n",
-        q.daily.values()[0],
+        "  quota: {} {unit}/day{}, allocation at {} (requests {}), request probability {}, seniority share {}\n",
+        group_digits(q.daily.values()[0], 0),
         if q.daily.changes().len() > 1 {
             format!(" (changing {} times)", q.daily.changes().len() - 1)
         } else {
             String::new()
         },
-        hours(q.allocation_hour),
-        hours(q.request_open_hour),
-        hours(q.request_close_hour),
+        q.allocation_text(),
+        q.request_window_text(),
         q.request_probability.values().iter().map(|v| v.to_string()).collect::<Vec<_>>().join("→"),
         q.seniority_share.values().iter().map(|v| v.to_string()).collect::<Vec<_>>().join("→"),
     ));
@@ -113,30 +115,35 @@ fn describe_load(s: &Scenario) -> String {
     let mut o = String::from("  expected persons registering during the horizon:\n");
     if let Some((groups, persons)) = load.initial {
         o.push_str(&format!(
-            "    {:<44} {:>12.0}  (waiting at the start: {groups} groups)\n",
-            "initial backlog", persons
+            "    {:<44} {:>12}  (waiting at the start: {} groups)\n",
+            "initial backlog",
+            group_digits(persons, 0),
+            group_digits(groups as f64, 0)
         ));
     }
     for a in &load.arrivals {
-        o.push_str(&format!("    {:<44} {:>12.0}\n", a.name, a.persons));
+        o.push_str(&format!("    {:<44} {:>12}\n", a.name, group_digits(a.persons, 0)));
     }
     for (c, l) in s.caravans.iter().zip(&load.caravans) {
-        let mut note = format!("(of {} departing {}", c.persons, c.depart);
+        let mut note = format!("(of {} departing {}", group_digits(c.persons as f64, 0), c.depart);
         if let Some(dropped) = l.before_start {
             note.push_str(&format!("; {dropped:.0} would arrive before start and are dropped"));
         }
         note.push(')');
-        o.push_str(&format!("    {:<44} {:>12.0}  {note}\n", l.load.name, l.load.persons));
+        o.push_str(&format!("    {:<44} {:>12}  {note}\n", l.load.name, group_digits(l.load.persons, 0)));
     }
     if let Some((l, caravans)) = &load.random_caravans {
         o.push_str(&format!(
-            "    {:<44} {:>12.0}  (about {caravans:.1} caravans arriving)\n",
-            "random caravans", l.persons
+            "    {:<44} {:>12}  (about {caravans:.1} caravans arriving)\n",
+            "random caravans",
+            group_digits(l.persons, 0)
         ));
     }
     let (total, quota) = (load.total_persons, load.quota_persons);
     o.push_str(&format!(
-        "  total arriving {total:.0} persons vs quota {quota:.0} persons over the horizon (ratio {:.2})\n",
+        "  total arriving {} persons vs quota {} persons over the horizon (ratio {:.2})\n",
+        group_digits(total, 0),
+        group_digits(quota, 0),
         if quota > 0.0 { total / quota } else { f64::INFINITY }
     ));
     o

@@ -53,7 +53,7 @@ pub(crate) fn compare(a: CompareArgs) -> Result<(), Failure> {
         Err(e) => Err(Failure::Run(e.to_string())),
     };
     let (ra, rb) = (run_one(&sa)?, run_one(&sb)?);
-    progress.finish();
+    progress.finish(ra.len() + rb.len());
     let rows = paired_rows(&RunTables::new(&ra), &RunTables::new(&rb));
     if a.json {
         let doc = serde_json::json!({

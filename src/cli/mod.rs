@@ -26,6 +26,8 @@ pub(crate) enum Failure {
     Run(String),
     /// Stopped by a signal: exit 128 + signal number (130 for SIGINT, 143 for SIGTERM).
     Signal(i32),
+    /// Stopped by a signal, after the command said what it kept.
+    Interrupted(i32),
 }
 
 impl From<ScenarioError> for Failure {
@@ -67,6 +69,7 @@ pub(crate) fn main() -> ExitCode {
             eprintln!("borderq: interrupted; no output was written");
             ExitCode::from((128 + sig) as u8)
         }
+        Err(Failure::Interrupted(sig)) => ExitCode::from((128 + sig) as u8),
     }
 }
 
@@ -77,6 +80,13 @@ pub(crate) fn load(arg: &str, flags: &ScenarioFlags) -> Result<Scenario, Failure
     run_flags.check().map_err(Failure::Input)?;
     run_flags.apply(&mut s);
     check_scale(&s)?;
+    let load = scenario::Load::of(&s);
+    if load.initial.is_none_or(|(groups, _)| groups == 0) && load.total_persons <= 0.0 {
+        eprintln!(
+            "warning: scenario {:?} has no arrivals and no initial backlog: nobody will register, and every count will be 0",
+            s.name
+        );
+    }
     Ok(s)
 }
 
@@ -158,7 +168,8 @@ fn scenarios(action: Option<ScenariosAction>) -> Result<(), Failure> {
                 let description =
                     scenario::bundled(b.name).and_then(Result::ok).map(|s| s.description).unwrap_or_default();
                 let mark = if b.name == scenario::DEFAULT_SCENARIO { " (default)" } else { "" };
-                text.push_str(&format!("{:<18} {description}{mark}\n", b.name));
+                let width = scenario::BUNDLED.iter().map(|b| b.name.len()).max().unwrap_or(0);
+                text.push_str(&format!("{:<width$}  {description}{mark}\n", b.name));
             }
             out(&text)
         }

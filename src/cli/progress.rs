@@ -55,13 +55,15 @@ impl Progress {
         }
     }
 
-    /// Clears the bar and prints the wall time.
-    pub(crate) fn finish(&self) {
+    /// Clears the bar and prints how many units were done (more than announced under
+    /// `--precision`) and the wall time.
+    pub(crate) fn finish(&self, done: usize) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
         if self.bar.is_some() || self.plain.is_some() {
-            eprintln!("borderq: {} {} in {:.2} s", self.total, self.unit, self.started.elapsed().as_secs_f64());
+            let unit = if done == 1 { self.unit.trim_end_matches('s') } else { self.unit };
+            eprintln!("borderq: {done} {unit} in {:.2} s", self.started.elapsed().as_secs_f64());
         }
     }
 }

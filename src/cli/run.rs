@@ -58,7 +58,7 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
             return Err(Failure::Run(e.to_string()));
         }
     };
-    progress.finish();
+    progress.finish(reps.len());
     // Under --precision the replications actually run are recorded, so scenario.toml repeats the run.
     let mut s = s;
     s.replications = reps.len() as u32;
@@ -177,7 +177,8 @@ fn summary_table(
     o.push_str(&format!("{:<36} {:>14}  {}\n", "metric", "mean", if single { "" } else { "95% CI" }));
     for m in borderq::metrics::headline_metrics() {
         let Some(row) = t.metric(m.name) else { continue };
-        let f = |x: Option<f64>| x.map_or("-".to_string(), |x| group_digits(x, m.decimals));
+        let places = row.mean.map_or(m.decimals, |x| m.decimals_for(x));
+        let f = |x: Option<f64>| x.map_or("-".to_string(), |x| group_digits(x, places));
         let ci = match (row.ci95_low, row.ci95_high) {
             (Some(lo), Some(hi)) => format!("[{}, {}]", f(Some(lo)), f(Some(hi))),
             _ => String::new(),
@@ -258,7 +259,7 @@ against reported figures, for the same periods (sources and rules in record.csv)
 }
 
 /// Formats with thousands separators and `decimals` places.
-fn group_digits(x: f64, decimals: usize) -> String {
+pub(crate) fn group_digits(x: f64, decimals: usize) -> String {
     let s = format!("{:.*}", decimals, x.abs());
     let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
     let mut grouped = String::new();

@@ -12,6 +12,11 @@ use super::progress::Progress;
 use super::signals::Signals;
 use super::{Failure, output_failure, precision};
 
+/// "s" unless there is exactly one.
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 fn io(e: impl std::fmt::Display) -> Failure {
     Failure::Run(e.to_string())
 }
@@ -37,10 +42,13 @@ pub(crate) fn sweep(a: SweepArgs) -> Result<(), Failure> {
     let reps = plan.points[0].replications as usize;
     if !a.quiet {
         eprintln!(
-            "borderq: sweep {}: {total} grid points × {reps} replications{}; {} points to run{}{}",
+            "borderq: sweep {}: {total} grid point{} × {reps} replication{}{}; {} point{} to run{}{}",
             plan.hash,
+            plural(total),
+            plural(reps),
             if precision.is_some() { " (first batch; --precision adds more)" } else { "" },
             todo.len(),
+            plural(todo.len()),
             shard.map_or(String::new(), |s| format!(" in shard {}/{}", s.k, s.n)),
             if done.is_empty() { String::new() } else { format!(", {} already done", done.len()) },
         );
@@ -63,13 +71,17 @@ pub(crate) fn sweep(a: SweepArgs) -> Result<(), Failure> {
     if signals.stop.load(Ordering::SeqCst) {
         let kept = sweep::finished_points(&dir, &header).map(|p| p.len()).unwrap_or(0);
         eprintln!(
-            "borderq: interrupted; {kept} finished points are kept in {} (continue with --resume)",
+            "borderq: interrupted; {kept} finished point{} kept in {} (continue with --resume); nothing else was written",
+            if kept == 1 { " is" } else { "s are" },
             dir.display()
         );
-        return Err(signals.failure());
+        return Err(match signals.failure() {
+            Failure::Signal(sig) => Failure::Interrupted(sig),
+            other => other,
+        });
     }
     result?;
-    progress.finish();
+    progress.finish(counter.load(Ordering::Relaxed));
 
     complete(&dir, &plan, &header, a.no_charts, a.quiet)
 }

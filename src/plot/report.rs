@@ -63,9 +63,10 @@ fn headline(o: &mut String, d: &ChartData) {
             continue;
         }
         let label = m.long;
-        let mean = row.mean.map_or("–".to_string(), |x| num(x, m.decimals));
+        let places = row.mean.map_or(m.decimals, |x| m.decimals_for(x));
+        let mean = row.mean.map_or("–".to_string(), |x| num(x, places));
         let ci = match (row.low, row.high) {
-            (Some(lo), Some(hi)) => format!("{} – {}", num(lo, m.decimals), num(hi, m.decimals)),
+            (Some(lo), Some(hi)) => format!("{} – {}", num(lo, places), num(hi, places)),
             _ => "– (one replication)".to_string(),
         };
         let _ =
@@ -190,10 +191,9 @@ fn rules(o: &mut String, s: &Scenario) {
     dt(
         "Allocation",
         format!(
-            "daily at {:.1} h; requests from {:.1} h to {:.1} h (relative to the allocation's day); request probability {}; seniority share {} then lottery",
-            q.allocation_hour,
-            q.request_open_hour,
-            q.request_close_hour,
+            "daily at {}; requests {}; request probability {}; seniority share {} then lottery",
+            q.allocation_text(),
+            q.request_window_text(),
             schedule(&q.request_probability),
             schedule(&q.seniority_share)
         ),

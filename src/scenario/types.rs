@@ -268,6 +268,35 @@ pub struct Sweep {
 /// Days in a month for `per_month` rates (365.25 / 12).
 pub const DAYS_PER_MONTH: f64 = 30.4375;
 
+/// A clock time for an hour of the day ("12:00", "24:00").
+fn clock(h: f64) -> String {
+    let m = (h * 60.0).round() as i64;
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// An hour relative to the allocation's day in words: "11:00", or "12:00 the day before".
+fn relative_hour(h: f64) -> String {
+    if h <= 0.0 { format!("{} the day before", clock(h + 24.0)) } else { clock(h) }
+}
+
+impl Quota {
+    /// The allocation's time: "12:00".
+    pub fn allocation_text(&self) -> String {
+        clock(self.allocation_hour)
+    }
+
+    /// The request window in words: "from 12:00 to 24:00 the day before", or
+    /// "from 12:00 the day before to 11:00".
+    pub fn request_window_text(&self) -> String {
+        let (open, close) = (self.request_open_hour, self.request_close_hour);
+        if open <= 0.0 && close <= 0.0 {
+            format!("from {} to {} the day before", clock(open + 24.0), clock(close + 24.0))
+        } else {
+            format!("from {} to {}", relative_hour(open), relative_hour(close))
+        }
+    }
+}
+
 impl Scenario {
     /// Number of days in the horizon.
     pub fn days(&self) -> usize {

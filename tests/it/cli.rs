@@ -279,3 +279,91 @@ fn the_readme_synopsis_matches_help() {
         assert_eq!(documented, flags(options), "borderq {cmd}: README synopsis vs --help");
     }
 }
+
+/// The command line says what it does: one error line for one bad scenario, the replications
+/// actually run, a date's wrong part, small waits with their digits, counts with separators, the
+/// request window in words, aligned listings, singulars, and a warning for an empty scenario.
+#[test]
+fn messages_say_what_happened() {
+    let out = borderq().args(["check", "nosuch"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1, "one line for one bad scenario");
+    let short = ["--set", "scenario.end=\"2024-02-01\"", "--no-charts", "--out"];
+    let tmp = tempfile::tempdir().unwrap();
+    borderq()
+        .args(["run", "bailey", "--replications", "2", "--precision", "0.000001", "--max-replications", "8"])
+        .args(short)
+        .arg(tmp.path().join("p"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("borderq: 8 replications in"));
+    borderq()
+        .args(["run", "--set", "scenario.start=2024-13-01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("month 13 does not exist"));
+    let bailey = borderq()
+        .args(["run", "bailey", "--replications", "2"])
+        .args(short)
+        .arg(tmp.path().join("b"))
+        .output()
+        .unwrap();
+    let table = String::from_utf8(bailey.stdout).unwrap();
+    let wait = table.lines().find(|l| l.starts_with("wait to processing, mean")).unwrap();
+    let mean = wait.split_whitespace().nth(5).unwrap();
+    assert!(mean.len() == 5 && mean.starts_with("0."), "three decimals for a wait under 10 days: {wait}");
+    borderq()
+        .args(["check", "may-2024-outage"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1,450 persons/day"))
+        .stdout(predicate::str::contains("requests from 12:00 to 24:00 the day before"))
+        .stdout(predicate::str::contains("(of 3,000 departing 2024-07-23"));
+    let list = String::from_utf8(borderq().arg("scenarios").output().unwrap().stdout).unwrap();
+    let columns: Vec<usize> = list
+        .lines()
+        .map(|l| l.find("  ").unwrap() + l[l.find("  ").unwrap()..].find(|c: char| c != ' ').unwrap())
+        .collect();
+    assert!(columns.windows(2).all(|w| w[0] == w[1]), "descriptions start in one column:\n{list}");
+    borderq()
+        .args([
+            "sweep",
+            "bailey",
+            "--vary",
+            "quota.daily=100",
+            "--replications",
+            "1",
+            "--set",
+            "scenario.end=\"2024-03-10\"",
+        ])
+        .args(["--no-charts", "--out"])
+        .arg(tmp.path().join("s"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 grid point × 1 replication; 1 point to run"));
+    borderq()
+        .args(["run", "bailey", "--replications", "1", "--set", "arrivals.0.groups_per_day=0"])
+        .args(short)
+        .arg(tmp.path().join("e"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: scenario \"bailey\" has no arrivals"));
+}
+
+/// `run --help` lists every file a run can write.
+#[test]
+fn run_help_lists_every_file() {
+    let help = String::from_utf8(borderq().args(["run", "--help"]).output().unwrap().stdout).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r");
+    borderq()
+        .args(["run", "may-2024-outage", "--replications", "2", "--records", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for e in std::fs::read_dir(&out).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        let stem = name.split('.').next().unwrap();
+        assert!(help.contains(&name) || help.contains(stem), "run --help does not mention {name}");
+    }
+}

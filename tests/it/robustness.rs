@@ -142,7 +142,7 @@ fn scenarios_too_large_for_memory_are_refused_up_front() {
         .arg(tmp.path())
         .assert()
         .success()
-        .stderr(predicate::str::contains("10000 grid points × 1 replications; 1 points to run in shard 1/10000"));
+        .stderr(predicate::str::contains("10000 grid points × 1 replication; 1 point to run in shard 1/10000"));
 }
 
 /// Small random valid scenarios: every mechanism on, sizes and parameters drawn by proptest.

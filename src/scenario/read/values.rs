@@ -181,12 +181,31 @@ pub(super) fn date(src: &Source, key: &str, node: &Node) -> Result<NaiveDate> {
         Val::Str(s) | Val::Datetime(s) => s,
         _ => return Err(wrong_type(src, node, key, expected)),
     };
-    let d = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| bad(src, node, key, "is not a valid date", expected))?;
+    let d =
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad(src, node, key, &date_problem(text), expected))?;
     if !YEARS.contains(&chrono::Datelike::year(&d)) {
         return Err(bad(src, node, key, "is out of range", expected));
     }
     Ok(d)
+}
+
+/// Why `text` is not a valid `YYYY-MM-DD` date: the part that is wrong, when it can tell.
+fn date_problem(text: &str) -> String {
+    let parts: Vec<&str> = text.split('-').collect();
+    if let [y, m, d] = parts[..]
+        && let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>())
+    {
+        if !(1..=12).contains(&m) {
+            return format!("is not a valid date: month {m} does not exist (months are 1 to 12)");
+        }
+        let days = NaiveDate::from_ymd_opt(y, m, 1)
+            .and_then(|f| f.checked_add_months(chrono::Months::new(1)))
+            .map_or(31, |n| (n - NaiveDate::from_ymd_opt(y, m, 1).expect("day 1")).num_days());
+        if d == 0 || d as i64 > days {
+            return format!("is not a valid date: day {d} does not exist in {y}-{m:02} (it has {days} days)");
+        }
+    }
+    "is not a valid date".to_string()
 }
 
 pub(super) fn datetime(src: &Source, key: &str, node: &Node) -> Result<NaiveDateTime> {
