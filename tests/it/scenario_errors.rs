@@ -210,7 +210,7 @@ const CASES: &[Case] = &[
         name: "invalid date",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-02-30\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n",
         sets: &[],
-        expected: "error: {file}:3:9: scenario.start = \"2024-02-30\" is not a valid date: expected a date written YYYY-MM-DD, between 1900 and 2200",
+        expected: "error: {file}:3:9: scenario.start = \"2024-02-30\" is not a valid date: day 30 does not exist in 2024-02 (it has 29 days): expected a date written YYYY-MM-DD, between 1900 and 2200",
     },
     Case {
         name: "weights summing to zero",
