@@ -215,6 +215,9 @@ pub(crate) struct CompareArgs {
     /// No progress output.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// Also write compare.csv, compare.json, report.html and the overlay charts of A and B here.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -185,7 +185,7 @@ pub fn comparison_rows(scenario: &Scenario, reps: &[RepResult]) -> Vec<crate::re
 }
 
 /// `waits.csv`, with its header even when nothing was processed or booked.
-fn waits_csv(reps: &[RepResult]) -> Vec<u8> {
+pub fn waits_csv(reps: &[RepResult]) -> Vec<u8> {
     let rows = wait_rows(reps);
     if rows.is_empty() { b"measure,from_days,to_days,share,cumulative_share\n".to_vec() } else { csv_bytes(&rows) }
 }

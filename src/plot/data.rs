@@ -180,7 +180,7 @@ impl ChartData {
 
 /// The rows of a CSV file whose header starts with `header` (later columns may follow: tables only
 /// gain columns at their end).
-fn records(bytes: &[u8], name: &str, header: &[&str]) -> Result<Vec<Vec<String>>, String> {
+pub(super) fn records(bytes: &[u8], name: &str, header: &[&str]) -> Result<Vec<Vec<String>>, String> {
     let mut r = csv::Reader::from_reader(bytes);
     let h = r.headers().map_err(|e| format!("{name}: {e}"))?.clone();
     if h.len() < header.len() || h.iter().take(header.len()).collect::<Vec<_>>() != header {
@@ -191,7 +191,7 @@ fn records(bytes: &[u8], name: &str, header: &[&str]) -> Result<Vec<Vec<String>>
         .collect()
 }
 
-fn columns(bytes: &[u8], name: &str, skip: &[&str]) -> Result<BTreeMap<String, Vec<f64>>, String> {
+pub(super) fn columns(bytes: &[u8], name: &str, skip: &[&str]) -> Result<BTreeMap<String, Vec<f64>>, String> {
     let mut r = csv::Reader::from_reader(bytes);
     let header: Vec<String> = r.headers().map_err(|e| format!("{name}: {e}"))?.iter().map(str::to_string).collect();
     if header.len() < 3 || header[..skip.len()] != *skip {

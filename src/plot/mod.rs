@@ -5,6 +5,7 @@ use std::path::Path;
 
 mod charts;
 mod cohorts;
+mod compare;
 mod data;
 mod report;
 mod reported;
@@ -13,6 +14,7 @@ mod sweep;
 
 pub use charts::{Backlog, Flows, Waits};
 pub use cohorts::Cohorts;
+pub use compare::{Side, compare_charts, compare_html};
 pub use data::{
     ChartData, CohortLine, DAILY_COLUMNS, INPUTS, MetricSummary, MonthRow, PlotError, VerdictRow, cohort_lines,
     month_rows, verdict_rows,

@@ -292,7 +292,7 @@ fn charts(o: &mut String, svgs: &[(&str, &str)]) {
     }
 }
 
-const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:2em auto;max-width:1240px;color:#222;line-height:1.4;padding:0 1em}\
+pub(super) const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:2em auto;max-width:1240px;color:#222;line-height:1.4;padding:0 1em}\
 h1{margin-bottom:.2em}.description{font-size:1.15em;margin-top:0}.identity{color:#555}\
 table{border-collapse:collapse;margin:1em 0}th,td{border-bottom:1px solid #ddd;padding:.35em .8em;text-align:left}\
 td.num{text-align:right;font-variant-numeric:tabular-nums}thead th{border-bottom:2px solid #444}\

@@ -145,10 +145,41 @@ fn compare_reports_paired_differences() {
         borderq().args(["compare", "bailey", "bailey", "--replications", "3", "--quiet"]).args(SHORT).output().unwrap();
     assert!(out.status.success());
     let table = String::from_utf8(out.stdout).unwrap();
-    let row: Vec<&str> =
-        table.lines().find(|l| l.starts_with("wait_mean_days")).expect("a wait row").split_whitespace().collect();
-    assert_eq!(row[3], "0.00", "B − A of {row:?}");
-    assert_eq!(row.last(), Some(&"no"), "not significant: {row:?}");
+    let row = table.lines().find(|l| l.starts_with("wait to processing, mean [days]")).expect("a wait row");
+    let cells: Vec<&str> = row["wait to processing, mean [days]".len()..].split_whitespace().collect();
+    assert_eq!(cells[2], "0.000", "B − A of {row}");
+    assert_eq!(cells[3..5], ["+0.0", "%"], "relative difference of {row}");
+    assert_eq!(cells.last(), Some(&"no"), "not significant: {row}");
+    assert!(table.contains("significant at the 5 % level"));
+    assert!(table.contains("persons processed") && !table.contains("processed_persons"), "human labels");
+    // Counts print as counts, with separators.
+    let processed = table.lines().find(|l| l.starts_with("persons processed")).unwrap();
+    let a_cell = processed["persons processed".len()..].split_whitespace().next().unwrap();
+    assert!(!a_cell.contains('.') && a_cell.contains(','), "{processed}");
+    // Scenarios over different periods are flagged.
+    borderq()
+        .args(["compare", "launch-2023", "may-2024-outage", "--replications", "2", "--quiet"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: A covers 2023-05-12"));
+    // --out writes the comparison's files and a page with the table and the overlays.
+    let dir = tempfile::tempdir().unwrap();
+    borderq()
+        .args(["compare", "bailey", "--set", "quota.daily=120", "--replications", "2", "--quiet", "--out"])
+        .arg(dir.path())
+        .args(SHORT)
+        .assert()
+        .success();
+    for f in ["compare.csv", "compare.json", "report.html", "compare-backlog.png", "compare-waits.svg", "manifest.txt"]
+    {
+        assert!(dir.path().join(f).exists(), "{f}");
+    }
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("chart-compare-backlog") && html.contains("significant at 5 %"));
+    let csv = std::fs::read_to_string(dir.path().join("compare.csv")).unwrap();
+    assert!(csv.starts_with(
+        "metric,a,b,difference,ci95_low,ci95_high,significant,n,interval,label,unit,relative_difference_percent\n"
+    ));
     borderq().args(["compare", "bailey"]).assert().code(2).stderr(predicate::str::contains("needs scenario B"));
 }
 
