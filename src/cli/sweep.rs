@@ -93,7 +93,12 @@ fn complete(dir: &std::path::Path, plan: &Plan, header: &str, no_charts: bool, q
     if all.len() == total {
         sweep::finish(dir, &plan.identity(None), header, &all, no_charts).map_err(sweep_failure)?;
         if !quiet {
-            eprintln!("borderq: sweep complete: {}", dir.join("sweep.csv").display());
+            let csv_text = sweep::sweep_csv(header, &all);
+            super::out(&borderq::plot::sweep_table_text(&plan.identity(None).chart_spec(), &csv_text))?;
+            eprintln!(
+                "borderq: sweep complete: {} (and report.html unless --no-charts)",
+                dir.join("sweep.csv").display()
+            );
         }
     } else if !quiet {
         eprintln!(

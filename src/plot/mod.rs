@@ -11,6 +11,7 @@ mod report;
 mod reported;
 mod style;
 mod sweep;
+mod sweep_report;
 
 pub use charts::{Backlog, Flows, Waits};
 pub use cohorts::Cohorts;
@@ -22,6 +23,7 @@ pub use data::{
 pub use report::{escape, html};
 pub use style::{Chart, HEIGHT, WIDTH, register_fonts, render};
 pub use sweep::{SweepSpec, sweep_charts};
+pub use sweep_report::{sweep_report, sweep_table, sweep_table_text};
 
 /// Every chart and the report, as (file name, bytes), in writing order.
 pub fn render_all(d: &ChartData) -> Result<Vec<(String, Vec<u8>)>, PlotError> {

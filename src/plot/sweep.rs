@@ -115,7 +115,7 @@ impl Chart for Lines<'_> {
         let title = format!(
             "{}: {} against {}{}",
             plan.scenario,
-            metrics::sweep_metrics()[m].name,
+            metrics::sweep_metrics()[m].long,
             plan.vary[x].0,
             if left_out > 0 { format!(" (first {MAX_LINES} of {} lines)", groups.len()) } else { String::new() }
         );
@@ -132,7 +132,7 @@ impl Chart for Lines<'_> {
                 .x_desc(plan.vary[x].0.as_str())
                 .y_desc(format!(
                     "{} (mean, 95 % CI over {} replications)",
-                    metrics::sweep_metrics()[m].name,
+                    metrics::sweep_metrics()[m].long,
                     plan.replications
                 ))
                 .x_label_formatter(&|v| short_number(*v))
@@ -180,7 +180,7 @@ impl Chart for Heatmap<'_> {
         let (nx, ny) = (xs.len() as i32, ys.len() as i32);
         let mut chart = ChartBuilder::on(&main)
             .caption(
-                format!("{}: {} (mean)", plan.scenario, metrics::sweep_metrics()[m].name),
+                format!("{}: {} (mean)", plan.scenario, metrics::sweep_metrics()[m].long),
                 (FONT, 24, FontStyle::Bold),
             )
             .margin(18)

@@ -130,8 +130,17 @@ pub fn finish(
     let mut files: Vec<(String, Vec<u8>)> =
         vec![("sweep.csv".into(), csv_text.clone().into_bytes()), ("sweep.json".into(), sweep_json(plan, &csv_text))];
     if !no_charts {
-        let charts = crate::plot::sweep_charts(&plan.chart_spec(), &csv_text).map_err(SweepError::Charts)?;
+        let spec = plan.chart_spec();
+        let charts = crate::plot::sweep_charts(&spec, &csv_text).map_err(SweepError::Charts)?;
+        let svgs: Vec<(String, String)> = charts
+            .iter()
+            .filter_map(|(n, b)| {
+                n.strip_suffix(".svg").map(|stem| (stem.to_string(), String::from_utf8_lossy(b).into_owned()))
+            })
+            .collect();
+        let html = crate::plot::sweep_report(&spec, &csv_text, &svgs);
         files.extend(charts);
+        files.push(("report.html".into(), html.into_bytes()));
     }
     Ok(output::write_run(dir, &files)?)
 }

@@ -207,3 +207,23 @@ fn precision_adds_replications_until_the_ci_is_tight() {
     run("0.5", "loose").stderr(predicate::str::contains("precision 0.5 reached with 2 replications"));
     assert_eq!(rows("loose"), 2);
 }
+
+/// A completed sweep prints each point's headline metrics with their intervals and writes a report.
+#[test]
+fn a_completed_sweep_prints_its_table_and_writes_a_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = borderq()
+        .args(["sweep", "bailey", "--vary", "quota.daily=95,110", "--replications", "3"])
+        .args(SHORT)
+        .arg("--out")
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.starts_with("point  quota.daily  wait to processing, mean [days]"), "{table}");
+    assert_eq!(table.lines().count(), 3, "a header and two points");
+    assert!(table.lines().nth(2).unwrap().contains('['), "with intervals: {table}");
+    let html = std::fs::read_to_string(tmp.path().join("report.html")).unwrap();
+    assert!(html.contains("<section id=\"points\">") && html.contains("chart-sweep-wait_mean_days"));
+}
