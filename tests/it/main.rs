@@ -1,5 +1,7 @@
 //! One integration-test binary (matklad's "delete cargo integration tests"), one module per area.
 
+/// report.html in headless Chromium at 420 and 1280 px.
+mod browser;
 /// Charts and report: PNG size, SVG text, HTML parts, `plot` reproduces `run`.
 mod charts;
 /// The command line: run, check, scenarios, exit codes, output files.
