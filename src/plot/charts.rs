@@ -14,31 +14,8 @@ use super::style::{
 };
 use crate::scenario::{QuotaUnit, Scenario};
 
-fn date_label(start: NaiveDate, day: f64) -> String {
-    let d = start + chrono::Days::new(day.max(0.0).round() as u64);
-    d.format("%-d %b %Y").to_string()
-}
-
 fn max_of(xs: &[f64]) -> f64 {
     xs.iter().copied().filter(|x| x.is_finite()).fold(0.0, f64::max)
-}
-
-/// The mesh of a chart over calendar days: dates on x, thousands-grouped counts on y, light grid.
-fn calendar_mesh<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
-    start: NaiveDate,
-    y_desc: &str,
-) -> Result<(), String> {
-    draw_mesh(
-        chart
-            .configure_mesh()
-            .x_desc("Date")
-            .y_desc(y_desc)
-            .x_label_formatter(&|v| date_label(start, *v))
-            .y_label_formatter(&|v| thousands(*v))
-            .x_labels(9)
-            .y_labels(10),
-    )
 }
 
 /// Puts the legend where the data leave room: the lower right unless the right part is low.
@@ -69,28 +46,29 @@ impl Chart for Backlog<'_> {
             d.col("quota_mean"),
         );
         let ymax = nice_max(max_of(hi).max(max_of(mean)) * 1.15);
-        let qmax = nice_max(max_of(quota) * 1.6);
         let unit = if s.quota.unit == QuotaUnit::Persons { "persons" } else { "groups" };
         root.fill(&WHITE).map_err(e)?;
-        let mut chart = ChartBuilder::on(root)
-            .caption(format!("{}: people waiting for an appointment", s.name), (FONT, 28, FontStyle::Bold))
-            .margin(18)
-            .x_label_area_size(55)
-            .y_label_area_size(95)
-            .right_y_label_area_size(95)
-            .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
-            .map_err(e)?
-            .set_secondary_coord(0f64..n as f64, 0f64..qmax);
-        calendar_mesh(&mut chart, s.report_start(), "Persons waiting (registered, not yet selected)")?;
-        chart
-            .configure_secondary_axes()
-            .y_desc(format!("Daily quota [{unit}]"))
-            .y_label_formatter(&|v| thousands(*v))
-            .label_style((FONT, 15))
-            .axis_desc_style((FONT, 17))
-            .draw()
+        let root = root
+            .titled(&format!("{}: people waiting for an appointment", s.name), (FONT, 28, FontStyle::Bold))
             .map_err(e)?;
-
+        // The pool above, the daily quota in its own panel below, on the same dates.
+        let (top, bottom) = root.split_vertically(470);
+        let mut chart = ChartBuilder::on(&top)
+            .margin(18)
+            .margin_bottom(4)
+            .x_label_area_size(10)
+            .y_label_area_size(95)
+            .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
+            .map_err(e)?;
+        draw_mesh(
+            chart
+                .configure_mesh()
+                .y_desc("Persons waiting (not yet selected)")
+                .y_label_formatter(&|v| thousands(*v))
+                .x_labels(0)
+                .y_labels(8),
+        )?;
+        month_ticks(&mut chart, s.report_start(), n, ymax, false)?;
         draw_outages(&mut chart, s, ymax)?;
 
         // 5–95 % band, then the mean on top.
@@ -106,23 +84,83 @@ impl Chart for Backlog<'_> {
             .map_err(e)?
             .label("mean across replications")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], BLUE.stroke_width(3)));
-
-        // Quota as a step line on the right axis.
-        let mut steps = Vec::with_capacity(2 * n);
-        for (i, q) in quota.iter().enumerate() {
-            steps.push((i as f64, *q));
-            steps.push((i as f64 + 1.0, *q));
-        }
-        chart
-            .draw_secondary_series(LineSeries::new(steps, GREY.stroke_width(2)))
-            .map_err(e)?
-            .label(format!("daily quota, right axis [{unit}]"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], GREY.stroke_width(2)));
-
         draw_caravans(&mut chart, s, ymax)?;
-
-        legend(&mut chart, legend_position(&[hi, mean], ymax), 12)
+        legend(&mut chart, legend_position(&[hi, mean], ymax), 12)?;
+        quota_panel(&bottom, s, quota, unit)
     }
+}
+
+/// The daily quota as a step line in its own panel, with the month starts marked below it.
+fn quota_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &Scenario,
+    quota: &[f64],
+    unit: &str,
+) -> Result<(), String> {
+    let n = s.report_days();
+    let qmax = nice_max(max_of(quota) * 1.2);
+    let mut chart = ChartBuilder::on(area)
+        .margin(18)
+        .margin_top(0)
+        .x_label_area_size(55)
+        .y_label_area_size(95)
+        .build_cartesian_2d(0f64..n as f64, 0f64..qmax)
+        .map_err(e)?;
+    draw_mesh(
+        chart
+            .configure_mesh()
+            .x_desc("Date (month starts marked)")
+            .y_desc(format!("Quota [{unit}/day]"))
+            .y_label_formatter(&|v| thousands(*v))
+            .x_labels(0)
+            .y_labels(3),
+    )?;
+    let mut steps = Vec::with_capacity(2 * n);
+    for (i, q) in quota.iter().enumerate() {
+        steps.push((i as f64, *q));
+        steps.push((i as f64 + 1.0, *q));
+    }
+    chart.draw_series(LineSeries::new(steps, GREY.stroke_width(2))).map_err(e)?;
+    month_ticks(&mut chart, s.report_start(), n, qmax, true)
+}
+
+/// Month starts on a calendar chart: a light line at each, and a label under the axis if `labels`.
+fn month_ticks<DB: DrawingBackend>(
+    chart: &mut Calendar<'_, DB>,
+    start: NaiveDate,
+    n: usize,
+    ymax: f64,
+    labels: bool,
+) -> Result<(), String> {
+    let months: Vec<(f64, NaiveDate)> = (0..n)
+        .map(|i| (i as f64, start + chrono::Days::new(i as u64)))
+        .filter(|(_, d)| chrono::Datelike::day(d) == 1)
+        .collect();
+    // Every month while they fit, else every second or third.
+    let every = months.len().div_ceil(12).max(1);
+    for (k, (x, d)) in months.iter().enumerate() {
+        chart
+            .draw_series(std::iter::once(PathElement::new(vec![(*x, 0.0), (*x, ymax)], BLACK.mix(0.12))))
+            .map_err(e)?;
+        if labels && k % every == 0 {
+            let (px, py) = chart.backend_coord(&(*x, 0.0));
+            let label = d.format("%b %Y").to_string();
+            let style = TextStyle::from((FONT, 15).into_font()).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Top,
+            ));
+            chart
+                .plotting_area()
+                .strip_coord_spec()
+                .draw_text(
+                    &label,
+                    &style,
+                    (px - chart.plotting_area().get_base_pixel().0, py - chart.plotting_area().get_base_pixel().1 + 8),
+                )
+                .map_err(e)?;
+        }
+    }
+    Ok(())
 }
 
 /// The chart area of a calendar chart.
@@ -275,14 +313,14 @@ fn cumulative<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, d: &ChartData, 
         .margin(15)
         .x_label_area_size(50)
         .y_label_area_size(75)
-        .build_cartesian_2d(0f64..xmax, 0f64..1.0)
+        .build_cartesian_2d(0f64..xmax, 0f64..1.22)
         .map_err(e)?;
     draw_mesh(
         cum.configure_mesh()
             .x_desc("Waiting time [days]")
             .x_label_formatter(&|v| format!("{v:.0}"))
             .y_desc("Share of groups waiting at most this long")
-            .y_label_formatter(&|v| format!("{:.0} %", v * 100.0)),
+            .y_label_formatter(&|v| if *v <= 1.0 + 1e-9 { format!("{:.0} %", v * 100.0) } else { String::new() }),
     )?;
     for (m, label, metric, color) in MEASURES {
         let mut pts = vec![(0.0, 0.0)];
@@ -303,14 +341,13 @@ fn cumulative<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, d: &ChartData, 
         }
         if let Some(v) = p90.filter(|v| *v <= xmax) {
             cum.draw_series(LineSeries::new(vec![(v, 0.0), (v, 0.9)], color.mix(0.7).stroke_width(1))).map_err(e)?;
-            cum.draw_series(std::iter::once(Rectangle::new(
-                [(v - xmax * 0.006, 0.885), (v + xmax * 0.006, 0.915)],
-                color.filled(),
-            )))
-            .map_err(e)?;
+            // A square of 12 × 12 pixels, as in the legend's ■.
+            let square = EmptyElement::at((v, 0.9)) + Rectangle::new([(-6, -6), (6, 6)], color.filled());
+            cum.draw_series(std::iter::once(square)).map_err(e)?;
         }
     }
-    legend(&mut cum, SeriesLabelPosition::LowerRight, 10)
+    // Above 100 % no curve passes: the legend has the top band to itself.
+    legend(&mut cum, SeriesLabelPosition::UpperLeft, 6)
 }
 
 /// Daily flows of persons: the daily means across replications, unsmoothed so that one-day events
@@ -337,26 +374,61 @@ impl Chart for Flows<'_> {
         .into_iter()
         .map(|(label, col, color)| (label, d.col(col).to_vec(), color))
         .collect();
-        let ymax = nice_max(series.iter().map(|(_, v, _)| max_of(v)).fold(0.0, f64::max) * 1.25);
+        let ymax = nice_max(series.iter().take(4).map(|(_, v, _)| max_of(v)).fold(0.0, f64::max) * 1.25);
+        // Missed confirmations are rare next to the other flows: they get the right axis.
+        let missed_max = nice_max(max_of(&series[4].1) * 1.6);
         root.fill(&WHITE).map_err(e)?;
         let mut chart = ChartBuilder::on(root)
             .caption(format!("{}: daily flows of persons", s.name), (FONT, 28, FontStyle::Bold))
             .margin(18)
             .x_label_area_size(55)
             .y_label_area_size(95)
+            .right_y_label_area_size(80)
             .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
-            .map_err(e)?;
-        calendar_mesh(&mut chart, s.report_start(), "Persons per day (daily mean across replications)")?;
-        for (label, values, color) in &series {
-            let color = *color;
+            .map_err(e)?
+            .set_secondary_coord(0f64..n as f64, 0f64..missed_max);
+        draw_mesh(
             chart
-                .draw_series(LineSeries::new(
-                    values.iter().enumerate().map(|(i, v)| (i as f64 + 0.5, *v)),
-                    color.stroke_width(2),
-                ))
-                .map_err(e)?
-                .label(*label)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3)));
+                .configure_mesh()
+                .x_desc("Date (month starts marked)")
+                .y_desc("Persons per day (daily mean across replications)")
+                .y_label_formatter(&|v| thousands(*v))
+                .x_labels(0)
+                .y_labels(10),
+        )?;
+        chart
+            .configure_secondary_axes()
+            .y_desc("Missed confirmations [persons/day]")
+            .y_label_formatter(&|v| thousands(*v))
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 17))
+            .draw()
+            .map_err(e)?;
+        month_ticks(&mut chart, s.report_start(), n, ymax, true)?;
+        draw_outages(&mut chart, s, ymax)?;
+        for (k, (label, values, color)) in series.iter().enumerate() {
+            let color = *color;
+            let points = values.iter().enumerate().map(|(i, v)| (i as f64 + 0.5, *v));
+            let drawn = if k == 4 {
+                chart.draw_secondary_series(LineSeries::new(points, color.mix(0.8).stroke_width(1))).map_err(e)?
+            } else {
+                chart.draw_series(LineSeries::new(points, color.stroke_width(2))).map_err(e)?
+            };
+            let label = if k == 4 { format!("{label}, right axis") } else { label.to_string() };
+            drawn.label(label).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3)));
+        }
+        // A day that books far more than usual: confirmations held up by an outage coming through.
+        let booked = &series[1].1;
+        let mut sorted: Vec<f64> = booked.iter().copied().filter(|v| v.is_finite()).collect();
+        sorted.sort_by(f64::total_cmp);
+        let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+        if let Some((day, peak)) = booked.iter().copied().enumerate().max_by(|a, b| a.1.total_cmp(&b.1))
+            && median > 0.0
+            && peak > 1.5 * median
+        {
+            let text = format!("{} booked: held-up confirmations come through", thousands(peak));
+            let style = (FONT, 14).into_font().color(&ORANGE);
+            chart.draw_series(std::iter::once(Text::new(text, (day as f64 + 1.5, peak), style))).map_err(e)?;
         }
         legend(&mut chart, SeriesLabelPosition::UpperRight, 12)
     }

@@ -66,7 +66,7 @@ impl Chart for ReportedChart<'_> {
         chart
             .draw_series(reported.iter().map(|(i, v, _)| TriangleMarker::new((centre(*i), *v), 9, VERMILLION.filled())))
             .map_err(e)?
-            .label("reported figures (sources in record.csv and the report)")
+            .label("reported by CBP, DHS and the press (each source in the report's table)")
             .legend(|(x, y)| TriangleMarker::new((x + 10, y), 8, VERMILLION.filled()));
         for (i, v, kind) in &reported {
             let text = match kind.as_str() {

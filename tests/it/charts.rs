@@ -30,10 +30,10 @@ fn check_chart_files(dir: &std::path::Path, scenario: &str) {
         assert!(all.contains(scenario), "{chart}.svg has no title naming {scenario}");
         let labels: &[&str] = match chart {
             "backlog" => {
-                &["Date", "Persons waiting (registered, not yet selected)", "Daily quota [", "mean across replications"]
+                &["Date (month starts marked)", "Persons waiting (not yet selected)", "Quota [", "mean across replications"]
             }
             "waits" => &["Waiting time [days]", "Share of groups", "registration to processing"],
-            _ => &["Date", "Persons per day (daily mean across replications)", "processed at the port"],
+            _ => &["Date", "Persons per day (daily mean across replications)", "processed at the port", "right axis"],
         };
         for label in labels {
             assert!(all.contains(label), "{chart}.svg lacks the text {label:?}");
