@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::{columns, records};
-use super::report::escape;
+use super::page::escape;
 use super::style::{BLUE, Chart, FONT, ORANGE, draw_mesh, e, legend, nice_max, render, thousands};
 
 /// One side of a comparison: its label, first reported day, and daily and waits tables.
@@ -157,7 +157,7 @@ pub fn compare_html(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>{}</title>\n<style>\n{}\n</style>\n</head>\n<body>\n<h1>{}</h1>\n",
         escape(title),
-        super::report::CSS,
+        super::page::CSS,
         escape(title)
     );
     for line in identity {

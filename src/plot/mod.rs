@@ -7,9 +7,11 @@ mod charts;
 mod cohorts;
 mod compare;
 mod data;
+mod page;
 mod report;
 mod reported;
 mod style;
+mod summary;
 mod sweep;
 mod sweep_report;
 
@@ -20,7 +22,8 @@ pub use data::{
     ChartData, CohortLine, DAILY_COLUMNS, INPUTS, MetricSummary, MonthRow, PlotError, VerdictRow, cohort_lines,
     month_rows, verdict_rows,
 };
-pub use report::{escape, html};
+pub use page::escape;
+pub use report::html;
 pub use style::{Chart, HEIGHT, WIDTH, register_fonts, render};
 pub use sweep::{SweepSpec, sweep_charts};
 pub use sweep_report::{sweep_report, sweep_table, sweep_table_text};

@@ -4,22 +4,25 @@
 use std::fmt::Write;
 
 use super::data::ChartData;
+use super::page::{CSS, escape};
 use super::style::thousands;
 use crate::scenario::{OnMiss, OutagePolicy, QuotaUnit, Scenario, Schedule};
-
-/// Escapes text for HTML.
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 fn num(x: f64, decimals: usize) -> String {
     if decimals == 0 { thousands(x.round()) } else { format!("{x:.decimals$}") }
 }
 
+/// A value for people: thousands separators for large whole numbers ("1,450"), as written otherwise.
+fn value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() >= 1000.0 { thousands(v) } else { v.to_string() }
+}
+
 fn schedule(s: &Schedule) -> String {
     match s {
-        Schedule::Constant(v) => v.to_string(),
-        Schedule::Steps(steps) => steps.iter().map(|(d, v)| format!("{v} from {d}")).collect::<Vec<_>>().join(", "),
+        Schedule::Constant(v) => value(*v),
+        Schedule::Steps(steps) => {
+            steps.iter().map(|(d, v)| format!("{} from {d}", value(*v))).collect::<Vec<_>>().join(", ")
+        }
     }
 }
 
@@ -45,7 +48,9 @@ pub fn html(d: &ChartData, svgs: &[(&str, &str)]) -> String {
         env!("CARGO_PKG_VERSION")
     );
 
+    o.push_str(&super::summary::summary(d));
     headline(&mut o, d);
+    o.push_str(&super::summary::how_to_read(d));
     cohorts(&mut o, d);
     verdicts(&mut o, d);
     parameters(&mut o, s);
@@ -252,7 +257,7 @@ fn sources_and_outages(o: &mut String, s: &Scenario) {
     };
     let mut sources = Vec::new();
     if let Some(i) = &s.initial {
-        sources.push(format!("initial backlog of {} groups", i.groups));
+        sources.push(format!("initial backlog of {} groups", value(i.groups as f64)));
     }
     for a in &s.arrivals {
         sources.push(format!("{}: {} groups per day", a.name, schedule(&a.groups_per_day)));
@@ -260,7 +265,11 @@ fn sources_and_outages(o: &mut String, s: &Scenario) {
     for c in &s.caravans {
         sources.push(format!(
             "{}: {} persons departing {}, {} km away, dropout {}",
-            c.name, c.persons, c.depart, c.distance_km, c.dropout
+            c.name,
+            value(c.persons as f64),
+            c.depart,
+            value(c.distance_km),
+            c.dropout
         ));
     }
     if let Some(p) = &s.caravan_process {
@@ -291,13 +300,3 @@ fn charts(o: &mut String, svgs: &[(&str, &str)]) {
         let _ = writeln!(o, "<figure id=\"chart-{name}\">\n{body}\n</figure>");
     }
 }
-
-pub(super) const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:2em auto;max-width:1240px;color:#222;line-height:1.4;padding:0 1em}\
-h1{margin-bottom:.2em}.description{font-size:1.15em;margin-top:0}.identity{color:#555}\
-table{border-collapse:collapse;margin:1em 0}th,td{border-bottom:1px solid #ddd;padding:.35em .8em;text-align:left}\
-td.num{text-align:right;font-variant-numeric:tabular-nums}thead th{border-bottom:2px solid #444}\
-dl{display:grid;grid-template-columns:max-content auto;gap:.3em 1.2em}dt{font-weight:bold}dd{margin:0}\
-tr.differs td:first-child{color:#b00;font-weight:bold}tr.agrees td:first-child{color:#070}\
-.lead{font-size:1.1em}.wide{overflow-x:auto;max-width:100%}td.src{overflow-wrap:anywhere}small{color:#555}\
-figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #eee}.note,footer{color:#555;font-size:.9em}\
-@media (max-width:820px){figure{overflow-x:auto}figure svg{width:800px;max-width:none}}";

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::report::{CSS, escape};
+use super::page::{CSS, escape};
 use super::sweep::SweepSpec;
 use crate::metrics;
 

@@ -29,9 +29,12 @@ fn check_chart_files(dir: &std::path::Path, scenario: &str) {
         let all = texts.join("\n");
         assert!(all.contains(scenario), "{chart}.svg has no title naming {scenario}");
         let labels: &[&str] = match chart {
-            "backlog" => {
-                &["Date (month starts marked)", "Persons waiting (not yet selected)", "Quota [", "mean across replications"]
-            }
+            "backlog" => &[
+                "Date (month starts marked)",
+                "Persons waiting (not yet selected)",
+                "Quota [",
+                "mean across replications",
+            ],
             "waits" => &["Waiting time [days]", "Share of groups", "registration to processing"],
             _ => &["Date", "Persons per day (daily mean across replications)", "processed at the port", "right axis"],
         };
@@ -64,7 +67,7 @@ fn report_is_self_contained_and_has_its_parts() {
     let find = |tag: &'static str| doc.descendants().filter(move |n| n.has_tag_name(tag));
     assert_eq!(find("h1").next().unwrap().text(), Some("may-2024-outage"));
     let sections: Vec<&str> = find("section").filter_map(|n| n.attribute("id")).collect();
-    assert_eq!(sections, vec!["headline", "cohorts", "record", "parameters", "charts"]);
+    assert_eq!(sections, vec!["summary", "headline", "how-to-read", "cohorts", "record", "parameters", "charts"]);
     let rows = find("tr").count();
     assert!(rows >= 10, "headline table has {rows} rows");
     let figures: Vec<&str> = find("figure").filter_map(|n| n.attribute("id")).collect();

@@ -1,0 +1,17 @@
+//! What every HTML page of borderq shares: escaping and the style sheet.
+
+/// Escapes text for HTML.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The style sheet of every page.
+pub(super) const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:2em auto;max-width:1240px;color:#222;line-height:1.4;padding:0 1em}\
+h1{margin-bottom:.2em}.description{font-size:1.15em;margin-top:0}.identity{color:#555}\
+table{border-collapse:collapse;margin:1em 0}th,td{border-bottom:1px solid #ddd;padding:.35em .8em;text-align:left}\
+td.num{text-align:right;font-variant-numeric:tabular-nums}thead th{border-bottom:2px solid #444}\
+dl{display:grid;grid-template-columns:max-content auto;gap:.3em 1.2em}dt{font-weight:bold}dd{margin:0}\
+tr.differs td:first-child{color:#b00;font-weight:bold}tr.agrees td:first-child{color:#070}\
+.lead{font-size:1.1em}.wide{overflow-x:auto;max-width:100%}td.src{overflow-wrap:anywhere}small{color:#555}\
+figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #eee}.note,footer{color:#555;font-size:.9em}\
+@media (max-width:820px){figure{overflow-x:auto}figure svg{width:800px;max-width:none}}";
