@@ -72,6 +72,12 @@ pub struct Metric {
 }
 
 impl Metric {
+    /// The label for a chart axis or a table column: the long label with its unit in brackets
+    /// ("Persons processed at the port [persons]").
+    pub fn axis_label(&self) -> String {
+        if self.long.contains('[') { self.long.to_string() } else { format!("{} [{}]", self.long, self.unit) }
+    }
+
     /// Decimals to show for a value `x` of this metric: its own, or 3 for a small value of a
     /// metric shown with decimals (a mean wait of 0.512 days must not read 0.5).
     pub fn decimals_for(&self, x: f64) -> usize {

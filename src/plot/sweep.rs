@@ -10,6 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{Chart, FONT, PALETTE, draw_mesh, e, legend, render};
 use crate::metrics;
+use crate::scenario::parameter_label;
 
 /// What the sweep charts need to know of a sweep (from its `plan.json`).
 #[derive(Debug, Clone, Copy)]
@@ -57,6 +58,12 @@ fn parse(plan: &SweepSpec, csv_text: &str) -> Vec<Row> {
         .collect()
 }
 
+/// A cell's value as the heatmap prints it, and its colour bar's ticks: three decimals below 10,
+/// else a whole number with thousands separators.
+fn cell_text(v: f64) -> String {
+    if v.abs() < 10.0 { format!("{v:.3}") } else { super::style::thousands(v) }
+}
+
 /// A tick label without float noise: `1000`, `0.25`, `12,500`.
 fn short_number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() >= 1000.0 {
@@ -88,7 +95,7 @@ impl Chart for Lines<'_> {
                 .iter()
                 .enumerate()
                 .filter(|(k, _)| *k != x)
-                .map(|(k, v)| format!("{}={v}", plan.vary[k].0))
+                .map(|(k, v)| format!("{} = {v}", parameter_label(&plan.vary[k].0)))
                 .collect();
             let xv = r.values[x].parse::<f64>().unwrap_or(f64::NAN);
             groups.entry(key).or_default().push((xv, r.metrics[m]));
@@ -113,10 +120,9 @@ impl Chart for Lines<'_> {
         root.fill(&WHITE).map_err(e)?;
         let left_out = groups.len().saturating_sub(MAX_LINES);
         let title = format!(
-            "{}: {} against {}{}",
+            "{}: {}{}",
             plan.scenario,
             metrics::sweep_metrics()[m].long,
-            plan.vary[x].0,
             if left_out > 0 { format!(" (first {MAX_LINES} of {} lines)", groups.len()) } else { String::new() }
         );
         let mut chart = ChartBuilder::on(root)
@@ -129,12 +135,12 @@ impl Chart for Lines<'_> {
         draw_mesh(
             chart
                 .configure_mesh()
-                .x_desc(plan.vary[x].0.as_str())
-                .y_desc(format!(
-                    "{} (mean, 95 % CI over {} replications)",
-                    metrics::sweep_metrics()[m].long,
+                .x_desc(format!(
+                    "{}   (line: mean; band: 95 % CI over {} replications)",
+                    parameter_label(&plan.vary[x].0),
                     plan.replications
                 ))
+                .y_desc(metrics::sweep_metrics()[m].axis_label())
                 .x_label_formatter(&|v| short_number(*v))
                 .y_label_formatter(&|v| short_number(*v)),
         )?;
@@ -176,7 +182,7 @@ impl Chart for Heatmap<'_> {
         let (lo, hi) = vals.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
         let span = if hi > lo { hi - lo } else { 1.0 };
         root.fill(&WHITE).map_err(e)?;
-        let (main, bar) = root.split_horizontally(1040);
+        let (main, bar) = root.split_horizontally(1000);
         let (nx, ny) = (xs.len() as i32, ys.len() as i32);
         let mut chart = ChartBuilder::on(&main)
             .caption(
@@ -195,8 +201,8 @@ impl Chart for Heatmap<'_> {
         chart
             .configure_mesh()
             .disable_mesh()
-            .x_desc(plan.vary[0].0.as_str())
-            .y_desc(plan.vary[1].0.as_str())
+            .x_desc(parameter_label(&plan.vary[0].0))
+            .y_desc(parameter_label(&plan.vary[1].0))
             .x_labels(xs.len().min(25))
             .y_labels(ys.len().min(25))
             .x_label_formatter(&|v| label(xs, v))
@@ -219,31 +225,44 @@ impl Chart for Heatmap<'_> {
                 let style = (FONT, 14).into_font().color(&text_color).pos(Pos::new(HPos::Center, VPos::Center));
                 chart
                     .draw_series(std::iter::once(Text::new(
-                        if v.abs() < 10.0 { format!("{v:.3}") } else { super::style::thousands(v) },
+                        cell_text(v),
                         (SegmentValue::CenterOf(cx), SegmentValue::CenterOf(cy)),
                         style,
                     )))
                     .map_err(e)?;
             }
         }
-        // Colour bar.
-        let mut cb = ChartBuilder::on(&bar)
-            .margin_top(60)
-            .margin_bottom(75)
-            .margin_right(10)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0f64..1.0, lo..lo + span)
-            .map_err(e)?;
-        cb.configure_mesh().disable_mesh().disable_x_axis().label_style((FONT, 14)).draw().map_err(e)?;
-        let steps = 100;
-        cb.draw_series((0..steps).map(|k| {
-            let a = lo + span * k as f64 / steps as f64;
-            let b = lo + span * (k + 1) as f64 / steps as f64;
-            Rectangle::new([(0.0, a), (1.0, b)], ViridisRGB.get_color(k as f64 / steps as f64).filled())
-        }))
-        .map_err(e)?;
-        Ok(())
+        colour_bar(&bar, lo, span, &metrics::sweep_metrics()[m].axis_label())
     }
+}
+
+/// The heatmap's colour bar: the same scale as the cells, ticks printed as the cells print values,
+/// and the metric's label with its unit.
+fn colour_bar<DB: DrawingBackend>(bar: &DrawingArea<DB, Shift>, lo: f64, span: f64, label: &str) -> Result<(), String> {
+    let mut cb = ChartBuilder::on(bar)
+        .margin_top(60)
+        .margin_bottom(75)
+        .margin_right(10)
+        .y_label_area_size(110)
+        .build_cartesian_2d(0f64..1.0, lo..lo + span)
+        .map_err(e)?;
+    cb.configure_mesh()
+        .disable_mesh()
+        .disable_x_axis()
+        .y_desc(format!("{label} (mean)"))
+        .y_label_formatter(&|v| cell_text(*v))
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 15))
+        .draw()
+        .map_err(e)?;
+    let steps = 100;
+    cb.draw_series((0..steps).map(|k| {
+        let a = lo + span * k as f64 / steps as f64;
+        let b = lo + span * (k + 1) as f64 / steps as f64;
+        Rectangle::new([(0.0, a), (1.0, b)], ViridisRGB.get_color(k as f64 / steps as f64).filled())
+    }))
+    .map_err(e)?;
+    Ok(())
 }
 
 /// Every sweep chart as (file name, bytes).

@@ -31,7 +31,7 @@ pub fn sweep_table(plan: &SweepSpec, csv_text: &str, shown: &[&str]) -> (Vec<Str
         .map(|(j, m)| (j, *m))
         .collect();
     let mut header = vec!["point".to_string()];
-    header.extend(plan.vary.iter().map(|(path, _)| path.clone()));
+    header.extend(plan.vary.iter().map(|(path, _)| crate::scenario::parameter_label(path)));
     header.extend(columns.iter().map(|(_, m)| m.short.to_string()));
     let nv = plan.vary.len();
     let mut r = csv::Reader::from_reader(csv_text.as_bytes());

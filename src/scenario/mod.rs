@@ -5,6 +5,7 @@
 
 mod dist;
 mod error;
+mod labels;
 mod load;
 mod read;
 mod resolved;
@@ -18,6 +19,7 @@ use std::path::Path;
 
 pub use dist::{DIST_NAMES, Dist, Law};
 pub use error::ScenarioError;
+pub use labels::parameter_label;
 pub use load::{CaravanLoad, Load, MAX_EXPECTED_GROUPS, SourceLoad, size_mean};
 pub use resolved::to_toml;
 pub use sampler::Sampler;

@@ -123,7 +123,10 @@ fn sweep_writes_line_charts_and_heatmaps() {
     }
     let svg = std::fs::read_to_string(tmp.path().join("sweep-wait_mean_days.svg")).unwrap();
     roxmltree::Document::parse(&svg).unwrap();
-    assert!(svg.contains("quota.daily") && svg.contains("quota.seniority_share=0.5"));
+    assert!(
+        svg.contains("Daily quota [persons]") && svg.contains("Share of the quota by seniority = 0.5"),
+        "human labels"
+    );
 }
 
 #[test]
@@ -221,7 +224,7 @@ fn a_completed_sweep_prints_its_table_and_writes_a_report() {
         .unwrap();
     assert!(out.status.success());
     let table = String::from_utf8(out.stdout).unwrap();
-    assert!(table.starts_with("point  quota.daily  wait to processing, mean [days]"), "{table}");
+    assert!(table.starts_with("point  Daily quota [persons]  wait to processing, mean [days]"), "{table}");
     assert_eq!(table.lines().count(), 3, "a header and two points");
     assert!(table.lines().nth(2).unwrap().contains('['), "with intervals: {table}");
     let html = std::fs::read_to_string(tmp.path().join("report.html")).unwrap();
