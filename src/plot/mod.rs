@@ -8,6 +8,7 @@ mod cohorts;
 mod compare;
 mod data;
 mod page;
+mod provenance;
 mod report;
 mod reported;
 mod style;

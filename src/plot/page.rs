@@ -14,4 +14,5 @@ dl{display:grid;grid-template-columns:max-content auto;gap:.3em 1.2em}dt{font-we
 tr.differs td:first-child{color:#b00;font-weight:bold}tr.agrees td:first-child{color:#070}\
 .lead{font-size:1.1em}.wide{overflow-x:auto;max-width:100%}td.src{overflow-wrap:anywhere}small{color:#555}\
 figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #eee}.note,footer{color:#555;font-size:.9em}\
-@media (max-width:820px){figure{overflow-x:auto}figure svg{width:800px;max-width:none}}";
+@media (max-width:820px){figure{overflow-x:auto}figure svg{width:800px;max-width:none}\
+#provenance thead{display:none}#provenance tr,#provenance td{display:block}#provenance td{border:0;padding:.1em .3em}#provenance tr{border-bottom:1px solid #ddd;padding:.4em 0}}";

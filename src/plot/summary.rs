@@ -103,7 +103,7 @@ pub(super) fn how_to_read(d: &ChartData) -> String {
     };
     let items = [
         "Each interval is the simulation's own noise: the range in which the mean over replications would fall 95 times in 100 if the scenario's assumptions were exactly true. It says nothing about how far the assumptions are from reality.".to_string(),
-        "Some inputs are sourced (the daily quota, the dates of outages and caravans, the confirmation window); others are assumptions (patience, the seniority share, arrival rates, group sizes). The scenario's documentation gives the source or the reason for each value; a change in an assumption can move the results more than any interval shows.".to_string(),
+        super::provenance::sourced_sentence(s),
         format!("{waits} They leave out those who gave up and those still waiting at the end, so they describe the people who got through; the outcomes by month of registration count everybody."),
     ];
     let mut o = String::from("<section id=\"how-to-read\">\n<h2>How to read this</h2>\n<ul>\n");

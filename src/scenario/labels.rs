@@ -15,6 +15,17 @@ const LABELS: &[(&str, &str)] = &[
     ("appointment.no_show_probability", "No-show probability"),
     ("appointment.lead_days.value", "Days from booking to appointment"),
     ("appointment.lead_days.mean", "Mean days from booking to appointment"),
+    ("abandonment.patience_days", "Patience before giving up [days]"),
+    ("appointment.lead_days", "Days from booking to appointment"),
+    ("appointment.cancel_from", "Cancellation of booked appointments"),
+    ("arrivals.group_size", "Group size [persons]"),
+    ("initial.group_size", "Group size at the start [persons]"),
+    ("initial.registered_days_ago", "Days registered before the start"),
+    ("caravans.pace_km_per_day", "Caravan walking pace [km/day]"),
+    ("caravans.group_size", "Caravan group size [persons]"),
+    ("quota.unit", "What the quota counts"),
+    ("outages", "Dated outages"),
+    ("caravans", "Dated caravans"),
     ("abandonment.patience_days.mean", "Mean patience [days]"),
     ("abandonment.patience_days.value", "Patience [days]"),
     ("abandonment.patience_days.scale", "Patience scale [days]"),
@@ -57,6 +68,6 @@ mod tests {
         assert_eq!(parameter_label("quota.daily"), "Daily quota [persons]");
         assert_eq!(parameter_label("arrivals.1.groups_per_day"), "New groups per day (arrivals.1.groups_per_day)");
         assert_eq!(parameter_label("quota.daily.2.value"), "Daily quota [persons] (quota.daily.2.value)");
-        assert_eq!(parameter_label("quota.unit"), "quota.unit");
+        assert_eq!(parameter_label("confirmation.retry_hours"), "confirmation.retry_hours");
     }
 }

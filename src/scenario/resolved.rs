@@ -33,6 +33,12 @@ pub fn to_toml(s: &Scenario) -> String {
         let items: Vec<String> = sw.vary.iter().map(|v| string(v)).collect();
         kv(w, "vary", &format!("[{}]", items.join(", ")));
     }
+    if !s.provenance.is_empty() {
+        let _ = writeln!(w, "\n[provenance]");
+        for (path, source) in &s.provenance {
+            kv(w, &string(path), &string(source));
+        }
+    }
     o
 }
 

@@ -96,6 +96,7 @@ pub(crate) const ROOT: Shape = Shape::Table(&[
     ("outages", Shape::ArrayOf(OUTAGES)),
     ("outage_process", Shape::Table(OUTAGE_PROCESS)),
     ("sweep", Shape::Table(SWEEP)),
+    ("provenance", Shape::Table(&[])),
 ]);
 
 /// The keys of the top level.
@@ -104,6 +105,34 @@ pub(crate) fn root_keys() -> &'static [(&'static str, Shape)] {
         Shape::Table(k) => k,
         _ => unreachable!(),
     }
+}
+
+/// Whether `path` names a key a scenario may hold (list indices and schedule steps allowed:
+/// `arrivals.0.groups_per_day`, `quota.daily.1.value`); the keys a `[provenance]` entry may cite.
+pub(crate) fn is_path(path: &str) -> bool {
+    let mut shape = ROOT;
+    let mut indexed = false;
+    let mut segments = path.split('.').peekable();
+    while let Some(seg) = segments.next() {
+        let keys = match shape {
+            Shape::Table(k) => k,
+            Shape::ArrayOf(k) | Shape::Schedule(k) if indexed => k,
+            Shape::ArrayOf(_) | Shape::Schedule(_) if seg.parse::<usize>().is_ok() && segments.peek().is_some() => {
+                indexed = true;
+                continue;
+            }
+            // A key of every item of a list (`arrivals.groups_per_day`).
+            Shape::ArrayOf(k) => k,
+            Shape::Schedule(_) => return false,
+            Shape::Value => return false,
+        };
+        indexed = false;
+        match keys.iter().find(|(k, _)| *k == seg) {
+            Some((_, child)) if seg != "provenance" => shape = *child,
+            _ => return false,
+        }
+    }
+    !path.is_empty()
 }
 
 /// `" (did you mean \"x\"?)"` when a valid key is within a small edit distance of `got`, else `""`.
@@ -118,6 +147,24 @@ pub(crate) fn suggest<'a>(got: &str, valid: impl Iterator<Item = &'a str>) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provenance_paths_are_checked_against_the_schema() {
+        for ok in [
+            "quota.daily",
+            "quota.daily.1.value",
+            "arrivals.0.groups_per_day",
+            "arrivals",
+            "abandonment.patience_days.scale",
+            "scenario.start",
+            "arrivals.group_size",
+        ] {
+            assert!(is_path(ok), "{ok}");
+        }
+        for no in ["quota.dialy", "quota.daily.x", "provenance", "", "quota..daily", "arrivals.0"] {
+            assert!(!is_path(no), "{no}");
+        }
+    }
 
     #[test]
     fn near_misses_are_suggested_and_far_ones_are_not() {

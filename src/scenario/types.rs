@@ -49,6 +49,9 @@ pub struct Scenario {
     pub outage_process: Option<OutageProcess>,
     /// A parameter grid for `borderq sweep`.
     pub sweep: Option<Sweep>,
+    /// Where inputs come from: (scenario path, source or "assumption: …"), in file order; the
+    /// report prints them so that it can be read on its own.
+    pub provenance: Vec<(String, String)>,
 }
 
 /// What the quota counts.

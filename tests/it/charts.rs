@@ -67,7 +67,13 @@ fn report_is_self_contained_and_has_its_parts() {
     let find = |tag: &'static str| doc.descendants().filter(move |n| n.has_tag_name(tag));
     assert_eq!(find("h1").next().unwrap().text(), Some("may-2024-outage"));
     let sections: Vec<&str> = find("section").filter_map(|n| n.attribute("id")).collect();
-    assert_eq!(sections, vec!["summary", "headline", "how-to-read", "cohorts", "record", "parameters", "charts"]);
+    assert_eq!(
+        sections,
+        vec!["summary", "headline", "how-to-read", "cohorts", "record", "parameters", "provenance", "charts"]
+    );
+    // The sources are printed in full, so the report can be read on its own.
+    assert!(html.contains("https://cbp.gov/newsroom/national-media-release/cbp-one-appointments-increased-1450-day"));
+    assert!(html.contains("<td>assumption</td>") && html.contains("Patience before giving up [days]"));
     let rows = find("tr").count();
     assert!(rows >= 10, "headline table has {rows} rows");
     let figures: Vec<&str> = find("figure").filter_map(|n| n.attribute("id")).collect();

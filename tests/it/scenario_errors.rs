@@ -15,6 +15,18 @@ struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        name: "provenance for a key that does not exist",
+        toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[provenance]\n\"quota.dialy\" = \"CBP\"\n",
+        sets: &[],
+        expected: "error: {file}:10:1: provenance.\"quota.dialy\" does not name a scenario key: expected a dotted path such as \"quota.daily\", \"arrivals.0.groups_per_day\" or \"abandonment.patience_days\"",
+    },
+    Case {
+        name: "provenance that is not a string",
+        toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[provenance]\n\"quota.daily\" = 3\n",
+        sets: &[],
+        expected: "error: {file}:10:17: provenance.\"quota.daily\" = 3 has the wrong type: expected a string, found an integer",
+    },
+    Case {
         name: "syntax: unclosed table header",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota\ndaily = 10\n",
         sets: &[],
@@ -36,7 +48,7 @@ const CASES: &[Case] = &[
         name: "unknown top-level table",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[qouta]\ndaily = 3\n",
         sets: &[],
-        expected: "error: {file}:9:2: unknown key \"qouta\" in the top level (did you mean \"quota\"?): valid keys are scenario, quota, confirmation, appointment, abandonment, initial, arrivals, caravans, caravan_process, outages, outage_process, sweep",
+        expected: "error: {file}:9:2: unknown key \"qouta\" in the top level (did you mean \"quota\"?): valid keys are scenario, quota, confirmation, appointment, abandonment, initial, arrivals, caravans, caravan_process, outages, outage_process, sweep, provenance",
     },
     Case {
         name: "unknown key in [scenario]",
@@ -318,7 +330,7 @@ const CASES: &[Case] = &[
         name: "--set unknown table",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n",
         sets: &["qouta.daily=5"],
-        expected: "error: --set qouta.daily=5: unknown key \"qouta\" in the top level (did you mean \"quota\"?): valid keys are scenario, quota, confirmation, appointment, abandonment, initial, arrivals, caravans, caravan_process, outages, outage_process, sweep",
+        expected: "error: --set qouta.daily=5: unknown key \"qouta\" in the top level (did you mean \"quota\"?): valid keys are scenario, quota, confirmation, appointment, abandonment, initial, arrivals, caravans, caravan_process, outages, outage_process, sweep, provenance",
     },
     Case {
         name: "--set wrong type",

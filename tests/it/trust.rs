@@ -232,3 +232,16 @@ fn report_from_is_checked() {
         .code(2)
         .stderr(predicates::str::contains("scenario.report_from = \"2023-07-01\" is outside the run"));
 }
+
+#[test]
+fn every_bundled_scenario_says_where_its_daily_quota_comes_from() {
+    for name in
+        ["may-2024-outage", "launch-2023", "christmas-caravan-2023", "geofence-aug-2024", "end-jan-2025", "bailey"]
+    {
+        let out = borderq().args(["scenarios", "show", name, "--resolved"]).output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        let section = text.split("[provenance]").nth(1).unwrap_or_else(|| panic!("{name}: no [provenance]"));
+        assert!(section.contains("\"quota.daily\" = "), "{name}: the quota's source");
+    }
+}

@@ -32,6 +32,7 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
     let outages = mechanisms::outages(src, &mut top)?;
     let outage_process = mechanisms::outage_process(src, &mut top)?;
     let sweep = sweep(src, &mut top)?;
+    let provenance = provenance(src, &mut top)?;
     top.finish()?;
     Ok(Scenario {
         name: h.name,
@@ -54,6 +55,7 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
         outages,
         outage_process,
         sweep,
+        provenance,
     })
 }
 
@@ -180,4 +182,38 @@ fn sweep(src: &Source, top: &mut Tab) -> Result<Option<Sweep>> {
             Ok(Sweep { vary })
         })
         .transpose()
+}
+
+/// `[provenance]`: `"path" = "source"` for keys this scenario may hold.
+fn provenance(src: &Source, top: &mut Tab) -> Result<Vec<(String, String)>> {
+    let Some(node) = top.take("provenance") else { return Ok(Vec::new()) };
+    let Val::Table(entries) = &node.val else {
+        return Err(wrong_type(src, node, "provenance", "a table of \"scenario.path\" = \"source\" entries"));
+    };
+    let mut out = Vec::new();
+    for e in entries {
+        let key = format!("provenance.\"{}\"", e.key);
+        if !schema::is_path(&e.key) {
+            return Err(src.error(
+                e.key_at,
+                &key,
+                format!(
+                    "{key} does not name a scenario key: expected a dotted path such as \"quota.daily\", \
+                     \"arrivals.0.groups_per_day\" or \"abandonment.patience_days\""
+                ),
+            ));
+        }
+        let text = string(src, &key, &e.node)?;
+        if text.trim().is_empty() {
+            return Err(bad(
+                src,
+                &e.node,
+                &key,
+                "is empty",
+                "the source (publisher, date, address) or \"assumption: …\"",
+            ));
+        }
+        out.push((e.key.clone(), text));
+    }
+    Ok(out)
 }
