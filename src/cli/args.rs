@@ -33,7 +33,7 @@ Examples:
   borderq run --records                                # also groups.csv for replication 0
 
 Writes output/<scenario>/ (or --out): scenario.toml, replications.csv, summary.csv, daily.csv, waits.csv,
-cohorts.csv, summary.json, manifest.txt, the charts backlog, waits, flows and cohorts (.png, .svg),
+cohorts.csv, events.csv, summary.json, manifest.txt, the charts backlog, waits, flows and cohorts (.png, .svg),
 report.html; for historical scenarios (compare_with_record) also record.csv and the record chart
 (record.png, record.svg); with --records, groups.csv. Every file is written to a temporary name and
 renamed; a rerun removes the files of the earlier run that it does not write again.")]

@@ -239,4 +239,7 @@ pub struct RepResult {
     pub booking_windows: Vec<WindowWaits>,
     /// Outcomes by registration cohort: each month of the run, then the whole run pooled.
     pub cohorts: Vec<CohortOutcome>,
+    /// Each explicit caravan's first and last registration inside the horizon [s], in file order
+    /// (`None`: none of its groups registered in the horizon).
+    pub caravan_windows: Vec<Option<(crate::engine::time::SimTime, crate::engine::time::SimTime)>>,
 }

@@ -3,6 +3,7 @@
 //! is refused unless forced.
 
 mod cohorts;
+mod events;
 mod manifest;
 mod records;
 mod tables;
@@ -12,6 +13,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use cohorts::{CohortRow, MEASURES as COHORT_MEASURES, cohort_headline, cohort_rows, headline_of, whole_run};
+pub use events::{EVENTS_HEADER, EventRow, event_rows, events_csv, parse_events, program_end};
 pub use manifest::{DirLock, LOCK, MANIFEST, manifest_text, read_manifest, remove_stale};
 pub use records::{GROUP_COLUMNS, GROUPS_CSV, GroupsCsv};
 pub use tables::{
@@ -164,6 +166,7 @@ pub fn run_files(
         ("daily.csv", daily_csv(scenario, reps)),
         ("waits.csv", waits_csv(reps)),
         ("cohorts.csv", csv_bytes(&cohort_rows(scenario, reps))),
+        ("events.csv", events_csv(&event_rows(scenario, reps))),
         ("summary.json", summary_json(scenario, &tables.summary)),
     ];
     if !record.is_empty() {

@@ -3,14 +3,12 @@
 
 use chrono::NaiveDate;
 use plotters::coord::Shift;
-use plotters::coord::cartesian::Cartesian2d;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters::style::FontTransform;
 
 use super::data::ChartData;
+use super::events::{Marks, draw_events};
 use super::style::{
-    BLUE, Chart, FONT, GREEN, GREY, ORANGE, PURPLE, VERMILLION, WIDTH, draw_mesh, e, legend, nice_max, thousands,
+    BLUE, Calendar, Chart, FONT, GREY, ORANGE, PURPLE, VERMILLION, WIDTH, draw_mesh, e, legend, nice_max, thousands,
 };
 use crate::scenario::{QuotaUnit, Scenario};
 
@@ -69,7 +67,7 @@ impl Chart for Backlog<'_> {
                 .y_labels(8),
         )?;
         month_ticks(&mut chart, s.report_start(), n, ymax, false)?;
-        draw_outages(&mut chart, s, ymax)?;
+        draw_events(&mut chart, d, ymax, Marks { outages: true, changes: true, caravans: false })?;
 
         // 5–95 % band, then the mean on top.
         let mut band: Vec<(f64, f64)> = (0..n).map(|i| (i as f64 + 0.5, hi[i])).collect();
@@ -84,7 +82,7 @@ impl Chart for Backlog<'_> {
             .map_err(e)?
             .label("mean across replications")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], BLUE.stroke_width(3)));
-        draw_caravans(&mut chart, s, ymax)?;
+        draw_events(&mut chart, d, ymax, Marks { outages: false, changes: false, caravans: true })?;
         legend(&mut chart, legend_position(&[hi, mean], ymax), 12)?;
         quota_panel(&bottom, s, quota, unit)
     }
@@ -159,73 +157,6 @@ fn month_ticks<DB: DrawingBackend>(
                 )
                 .map_err(e)?;
         }
-    }
-    Ok(())
-}
-
-/// The chart area of a calendar chart.
-type Calendar<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
-
-/// Explicit outages, shaded behind the data (at least half a day wide so short ones show), labelled.
-fn draw_outages<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Calendar<'a, DB>,
-    s: &Scenario,
-    ymax: f64,
-) -> Result<(), String> {
-    let n = s.report_days();
-    let origin = s.report_start().and_time(chrono::NaiveTime::MIN);
-    let mut outage_labelled = false;
-    for (i, o) in s.outages.iter().enumerate() {
-        let x0 = (o.start - origin).num_seconds() as f64 / 86_400.0;
-        let x1 = (x0 + o.hours / 24.0).max(x0 + 0.5);
-        if x1 < 0.0 || x0 > n as f64 {
-            continue;
-        }
-        let (x0, x1) = (x0.max(0.0), x1.min(n as f64));
-        let series = chart
-            .draw_series(std::iter::once(Rectangle::new([(x0, 0.0), (x1, ymax)], VERMILLION.mix(0.25).filled())))
-            .map_err(e)?;
-        if !outage_labelled {
-            series
-                .label("explicit outage (shaded)")
-                .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 22, y + 6)], VERMILLION.mix(0.35).filled()));
-            outage_labelled = true;
-        }
-        let label = format!("{} ({} h)", o.label, o.hours);
-        let y = ymax * (0.985 - 0.045 * (i % 4) as f64);
-        // Right of the band, unless that runs off the chart: then inside it, from its start.
-        let x = if x1 + 0.35 * n as f64 > n as f64 { x0 + 0.01 * n as f64 } else { x1 + 0.8 };
-        chart
-            .draw_series(std::iter::once(Text::new(label, (x, y), (FONT, 14).into_font().color(&VERMILLION))))
-            .map_err(e)?;
-    }
-    Ok(())
-}
-
-/// Caravan departures: a vertical line with the caravan's name along it.
-fn draw_caravans<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Calendar<'a, DB>,
-    s: &Scenario,
-    ymax: f64,
-) -> Result<(), String> {
-    let n = s.report_days();
-    let mut caravan_labelled = false;
-    for c in &s.caravans {
-        let x = (c.depart - s.report_start()).num_days() as f64;
-        if x < 0.0 || x > n as f64 {
-            continue;
-        }
-        let series =
-            chart.draw_series(LineSeries::new(vec![(x, 0.0), (x, ymax * 0.8)], GREEN.stroke_width(2))).map_err(e)?;
-        if !caravan_labelled {
-            series
-                .label("caravan departure")
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], GREEN.stroke_width(2)));
-            caravan_labelled = true;
-        }
-        let text = format!("{} ({} persons)", c.name, c.persons);
-        let style = (FONT, 13).into_font().color(&GREEN).transform(FontTransform::Rotate270);
-        chart.draw_series(std::iter::once(Text::new(text, (x + n as f64 * 0.006, ymax * 0.02), style))).map_err(e)?;
     }
     Ok(())
 }
@@ -405,7 +336,7 @@ impl Chart for Flows<'_> {
             .draw()
             .map_err(e)?;
         month_ticks(&mut chart, s.report_start(), n, ymax, true)?;
-        draw_outages(&mut chart, s, ymax)?;
+        draw_events(&mut chart, d, ymax, Marks { outages: true, changes: false, caravans: false })?;
         for (k, (label, values, color)) in series.iter().enumerate() {
             let color = *color;
             let points = values.iter().enumerate().map(|(i, v)| (i as f64 + 0.5, *v));

@@ -59,6 +59,9 @@ pub struct ChartData {
     pub verdicts: Vec<VerdictRow>,
     /// The rows of `cohorts.csv`, when the run wrote one.
     pub cohorts: Vec<CohortLine>,
+    /// The rows of `events.csv`; without the file, the events the scenario alone gives (no
+    /// caravan arrival windows).
+    pub events: Vec<crate::output::EventRow>,
 }
 
 /// One row of `summary.csv`.
@@ -112,6 +115,11 @@ impl ChartData {
         {
             data.cohorts = cohort_lines(&bytes).map_err(not_output)?;
         }
+        if is_listed("events.csv")
+            && let Ok(bytes) = std::fs::read(dir.join("events.csv"))
+        {
+            data.events = crate::output::parse_events(&bytes).map_err(not_output)?;
+        }
         Ok(data)
     }
 
@@ -156,7 +164,9 @@ impl ChartData {
             let num = |s: &str| s.parse::<f64>().map_err(|_| format!("waits.csv has a non-numeric value {s:?}"));
             waits_map.entry(rec[0].clone()).or_default().push((num(&rec[1])?, num(&rec[3])?, num(&rec[4])?));
         }
+        let events = crate::output::event_rows(&scenario, &[]);
         Ok(ChartData {
+            events,
             scenario,
             daily,
             summary: summary_map,

@@ -7,6 +7,7 @@ mod charts;
 mod cohorts;
 mod compare;
 mod data;
+mod events;
 mod page;
 mod provenance;
 mod report;
@@ -74,6 +75,9 @@ pub fn chart_files<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<
     }
     if let Some(bytes) = find("cohorts.csv") {
         data.cohorts = data::cohort_lines(bytes).map_err(not_output)?;
+    }
+    if let Some(bytes) = find("events.csv") {
+        data.events = crate::output::parse_events(bytes).map_err(not_output)?;
     }
     render_all(&data)
 }

@@ -135,3 +135,13 @@ pub(super) fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTran
         .draw()
         .map_err(e)
 }
+
+/// The chart area of a calendar chart (days on x, a quantity on y).
+pub(super) type Calendar<'a, DB> = plotters::chart::ChartContext<
+    'a,
+    DB,
+    plotters::coord::cartesian::Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+    >,
+>;

@@ -136,6 +136,11 @@ fn outages(w: &mut String, s: &Scenario) {
         kv(w, "hours", &dist(&p.hours));
         kv(w, "affects", &affects(&p.affects));
     }
+    for ev in &s.events {
+        let _ = writeln!(w, "\n[[events]]");
+        kv(w, "date", &string(&ev.at.format("%Y-%m-%dT%H:%M:%S").to_string()));
+        kv(w, "label", &string(&ev.label));
+    }
 }
 
 fn kv(w: &mut String, key: &str, value: &str) {

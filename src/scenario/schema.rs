@@ -81,6 +81,7 @@ pub(crate) const CARAVAN_PROCESS: &[(&str, Shape)] =
 pub(crate) const OUTAGES: &[(&str, Shape)] = &[("label", V), ("start", V), ("hours", V), ("affects", V)];
 pub(crate) const OUTAGE_PROCESS: &[(&str, Shape)] = &[("per_month", V), ("hours", D), ("affects", V)];
 pub(crate) const SWEEP: &[(&str, Shape)] = &[("vary", V)];
+pub(crate) const EVENTS: &[(&str, Shape)] = &[("date", V), ("label", V)];
 
 /// The top level of a scenario file.
 pub(crate) const ROOT: Shape = Shape::Table(&[
@@ -96,6 +97,7 @@ pub(crate) const ROOT: Shape = Shape::Table(&[
     ("outages", Shape::ArrayOf(OUTAGES)),
     ("outage_process", Shape::Table(OUTAGE_PROCESS)),
     ("sweep", Shape::Table(SWEEP)),
+    ("events", Shape::ArrayOf(EVENTS)),
     ("provenance", Shape::Table(&[])),
 ]);
 

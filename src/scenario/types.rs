@@ -47,6 +47,8 @@ pub struct Scenario {
     pub outages: Vec<Outage>,
     /// Outages starting as a Poisson process.
     pub outage_process: Option<OutageProcess>,
+    /// Dated changes that are not mechanisms (`[[events]]`), for charts and `events.csv`.
+    pub events: Vec<Event>,
     /// A parameter grid for `borderq sweep`.
     pub sweep: Option<Sweep>,
     /// Where inputs come from: (scenario path, source or "assumption: …"), in file order; the
@@ -247,6 +249,16 @@ pub struct Outage {
     pub hours: f64,
     /// What it prevents.
     pub affects: Affects,
+}
+
+/// A dated change that is not a mechanism of the model (a policy announcement, the geofence), drawn
+/// on the charts and listed in `events.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Local date and time (a plain date means its 00:00).
+    pub at: NaiveDateTime,
+    /// What happened, for charts and reports.
+    pub label: String,
 }
 
 /// Outages starting as a Poisson process.

@@ -184,3 +184,42 @@ fn historical_runs_write_the_record_beside_the_model() {
     borderq().args(["run", "bailey", "--replications", "2", "--quiet", "--out"]).arg(&bailey).assert().success();
     assert!(!bailey.join("record.csv").exists() && !bailey.join("record.png").exists());
 }
+
+#[test]
+fn events_csv_lists_caravan_windows_changes_and_the_program_end_and_plot_redraws_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    quick_run("may-2024-outage", tmp.path());
+    let text = std::fs::read_to_string(tmp.path().join("events.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(r.headers().unwrap(), vec!["kind", "label", "from", "to"]);
+    let kinds: Vec<&str> = rows.iter().map(|x| &x[0]).collect();
+    for k in ["event", "schedule", "outage", "caravan_departure", "caravan_arrivals"] {
+        assert!(kinds.contains(&k), "{k} in {kinds:?}");
+    }
+    for w in rows.iter().filter(|x| &x[0] == "caravan_arrivals") {
+        assert!(w[2] < w[3], "a window runs forwards: {w:?}");
+    }
+    let svg = std::fs::read_to_string(tmp.path().join("backlog.svg")).unwrap();
+    assert!(svg.contains("caravan registrations, first to last") && svg.contains("Asylum restrictions between ports"));
+    // `plot` reads the windows back from events.csv alone: the same chart again.
+    borderq().arg("plot").arg(tmp.path()).assert().success();
+    assert_eq!(std::fs::read_to_string(tmp.path().join("backlog.svg")).unwrap(), svg);
+
+    // The end of the program is an event of its own, not an outage.
+    let end = tempfile::tempdir().unwrap();
+    borderq()
+        .args(["run", "end-jan-2025", "--replications", "2", "--quiet", "--out"])
+        .arg(end.path())
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(end.path().join("events.csv")).unwrap();
+    assert!(
+        text.contains("program_end,Program ends: no more appointments,2025-01-20T00:00,2025-03-01T00:00"),
+        "{text}"
+    );
+    assert!(text.contains("cancellation,Booked appointments cancelled,2025-01-20T09:00,"), "{text}");
+    assert!(!text.contains("outage,"), "{text}");
+    let backlog = std::fs::read_to_string(end.path().join("backlog.svg")).unwrap();
+    assert!(!backlog.contains("960 h") && backlog.contains("end of the program"));
+}

@@ -15,6 +15,12 @@ struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        name: "an event with an impossible date",
+        toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[[events]]\ndate = \"2024-02-30\"\nlabel = \"x\"\n",
+        sets: &[],
+        expected: "error: {file}:10:8: events.0.date = \"2024-02-30\" is not a valid date and time: expected a local date and time written YYYY-MM-DDTHH:MM",
+    },
+    Case {
         name: "provenance for a key that does not exist",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[provenance]\n\"quota.dialy\" = \"CBP\"\n",
         sets: &[],
@@ -48,7 +54,7 @@ const CASES: &[Case] = &[
         name: "unknown top-level table",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[qouta]\ndaily = 3\n",
         sets: &[],
-        expected: "error: {file}:9:2: unknown key \"qouta\" in the top level (did you mean \"quota\"?): valid keys are scenario, quota, confirmation, appointment, abandonment, initial, arrivals, caravans, caravan_process, outages, outage_process, sweep, provenance",
+        expected: "error: {file}:9:2: unknown key \"qouta\" in the top level (did you mean \"quota\"?): valid keys are scenario, quota, confirmation, appointment, abandonment, initial, arrivals, caravans, caravan_process, outages, outage_process, sweep, events, provenance",
     },
     Case {
         name: "unknown key in [scenario]",
@@ -330,7 +336,7 @@ const CASES: &[Case] = &[
         name: "--set unknown table",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n",
         sets: &["qouta.daily=5"],
-        expected: "error: --set qouta.daily=5: unknown key \"qouta\" in the top level (did you mean \"quota\"?): valid keys are scenario, quota, confirmation, appointment, abandonment, initial, arrivals, caravans, caravan_process, outages, outage_process, sweep, provenance",
+        expected: "error: --set qouta.daily=5: unknown key \"qouta\" in the top level (did you mean \"quota\"?): valid keys are scenario, quota, confirmation, appointment, abandonment, initial, arrivals, caravans, caravan_process, outages, outage_process, sweep, events, provenance",
     },
     Case {
         name: "--set wrong type",

@@ -40,7 +40,8 @@ impl Sim<'_> {
                 dropout: c.dropout,
                 size: &c.size,
             };
-            self.split_caravan(&mut rng, &walk);
+            let window = self.split_caravan(&mut rng, &walk);
+            self.caravan_windows.push(window);
         }
         let Some(p) = &m.scenario.caravan_process else { return };
         if p.per_month <= 0.0 {
@@ -77,8 +78,10 @@ impl Sim<'_> {
         }
     }
 
-    /// Splits one caravan into groups and schedules their registrations.
-    fn split_caravan(&mut self, rng: &mut StreamRng, w: &Walk) {
+    /// Splits one caravan into groups and schedules their registrations; returns its first and
+    /// last registration inside the horizon, if any.
+    fn split_caravan(&mut self, rng: &mut StreamRng, w: &Walk) -> Option<(SimTime, SimTime)> {
+        let mut window: Option<(SimTime, SimTime)> = None;
         let mut left = w.persons;
         while left > 0 {
             let size = (w.size.sample_int(rng, 1, 10) as u64).min(left);
@@ -96,10 +99,14 @@ impl Sim<'_> {
             if registered_at >= self.m.horizon {
                 continue;
             }
+            window = Some(
+                window.map_or((registered_at, registered_at), |(a, b)| (a.min(registered_at), b.max(registered_at))),
+            );
             let patience_at = patience_from(self.m, rng, registered_at);
             let slot = self.new_group(w.source, size as u8, registered_at, patience_at, State::Travelling);
             let id = self.groups.id_of(slot);
             self.push(registered_at, Kind::Register, id, slot as u64);
         }
+        window
     }
 }

@@ -53,6 +53,7 @@ impl Sim<'_> {
                 .map(|(_, _, log, within)| WindowWaits { wait: log.stats(), within_56_days: *within })
                 .collect(),
             cohorts: self.cohorts.outcomes(),
+            caravan_windows: std::mem::take(&mut self.caravan_windows),
         };
         self.give_back();
         result

@@ -120,6 +120,8 @@ pub(crate) struct Sim<'m> {
     abandonment: Abandonment,
     tally: Tally,
     cohorts: Cohorts,
+    /// Each explicit caravan's first and last registration, once its groups are created.
+    caravan_windows: Vec<Option<(SimTime, SimTime)>>,
 }
 
 impl<'m> Sim<'m> {
@@ -174,6 +176,7 @@ impl<'m> Sim<'m> {
             abandonment,
             tally,
             cohorts,
+            caravan_windows: Vec::new(),
         }
     }
 

@@ -179,6 +179,17 @@ pub(super) fn outages(src: &Source, top: &mut Tab) -> Result<Vec<Outage>> {
     })
 }
 
+/// `[[events]]`: dated changes that are not mechanisms.
+pub(super) fn events(src: &Source, top: &mut Tab) -> Result<Vec<Event>> {
+    array_of(src, top, "events", schema::EVENTS, |t, _| {
+        let d = t.required("date", "date = \"YYYY-MM-DD\" or \"YYYY-MM-DDTHH:MM\"")?;
+        let at = datetime(src, &t.key("date"), d)?;
+        let l = t.required("label", "label = \"what changed\"")?;
+        let label = string(src, &t.key("label"), l)?;
+        Ok(Event { at, label })
+    })
+}
+
 /// `[outage_process]`.
 pub(super) fn outage_process(src: &Source, top: &mut Tab) -> Result<Option<OutageProcess>> {
     top.take("outage_process")

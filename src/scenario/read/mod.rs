@@ -32,6 +32,7 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
     let outages = mechanisms::outages(src, &mut top)?;
     let outage_process = mechanisms::outage_process(src, &mut top)?;
     let sweep = sweep(src, &mut top)?;
+    let events = mechanisms::events(src, &mut top)?;
     let provenance = provenance(src, &mut top)?;
     top.finish()?;
     Ok(Scenario {
@@ -54,6 +55,7 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
         caravan_process,
         outages,
         outage_process,
+        events,
         sweep,
         provenance,
     })
