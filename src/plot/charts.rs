@@ -67,7 +67,7 @@ impl Chart for Backlog<'_> {
                 .y_labels(8),
         )?;
         month_ticks(&mut chart, s.report_start(), n, ymax, false)?;
-        draw_events(&mut chart, d, ymax, Marks { outages: true, changes: true, caravans: false })?;
+        draw_events(&mut chart, d, ymax, Marks { outages: true, changes: true, caravans: false, windows: false })?;
 
         // 5–95 % band, then the mean on top.
         let mut band: Vec<(f64, f64)> = (0..n).map(|i| (i as f64 + 0.5, hi[i])).collect();
@@ -82,7 +82,7 @@ impl Chart for Backlog<'_> {
             .map_err(e)?
             .label("mean across replications")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], BLUE.stroke_width(3)));
-        draw_events(&mut chart, d, ymax, Marks { outages: false, changes: false, caravans: true })?;
+        draw_events(&mut chart, d, ymax, Marks { outages: false, changes: false, caravans: true, windows: true })?;
         legend(&mut chart, legend_position(&[hi, mean], ymax), 12)?;
         quota_panel(&bottom, s, quota, unit)
     }
@@ -336,7 +336,7 @@ impl Chart for Flows<'_> {
             .draw()
             .map_err(e)?;
         month_ticks(&mut chart, s.report_start(), n, ymax, true)?;
-        draw_events(&mut chart, d, ymax, Marks { outages: true, changes: false, caravans: false })?;
+        draw_events(&mut chart, d, ymax, Marks { outages: true, changes: false, caravans: true, windows: false })?;
         for (k, (label, values, color)) in series.iter().enumerate() {
             let color = *color;
             let points = values.iter().enumerate().map(|(i, v)| (i as f64 + 0.5, *v));

@@ -18,8 +18,10 @@ pub(super) struct Marks {
     pub outages: bool,
     /// Dated changes (`event`, `schedule`, `cancellation`) as labelled dashed lines.
     pub changes: bool,
-    /// Caravan departures and registration windows.
+    /// Caravan departures.
     pub caravans: bool,
+    /// Caravan registration windows (bars along the top).
+    pub windows: bool,
 }
 
 /// Days from the report's first midnight to `text` (`YYYY-MM-DDTHH:MM`).
@@ -84,7 +86,7 @@ pub(super) fn draw_events<'a, DB: DrawingBackend + 'a>(
         draw_changes(chart, d, ymax, &mut first)?;
     }
     if marks.caravans {
-        draw_caravans(chart, d, ymax, &mut first)?;
+        draw_caravans(chart, d, ymax, marks.windows, &mut first)?;
     }
     Ok(())
 }
@@ -120,7 +122,7 @@ fn draw_changes<'a, DB: DrawingBackend + 'a>(
             text = format!("{}…", text.chars().take(59).collect::<String>());
         }
         let font = (FONT, 13).into_font().color(&PURPLE).transform(FontTransform::Rotate270);
-        chart.draw_series(std::iter::once(Text::new(text, (x - n * 0.016, ymax * 0.02), font))).map_err(e)?;
+        chart.draw_series(std::iter::once(Text::new(text, (x + n * 0.006, ymax * 0.02), font))).map_err(e)?;
     }
     Ok(())
 }
@@ -131,6 +133,7 @@ fn draw_caravans<'a, DB: DrawingBackend + 'a>(
     chart: &mut Calendar<'a, DB>,
     d: &ChartData,
     ymax: f64,
+    windows: bool,
     first: &mut dyn FnMut(usize) -> bool,
 ) -> Result<(), String> {
     let n = d.scenario.report_days() as f64;
@@ -148,8 +151,8 @@ fn draw_caravans<'a, DB: DrawingBackend + 'a>(
             .draw_series(std::iter::once(Text::new(ev.label.clone(), (x + n * 0.006, ymax * 0.02), style)))
             .map_err(e)?;
     }
-    let windows = d.events.iter().filter(|ev| ev.kind == "caravan_arrivals");
-    for (i, ev) in windows.enumerate() {
+    let spans = d.events.iter().filter(|ev| windows && ev.kind == "caravan_arrivals");
+    for (i, ev) in spans.enumerate() {
         let Some((x0, x1)) = span(d, ev, 0.5) else { continue };
         let y = ymax * (0.87 - 0.035 * (i % 4) as f64);
         let s = chart
