@@ -213,6 +213,25 @@ pub fn sweep_metrics() -> Vec<&'static Metric> {
     v
 }
 
+/// Writes `x` with thousands separators and `decimals` places ("1,234,567", "-1,234.5"): the one
+/// digit grouping of tables, charts, reports and `events.csv`.
+pub fn group_digits(x: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,5 +252,13 @@ mod tests {
         }
         assert_eq!(sweep_metrics().len(), 9);
         assert_eq!(headline_metrics()[0].name, "processed_persons");
+    }
+
+    #[test]
+    fn digits_are_grouped() {
+        assert_eq!(group_digits(1234567.0, 0), "1,234,567");
+        assert_eq!(group_digits(12.345, 1), "12.3");
+        assert_eq!(group_digits(-1234.5, 1), "-1,234.5");
+        assert_eq!(group_digits(999.0, 0), "999");
     }
 }

@@ -4,8 +4,8 @@
 use borderq::scenario::{Load, OnMiss, OutagePolicy, QuotaUnit, Scenario};
 
 use super::args::CheckArgs;
-use super::run::group_digits;
 use super::{Failure, load, out};
+use borderq::metrics::group_digits;
 
 pub(crate) fn check(a: CheckArgs) -> Result<(), Failure> {
     let mut errors = Vec::new();

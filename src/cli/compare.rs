@@ -11,9 +11,9 @@ use borderq::stats::Summary;
 
 use super::args::{CompareArgs, ScenarioFlags};
 use super::progress::Progress;
-use super::run::group_digits;
 use super::signals::Signals;
 use super::{Failure, load, out, output_failure};
+use borderq::metrics::group_digits;
 
 /// The level at which a difference is called significant: its 95 % interval excludes 0.
 const SIGNIFICANCE: f64 = 0.05;

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
+use borderq::metrics::group_digits;
 use borderq::model::{Model, Observer};
 use borderq::output::{self, GroupsCsv, RunTables};
 use borderq::run::{self, RunError, RunOptions};
@@ -256,35 +257,4 @@ against reported figures, for the same periods (sources and rules in record.csv)
         ));
     }
     o
-}
-
-/// Formats with thousands separators and `decimals` places.
-pub(crate) fn group_digits(x: f64, decimals: usize) -> String {
-    let s = format!("{:.*}", decimals, x.abs());
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::group_digits;
-
-    #[test]
-    fn digits_are_grouped() {
-        assert_eq!(group_digits(1234567.0, 0), "1,234,567");
-        assert_eq!(group_digits(12.345, 1), "12.3");
-        assert_eq!(group_digits(-1234.5, 1), "-1,234.5");
-        assert_eq!(group_digits(999.0, 0), "999");
-    }
 }

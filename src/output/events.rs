@@ -46,19 +46,7 @@ fn midnight(d: NaiveDate) -> NaiveDateTime {
 
 /// `1,450` or `0.5`.
 fn amount(v: f64) -> String {
-    if v.fract() == 0.0 {
-        let s = format!("{v:.0}");
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 && c.is_ascii_digit() {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    } else {
-        format!("{v}")
-    }
+    if v.fract() == 0.0 { crate::metrics::group_digits(v, 0) } else { v.to_string() }
 }
 
 /// The date from which the daily quota is zero for good, if it ever is after the start.

@@ -92,15 +92,7 @@ pub(crate) fn thousands(v: f64) -> String {
     if v.abs() < 10.0 && v.fract() != 0.0 {
         return format!("{v:.1}");
     }
-    let s = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0.0 { format!("-{out}") } else { out }
+    crate::metrics::group_digits(v, 0)
 }
 
 /// Applies the house style to a mesh (fonts, no minor grid, a light major grid) and draws it.
