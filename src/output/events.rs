@@ -30,14 +30,22 @@ pub struct EventRow {
 }
 
 /// The header of `events.csv`, written even when there is no event.
-pub const EVENTS_HEADER: &str = "kind,label,from,to\n";
+const EVENTS_HEADER: &str = "kind,label,from,to\n";
 
 fn stamp(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M").to_string()
 }
 
-fn row(kind: &str, label: String, from: NaiveDateTime, to: Option<NaiveDateTime>) -> EventRow {
-    EventRow { kind: kind.into(), label, from: stamp(from), to: to.map(stamp).unwrap_or_default() }
+/// An event before it is written: its start kept as a date and time, to keep those inside the run.
+struct Dated {
+    kind: &'static str,
+    label: String,
+    from: NaiveDateTime,
+    to: Option<NaiveDateTime>,
+}
+
+fn row(kind: &'static str, label: String, from: NaiveDateTime, to: Option<NaiveDateTime>) -> Dated {
+    Dated { kind, label, from, to }
 }
 
 fn midnight(d: NaiveDate) -> NaiveDateTime {
@@ -50,7 +58,7 @@ fn amount(v: f64) -> String {
 }
 
 /// The date from which the daily quota is zero for good, if it ever is after the start.
-pub fn program_end(s: &Scenario) -> Option<NaiveDate> {
+fn program_end(s: &Scenario) -> Option<NaiveDate> {
     match &s.quota.daily {
         Schedule::Steps(steps) => {
             let (last_date, last) = *steps.last()?;
@@ -70,16 +78,14 @@ pub fn event_rows(s: &Scenario, reps: &[RepResult]) -> Vec<EventRow> {
     }
     let end = program_end(s);
     let unit = if s.quota.unit == crate::scenario::QuotaUnit::Persons { "persons" } else { "groups" };
-    let schedules: [(&Schedule, String); 3] = [
-        (&s.quota.daily, format!("Daily quota: {{}} {unit}")),
-        (&s.quota.seniority_share, "Share by seniority: {}".into()),
-        (&s.quota.request_probability, "Daily request probability: {}".into()),
+    // The quota's fall to zero is the program's end, listed below, not a schedule change.
+    let schedules: [(&Schedule, String, Option<NaiveDate>); 3] = [
+        (&s.quota.daily, format!("Daily quota: {{}} {unit}"), end),
+        (&s.quota.seniority_share, "Share by seniority: {}".into(), None),
+        (&s.quota.request_probability, "Daily request probability: {}".into(), None),
     ];
-    for (sched, template) in schedules {
-        for (d, v) in sched.changes().iter().filter(|(d, _)| *d > s.start) {
-            if Some(*d) == end && std::ptr::eq(sched, &s.quota.daily) {
-                continue;
-            }
+    for (sched, template, skip) in schedules {
+        for (d, v) in sched.changes().iter().filter(|(d, _)| *d > s.start && Some(*d) != skip) {
             out.push(row("schedule", template.replace("{}", &amount(*v)), midnight(*d), None));
         }
     }
@@ -115,10 +121,16 @@ pub fn event_rows(s: &Scenario, reps: &[RepResult]) -> Vec<EventRow> {
             out.push(row("caravan_arrivals", label, at(first), Some(at(last))));
         }
     }
-    out.retain(|r| {
-        NaiveDateTime::parse_from_str(&r.from, "%Y-%m-%dT%H:%M")
-            .is_ok_and(|t| inside(t) || r.kind == "caravan_departure")
-    });
+    let mut out: Vec<EventRow> = out
+        .into_iter()
+        .filter(|ev| inside(ev.from) || ev.kind == "caravan_departure")
+        .map(|ev| EventRow {
+            kind: ev.kind.into(),
+            label: ev.label,
+            from: stamp(ev.from),
+            to: ev.to.map(stamp).unwrap_or_default(),
+        })
+        .collect();
     out.sort_by(|a, b| (&a.from, &a.kind, &a.label).cmp(&(&b.from, &b.kind, &b.label)));
     out
 }

@@ -13,7 +13,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use cohorts::{CohortRow, MEASURES as COHORT_MEASURES, cohort_headline, cohort_rows, headline_of, whole_run};
-pub use events::{EVENTS_HEADER, EventRow, event_rows, events_csv, parse_events, program_end};
+pub use events::{EventRow, event_rows, events_csv, parse_events};
 pub use manifest::{DirLock, LOCK, MANIFEST, manifest_text, read_manifest, remove_stale};
 pub use records::{GROUP_COLUMNS, GROUPS_CSV, GroupsCsv};
 pub use tables::{
