@@ -5,15 +5,23 @@
 use super::page::escape;
 use crate::scenario::{Scenario, parameter_label};
 
-/// Whether a provenance entry marks an assumption rather than a published source.
-pub(super) fn is_assumption(source: &str) -> bool {
-    source.trim_start().to_ascii_lowercase().starts_with("assumption")
+/// The kind of a provenance entry, from how its text begins: "assumption", "derived" (arithmetic
+/// on sourced figures) or "sourced".
+fn kind(source: &str) -> &'static str {
+    let start = source.trim_start().to_ascii_lowercase();
+    if start.starts_with("assumption") {
+        "assumption"
+    } else if start.starts_with("derived") {
+        "derived"
+    } else {
+        "sourced"
+    }
 }
 
 /// The sentence of "How to read this" on sourced inputs and assumptions.
 pub(super) fn sourced_sentence(s: &Scenario) -> String {
     let assumed: Vec<String> =
-        s.provenance.iter().filter(|(_, src)| is_assumption(src)).map(|(p, _)| parameter_label(p)).collect();
+        s.provenance.iter().filter(|(_, src)| kind(src) == "assumption").map(|(p, _)| parameter_label(p)).collect();
     let sourced = s.provenance.len() - assumed.len();
     if s.provenance.is_empty() {
         return "This scenario does not say where its inputs come from: treat every value as an assumption until its source is checked.".into();
@@ -45,13 +53,7 @@ pub(super) fn section(s: &Scenario) -> String {
          <thead><tr><th>Input</th><th>Kind</th><th>Source</th></tr></thead>\n<tbody>\n",
     );
     for (path, source) in &s.provenance {
-        let kind = if is_assumption(source) {
-            "assumption"
-        } else if source.trim_start().to_ascii_lowercase().starts_with("derived") {
-            "derived"
-        } else {
-            "sourced"
-        };
+        let kind = kind(source);
         o.push_str(&format!(
             "<tr><td>{}<br/><small><code>{}</code></small></td><td>{kind}</td><td class=\"src\">{}</td></tr>\n",
             escape(&parameter_label(path)),
