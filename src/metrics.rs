@@ -194,6 +194,38 @@ pub static METRICS: &[Metric] = &[
     Metric { headline: Some(14), only_with_cancellations: true, ..count("cancelled_persons", "persons", "persons with cancelled appointments", "Persons whose appointments were cancelled", "persons whose appointments were cancelled", |r| Value::Count(r.counts.cancelled_persons)) },
 ];
 
+/// Metrics measured only per port (`ports.csv`), defined like those of [`METRICS`].
+#[rustfmt::skip]
+pub static PORT_ONLY: &[Metric] = &[
+    count("slots", "quota units", "slots given out", "Slots given out", "slots the port's allocations gave out, after closures, redistribution and reissued slots", |r| Value::Count(r.counts.slots)),
+    count("moved_in_persons", "persons", "persons who moved in", "Persons who moved in from other ports", "persons waiting at another port who moved to this one", |r| Value::Count(r.counts.moved_in_persons)),
+    count("moved_out_persons", "persons", "persons who moved out", "Persons who moved out to other ports", "persons waiting at this port who moved to another", |r| Value::Count(r.counts.moved_out_persons)),
+];
+
+/// The metrics of `ports.csv`, in row order: those of [`METRICS`] that a port measures, then
+/// [`PORT_ONLY`].
+pub fn port_metrics() -> Vec<&'static Metric> {
+    const SHARED: [&str; 16] = [
+        "arrived_persons",
+        "booked_persons",
+        "processed_persons",
+        "abandoned_persons",
+        "no_show_persons",
+        "cancelled_persons",
+        "unused_slots",
+        "final_waiting_persons",
+        "mean_waiting_persons",
+        "max_waiting_persons",
+        "wait_mean_days",
+        "wait_p50_days",
+        "wait_p90_days",
+        "selection_wait_mean_days",
+        "selection_wait_p90_days",
+        "wait_n",
+    ];
+    SHARED.iter().map(|n| get(n).expect("a metric of METRICS")).chain(PORT_ONLY).collect()
+}
+
 /// The metric named `name`.
 pub fn get(name: &str) -> Option<&'static Metric> {
     METRICS.iter().find(|m| m.name == name)

@@ -17,6 +17,9 @@ pub struct RunOptions<'a> {
     pub cancel: Option<&'a AtomicBool>,
     /// Called with the number of replications finished so far, from worker threads.
     pub progress: Option<&'a (dyn Fn(usize) + Sync)>,
+    /// Receives each replication's per-port daily series as it finishes (they are not kept in
+    /// the results, so that memory does not grow with the replications).
+    pub port_daily: Option<&'a Mutex<crate::stats::Bands>>,
 }
 
 impl std::fmt::Debug for RunOptions<'_> {
@@ -79,6 +82,10 @@ pub fn replication_range(
                 } else {
                     model.replicate(r, &mut crate::model::NoRecords)
                 };
+                let mut result = result;
+                if let (Some(bands), Some(daily)) = (opts.port_daily, result.port_daily.take()) {
+                    bands.lock().unwrap_or_else(|e| e.into_inner()).add(&daily.values);
+                }
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = opts.progress {
                     p(finished);

@@ -55,7 +55,12 @@ pub(crate) fn compare(a: CompareArgs) -> Result<(), Failure> {
     let progress = Progress::new(2 * n as usize, "replications", a.quiet || a.json);
     let counter = std::sync::atomic::AtomicUsize::new(0);
     let report = |_: usize| progress.update(counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-    let opts = RunOptions { threads: a.threads.map(usize::from), cancel: Some(&signals.stop), progress: Some(&report) };
+    let opts = RunOptions {
+        threads: a.threads.map(usize::from),
+        cancel: Some(&signals.stop),
+        progress: Some(&report),
+        port_daily: None,
+    };
     let run_one = |s| match run::replications(&Model::new(s), n, &opts, None) {
         Ok(r) => Ok(r),
         Err(RunError::Cancelled) => Err(signals.failure()),

@@ -25,13 +25,16 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
 
     let (dir_existed, lock) = prepare_dir(&dir)?;
     let previous = output::read_manifest(&dir);
-    let mut records = match a.records {
-        true => Some(GroupsCsv::create(&dir, model.source_names.clone()).map_err(output_failure)?),
-        false => None,
+    let mut records = if a.records {
+        Some(GroupsCsv::create(&dir, model.source_names.clone()).map_err(output_failure)?)
+    } else {
+        None
     };
     let progress = Progress::new(s.replications as usize, "replications", a.quiet || a.json);
     let report = |done: usize| progress.update(done);
-    let opts = RunOptions { threads: a.threads.map(usize::from), cancel: Some(&signals.stop), progress: Some(&report) };
+    let port_daily = (!s.ports.is_empty()).then(|| std::sync::Mutex::new(port_bands(&s, precision_rule)));
+    let (threads, cancel) = (a.threads.map(usize::from), Some(&*signals.stop));
+    let opts = RunOptions { threads, cancel, progress: Some(&report), port_daily: port_daily.as_ref() };
     let records_obs = records.as_mut().map(|r| r as &mut (dyn Observer + Send));
     let result = match precision_rule {
         None => run::replications(&model, s.replications as u64, &opts, records_obs).map(|r| (r, None)),
@@ -40,9 +43,7 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
         }
     };
     let cleanup = |records: Option<GroupsCsv>, lock: output::DirLock| {
-        if let Some(r) = records {
-            r.abandon();
-        }
+        records.into_iter().for_each(GroupsCsv::abandon);
         drop(lock);
         if !dir_existed {
             let _ = std::fs::remove_dir(&dir);
@@ -71,7 +72,8 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
 
     let tables = RunTables::new(&reps);
     let record = output::comparison_rows(&s, &reps);
-    let files = run_files(&s, &reps, &tables, &record, &dir, a.no_charts, a.records)?;
+    let bands = port_daily.map(|b| b.into_inner().unwrap_or_else(|e| e.into_inner()));
+    let files = run_files(&s, &reps, &tables, &record, (&dir, bands.as_ref()), a.no_charts, a.records)?;
     if let Err(e) = output::write_run(&dir, &files) {
         cleanup(records, lock);
         return Err(output_failure(e));
@@ -90,6 +92,16 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
         out(&summary_table(&s, &tables, &record, &output::cohort_rows(&s, &reps), &dir))?;
     }
     Ok(())
+}
+
+/// Bands for the per-port daily series, folded in as replications finish so that memory does not
+/// grow with them; sized for the most replications the run may make.
+fn port_bands(s: &Scenario, precision: Option<run::Precision>) -> borderq::stats::Bands {
+    let n_max = match precision {
+        Some(p) => p.max.max(s.replications as u64).max(2) as usize,
+        None => s.replications as usize,
+    };
+    output::port_bands(s, n_max)
 }
 
 /// Creates the output directory, checks that files can be written there and claims it for this
@@ -134,12 +146,12 @@ fn run_files(
     reps: &[borderq::model::RepResult],
     tables: &RunTables,
     record: &[borderq::reported::ComparisonRow],
-    dir: &std::path::Path,
+    (dir, bands): (&std::path::Path, Option<&borderq::stats::Bands>),
     no_charts: bool,
     records: bool,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let mut files: Vec<(String, Vec<u8>)> =
-        output::run_files(s, reps, tables, record).into_iter().map(|(n, b)| (n.to_string(), b)).collect();
+        output::run_files(s, reps, tables, record, bands).into_iter().map(|(n, b)| (n.to_string(), b)).collect();
     if !no_charts {
         let charts = borderq::plot::chart_files(dir, &files).map_err(|e| Failure::Run(e.to_string()))?;
         // Charts first: scenario.toml, written last, marks a complete run.

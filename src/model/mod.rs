@@ -10,7 +10,7 @@ mod result;
 mod sim;
 
 pub use observer::{GroupRecord, NoRecords, Observer, Outcome};
-pub use result::{CohortOutcome, Counts, Daily, RepResult, Series, WaitStats, WindowWaits};
+pub use result::{CohortOutcome, Counts, Daily, PortDaily, PortSeries, RepResult, Series, WaitStats, WindowWaits};
 
 use crate::engine::time::{self, DAY, HOUR, SimTime};
 use crate::scenario::{OnMiss, OutagePolicy, QuotaUnit, Sampler, Scenario};
@@ -35,6 +35,8 @@ pub enum StreamKind {
     Outages = 7,
     /// Appointments: lead times and no-shows.
     Appointments = 8,
+    /// Ports: each group's choice (index 0) and the daily moves between ports (index 1).
+    Ports = 9,
 }
 
 /// A scenario compiled for replication: everything that does not change between replications.
@@ -56,7 +58,6 @@ pub struct Model {
     /// Output label of each source: "initial", each stream, each caravan, "random caravans".
     pub source_names: Vec<String>,
     pub(crate) unit: QuotaUnit,
-    pub(crate) quota: Vec<u64>,
     pub(crate) request_probability: Vec<f64>,
     pub(crate) seniority_share: Vec<f64>,
     pub(crate) uses_seniority: bool,
@@ -78,6 +79,106 @@ pub struct Model {
     pub(crate) cohort_of_day: Vec<u16>,
     /// How many cohorts there are.
     pub(crate) cohorts: usize,
+    /// The ports of entry, in port order (one implicit port without `[[ports]]`).
+    pub(crate) ports: Vec<PortModel>,
+    /// Whether the scenario declares `[[ports]]`: then each replication measures every port apart.
+    pub(crate) per_port: bool,
+    /// Port choice weights by source (`None`: in proportion to the quotas of the registration day).
+    pub(crate) choice: Vec<Option<Vec<f64>>>,
+    /// Whether some closure to appointments cancels them (booked groups may then wait again).
+    pub(crate) closures_cancel: bool,
+    /// Moves between ports: after how long [s], the daily probability, the rule.
+    pub(crate) switching: Option<(SimTime, f64, crate::scenario::SwitchRule)>,
+}
+
+/// A port of entry, compiled.
+#[derive(Debug)]
+pub(crate) struct PortModel {
+    /// Its slots on each day, before closures and reissued slots.
+    pub(crate) quota: Vec<u64>,
+    /// Its lead time to the appointment, when it has its own.
+    pub(crate) lead: Option<Sampler>,
+    /// Closures to allocations: `[start, end)` [s] and whether its slots go to the open ports.
+    pub(crate) no_allocations: Vec<(SimTime, SimTime, bool)>,
+    /// Closures to appointments: `[start, end)` [s] and what happens to the appointments inside.
+    pub(crate) no_appointments: Vec<(SimTime, SimTime, crate::scenario::Booked)>,
+}
+
+impl PortModel {
+    /// Whether the port gives out no slots at `t`, and if so whether they go to the open ports.
+    pub(crate) fn closed_to_allocations(&self, t: SimTime) -> Option<bool> {
+        self.no_allocations.iter().find(|(a, b, _)| *a <= t && t < *b).map(|c| c.2)
+    }
+
+    /// The closure to appointments holding `t`, if any.
+    pub(crate) fn closed_to_appointments(&self, t: SimTime) -> Option<(SimTime, SimTime, crate::scenario::Booked)> {
+        self.no_appointments.iter().find(|(a, b, _)| *a <= t && t < *b).copied()
+    }
+}
+
+/// Splits `total` in proportion to `weights` by the largest-remainder rule: each gets the floor of
+/// its exact share, then one more goes to each of the largest fractional parts, ties by position.
+/// All weights 0: nothing is given.
+pub(crate) fn largest_remainder(total: u64, weights: &[f64]) -> Vec<u64> {
+    let sum: f64 = weights.iter().sum();
+    if sum <= 0.0 {
+        return vec![0; weights.len()];
+    }
+    let exact: Vec<f64> = weights.iter().map(|w| total as f64 * w / sum).collect();
+    let mut out: Vec<u64> = exact.iter().map(|x| (x + 1e-9).floor() as u64).collect();
+    let given: u64 = out.iter().sum();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    // Stable: equal fractional parts keep port order.
+    order.sort_by(|&a, &b| {
+        let fa = exact[a] - out[a] as f64;
+        let fb = exact[b] - out[b] as f64;
+        fb.partial_cmp(&fa).unwrap_or(std::cmp::Ordering::Equal)
+    });
+    for &i in order.iter().take(total.saturating_sub(given) as usize) {
+        out[i] += 1;
+    }
+    out
+}
+
+/// Compiles the ports of a scenario (one implicit port without `[[ports]]`).
+fn port_models(s: &Scenario, total: &[u64]) -> Vec<PortModel> {
+    use crate::scenario::PortQuota;
+    let days = total.len();
+    let mut ports: Vec<PortModel> = if s.ports.is_empty() {
+        vec![PortModel { quota: total.to_vec(), lead: None, no_allocations: Vec::new(), no_appointments: Vec::new() }]
+    } else {
+        let shares: Vec<f64> =
+            s.ports.iter().map(|p| if let PortQuota::Share(x) = p.quota { x } else { 0.0 }).collect();
+        let split: Vec<Vec<u64>> = total.iter().map(|t| largest_remainder(*t, &shares)).collect();
+        s.ports
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PortModel {
+                quota: match &p.quota {
+                    PortQuota::Slots(q) => q.per_day(s.start, days).into_iter().map(|v| v as u64).collect(),
+                    PortQuota::Share(_) => split.iter().map(|d| d[i]).collect(),
+                },
+                lead: p.lead_days.as_ref().map(|l| l.sampler()),
+                no_allocations: Vec::new(),
+                no_appointments: Vec::new(),
+            })
+            .collect()
+    };
+    let origin = s.start.and_time(chrono::NaiveTime::MIN);
+    for o in &s.outages {
+        let start = (o.start - origin).num_seconds();
+        let end = start + time::from_hours(o.hours);
+        let closed: Vec<usize> = o.ports.clone().unwrap_or_else(|| (0..ports.len()).collect());
+        for p in closed {
+            if o.affects.allocations {
+                ports[p].no_allocations.push((start, end, o.redistribute));
+            }
+            if o.affects.appointments {
+                ports[p].no_appointments.push((start, end, o.booked));
+            }
+        }
+    }
+    ports
 }
 
 #[derive(Debug)]
@@ -136,7 +237,21 @@ impl Model {
         source_names.extend(s.arrivals.iter().map(|a| a.name.clone()));
         source_names.extend(s.caravans.iter().map(|c| c.name.clone()));
         source_names.push("random caravans".to_string());
+        let quota: Vec<u64> = q.daily.per_day(s.start, days).into_iter().map(|v| v as u64).collect();
+        let ports = port_models(&s, &quota);
+        let mut choice = vec![s.initial.as_ref().and_then(|i| i.ports.clone())];
+        choice.extend(s.arrivals.iter().map(|a| a.ports.clone()));
+        choice.extend(s.caravans.iter().map(|c| c.ports.clone()));
+        choice.push(s.caravan_process.as_ref().and_then(|c| c.ports.clone()));
         Model {
+            ports,
+            per_port: !s.ports.is_empty(),
+            closures_cancel: s
+                .outages
+                .iter()
+                .any(|o| o.affects.appointments && o.booked == crate::scenario::Booked::Cancel),
+            choice,
+            switching: s.port_switching.as_ref().map(|w| (time::from_days(w.after_days), w.daily_probability, w.rule)),
             days,
             horizon: days as SimTime * DAY,
             warmup: time::from_days(s.warmup_days),
@@ -144,7 +259,6 @@ impl Model {
             report_day: s.history_days(),
             source_names,
             unit: q.unit,
-            quota: q.daily.per_day(s.start, days).into_iter().map(|v| v as u64).collect(),
             request_probability: q.request_probability.per_day(s.start, days),
             uses_seniority: seniority_share.iter().any(|x| *x > 0.0),
             seniority_share,

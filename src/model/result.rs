@@ -58,6 +58,16 @@ pub struct Counts {
     pub cancelled_persons: u64,
     /// Caravan groups that would have reached the zone before `start` (dropped).
     pub caravan_groups_before_start: u64,
+    /// Groups that moved to this port from another (per port only; 0 for the whole).
+    pub moved_in_groups: u64,
+    /// Persons that moved to this port from another.
+    pub moved_in_persons: u64,
+    /// Groups that moved from this port to another.
+    pub moved_out_groups: u64,
+    /// Persons that moved from this port to another.
+    pub moved_out_persons: u64,
+    /// Slots given out by the allocations (after closures, redistribution and reissues) [quota units].
+    pub slots: u64,
 }
 
 /// Mean and exact quantiles (linear interpolation between order statistics) of a waiting time [days].
@@ -177,6 +187,87 @@ impl Daily {
     }
 }
 
+/// A daily series kept per port (`ports_daily.csv`), with the name of its `daily.csv` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PortSeries {
+    /// Persons waiting at the port, time-average over the day (kept in person-seconds).
+    WaitingPersons,
+    /// Persons registering for the port that day.
+    ArrivedPersons,
+    /// Persons booked at the port that day.
+    BookedPersons,
+    /// Persons processed at the port that day.
+    ProcessedPersons,
+    /// Persons abandoning the port's queue that day.
+    AbandonedPersons,
+    /// The port's slots left unused that day.
+    UnusedSlots,
+    /// The port's slots that day (after closures, redistribution and reissues).
+    Quota,
+}
+
+impl PortSeries {
+    /// Every series, in `ports_daily.csv` order.
+    pub const ALL: [PortSeries; 7] = [
+        PortSeries::WaitingPersons,
+        PortSeries::ArrivedPersons,
+        PortSeries::BookedPersons,
+        PortSeries::ProcessedPersons,
+        PortSeries::AbandonedPersons,
+        PortSeries::UnusedSlots,
+        PortSeries::Quota,
+    ];
+
+    /// The whole-run series of the same name.
+    pub fn series(self) -> Series {
+        match self {
+            PortSeries::WaitingPersons => Series::WaitingPersons,
+            PortSeries::ArrivedPersons => Series::ArrivedPersons,
+            PortSeries::BookedPersons => Series::BookedPersons,
+            PortSeries::ProcessedPersons => Series::ProcessedPersons,
+            PortSeries::AbandonedPersons => Series::AbandonedPersons,
+            PortSeries::UnusedSlots => Series::UnusedSlots,
+            PortSeries::Quota => Series::Quota,
+        }
+    }
+
+    /// How many stored units make one unit of the series (a day of seconds for the time-average).
+    pub fn scale(self) -> f64 {
+        if self == PortSeries::WaitingPersons { 86_400.0 } else { 1.0 }
+    }
+}
+
+/// One replication's daily series per port, in integer amounts (see [`PortSeries::scale`]), so
+/// that they can be summed over replications exactly, in any order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PortDaily {
+    /// Ports.
+    pub ports: usize,
+    /// Days (of the reported period).
+    pub days: usize,
+    /// Values by port, then series, then day.
+    pub values: Vec<u64>,
+}
+
+impl PortDaily {
+    /// Every series at 0.
+    pub fn zeros(ports: usize, days: usize) -> PortDaily {
+        PortDaily { ports, days, values: vec![0; ports * PortSeries::ALL.len() * days] }
+    }
+
+    /// The value of series `s` of `port` on day `d`.
+    #[inline]
+    pub fn get(&self, port: usize, s: PortSeries, d: usize) -> u64 {
+        self.values[(port * PortSeries::ALL.len() + s as usize) * self.days + d]
+    }
+
+    /// The value of series `s` of `port` on day `d`, for writing.
+    #[inline]
+    pub fn get_mut(&mut self, port: usize, s: PortSeries, d: usize) -> &mut u64 {
+        &mut self.values[(port * PortSeries::ALL.len() + s as usize) * self.days + d]
+    }
+}
+
 /// The bookings of one replication inside a window of time (groups booked in `[from, to)`, whatever
 /// their registration date): their waits from registration to booking.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -242,4 +333,10 @@ pub struct RepResult {
     /// Each explicit caravan's first and last registration inside the horizon [s], in file order
     /// (`None`: none of its groups registered in the horizon).
     pub caravan_windows: Vec<Option<(crate::engine::time::SimTime, crate::engine::time::SimTime)>>,
+    /// Each port's own measurements, measured like the whole (counts, pool, waits), in port order;
+    /// empty unless the scenario declares ports.
+    pub ports: Vec<RepResult>,
+    /// Each port's daily series; `None` unless the scenario declares ports (taken by the run, which
+    /// folds it into its summary as each replication finishes).
+    pub port_daily: Option<Box<PortDaily>>,
 }

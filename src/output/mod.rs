@@ -5,6 +5,7 @@
 mod cohorts;
 mod events;
 mod manifest;
+mod ports;
 mod records;
 mod tables;
 
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 pub use cohorts::{CohortRow, MEASURES as COHORT_MEASURES, cohort_headline, cohort_rows, headline_of, whole_run};
 pub use events::{EventRow, event_rows, events_csv, parse_events};
 pub use manifest::{DirLock, LOCK, MANIFEST, manifest_text, read_manifest, remove_stale};
+pub use ports::{PortRow, port_bands, port_rows, ports_csv, ports_daily_csv};
 pub use records::{GROUP_COLUMNS, GROUPS_CSV, GroupsCsv};
 pub use tables::{
     ReplicationRow, SummaryRow, WaitRow, csv_bytes, daily_csv, fmt_f64, replications_csv, summary_json, summary_rows,
@@ -153,12 +155,14 @@ impl RunTables {
 }
 
 /// Every file of a run except the charts and `groups.csv`, as (name, bytes), in writing order.
-/// `record` comes from [`comparison_rows`]; `record.csv` is written when it is not empty.
+/// `record` comes from [`comparison_rows`]; `record.csv` is written when it is not empty. With
+/// ports, `ports.csv`, and `ports_daily.csv` from `port_daily` (the bands the run filled).
 pub fn run_files(
     scenario: &Scenario,
     reps: &[RepResult],
     tables: &RunTables,
     record: &[crate::reported::ComparisonRow],
+    port_daily: Option<&crate::stats::Bands>,
 ) -> Vec<(&'static str, Vec<u8>)> {
     let mut files = vec![
         ("replications.csv", replications_csv(&tables.replications)),
@@ -171,6 +175,12 @@ pub fn run_files(
     ];
     if !record.is_empty() {
         files.push(("record.csv", csv_bytes(record)));
+    }
+    if !scenario.ports.is_empty() {
+        files.push(("ports.csv", ports_csv(scenario, reps)));
+        if let Some(bands) = port_daily {
+            files.push(("ports_daily.csv", ports_daily_csv(scenario, bands)));
+        }
     }
     // Written last: its presence marks a complete run of this scenario.
     files.push(("scenario.toml", scenario::to_toml(scenario).into_bytes()));

@@ -47,13 +47,16 @@ fn mechanisms(w: &mut String, s: &Scenario) {
     let q = &s.quota;
     let _ = writeln!(w, "\n[quota]");
     kv(w, "unit", &string(if q.unit == QuotaUnit::Persons { "persons" } else { "groups" }));
-    kv(w, "daily", &schedule(&q.daily, true));
+    if !s.ports.iter().any(|p| matches!(p.quota, PortQuota::Slots(_))) {
+        kv(w, "daily", &schedule(&q.daily, true));
+    }
     kv(w, "allocation_hour", &float(q.allocation_hour));
     kv(w, "request_open_hour", &float(q.request_open_hour));
     kv(w, "request_close_hour", &float(q.request_close_hour));
     kv(w, "request_probability", &schedule(&q.request_probability, false));
     kv(w, "seniority_share", &schedule(&q.seniority_share, false));
 
+    ports(w, s);
     if let Some(c) = &s.confirmation {
         let _ = writeln!(w, "\n[confirmation]");
         kv(w, "window_hours", &float(c.window_hours));
@@ -84,6 +87,43 @@ fn mechanisms(w: &mut String, s: &Scenario) {
     }
 }
 
+/// `[[ports]]`, `[port_switching]`.
+fn ports(w: &mut String, s: &Scenario) {
+    for p in &s.ports {
+        let _ = writeln!(w, "\n[[ports]]");
+        kv(w, "id", &string(&p.id));
+        kv(w, "name", &string(&p.name));
+        match &p.quota {
+            PortQuota::Slots(q) => kv(w, "quota", &schedule(q, true)),
+            PortQuota::Share(x) => kv(w, "share", &float(*x)),
+        }
+        if let Some(l) = &p.lead_days {
+            kv(w, "lead_days", &dist(l));
+        }
+    }
+    if let Some(sw) = &s.port_switching {
+        let _ = writeln!(w, "\n[port_switching]");
+        kv(w, "after_days", &float(sw.after_days));
+        kv(w, "daily_probability", &float(sw.daily_probability));
+        let rule = if sw.rule == SwitchRule::Weights { "weights" } else { "shortest_wait" };
+        kv(w, "rule", &string(rule));
+    }
+}
+
+/// A source's port choice weights, `{ "id" = w, … }` (ports of weight 0 left out).
+fn weights(w: &mut String, s: &Scenario, weights: &Option<Vec<f64>>) {
+    if let Some(ws) = weights {
+        let items: Vec<String> = s
+            .ports
+            .iter()
+            .zip(ws)
+            .filter(|(_, x)| **x > 0.0)
+            .map(|(p, x)| format!("{} = {}", string(&p.id), float(*x)))
+            .collect();
+        kv(w, "ports", &format!("{{ {} }}", items.join(", ")));
+    }
+}
+
 /// `[initial]`, `[[arrivals]]`, `[[caravans]]`, `[caravan_process]`.
 fn sources(w: &mut String, s: &Scenario) {
     if let Some(i) = &s.initial {
@@ -91,6 +131,7 @@ fn sources(w: &mut String, s: &Scenario) {
         kv(w, "groups", &i.groups.to_string());
         kv(w, "registered_days_ago", &dist(&i.registered_days_ago));
         kv(w, "group_size", &dist(&i.group_size));
+        weights(w, s, &i.ports);
     }
     for a in &s.arrivals {
         let _ = writeln!(w, "\n[[arrivals]]");
@@ -99,6 +140,7 @@ fn sources(w: &mut String, s: &Scenario) {
         kv(w, "group_size", &dist(&a.group_size));
         kv(w, "travel_days", &dist(&a.travel_days));
         kv(w, "register_share", &float(a.register_share));
+        weights(w, s, &a.ports);
     }
     for c in &s.caravans {
         let _ = writeln!(w, "\n[[caravans]]");
@@ -109,6 +151,7 @@ fn sources(w: &mut String, s: &Scenario) {
         kv(w, "pace_km_per_day", &dist(&c.pace_km_per_day));
         kv(w, "dropout", &float(c.dropout));
         kv(w, "group_size", &dist(&c.group_size));
+        weights(w, s, &c.ports);
     }
     if let Some(c) = &s.caravan_process {
         let _ = writeln!(w, "\n[caravan_process]");
@@ -118,6 +161,7 @@ fn sources(w: &mut String, s: &Scenario) {
         kv(w, "pace_km_per_day", &dist(&c.pace_km_per_day));
         kv(w, "dropout", &float(c.dropout));
         kv(w, "group_size", &dist(&c.group_size));
+        weights(w, s, &c.ports);
     }
 }
 
@@ -129,6 +173,14 @@ fn outages(w: &mut String, s: &Scenario) {
         kv(w, "start", &string(&o.start.format("%Y-%m-%dT%H:%M:%S").to_string()));
         kv(w, "hours", &float(o.hours));
         kv(w, "affects", &affects(&o.affects));
+        if let Some(ps) = &o.ports {
+            let ids: Vec<String> = ps.iter().map(|i| string(&s.ports[*i].id)).collect();
+            kv(w, "ports", &format!("[{}]", ids.join(", ")));
+        }
+        if o.affects.allocations || o.affects.appointments {
+            kv(w, "redistribute", &o.redistribute.to_string());
+            kv(w, "booked", &string(o.booked.name()));
+        }
     }
     if let Some(p) = &s.outage_process {
         let _ = writeln!(w, "\n[outage_process]");

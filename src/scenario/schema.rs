@@ -64,9 +64,10 @@ pub(crate) const CONFIRMATION: &[(&str, Shape)] = &[
 ];
 pub(crate) const APPOINTMENT: &[(&str, Shape)] = &[("lead_days", D), ("no_show_probability", V), ("cancel_from", V)];
 pub(crate) const ABANDONMENT: &[(&str, Shape)] = &[("patience_days", D)];
-pub(crate) const INITIAL: &[(&str, Shape)] = &[("groups", V), ("registered_days_ago", D), ("group_size", D)];
+pub(crate) const INITIAL: &[(&str, Shape)] =
+    &[("groups", V), ("registered_days_ago", D), ("group_size", D), ("ports", V)];
 pub(crate) const ARRIVALS: &[(&str, Shape)] =
-    &[("name", V), ("groups_per_day", S), ("group_size", D), ("travel_days", D), ("register_share", V)];
+    &[("name", V), ("groups_per_day", S), ("group_size", D), ("travel_days", D), ("register_share", V), ("ports", V)];
 pub(crate) const CARAVANS: &[(&str, Shape)] = &[
     ("name", V),
     ("depart", V),
@@ -75,10 +76,21 @@ pub(crate) const CARAVANS: &[(&str, Shape)] = &[
     ("pace_km_per_day", D),
     ("dropout", V),
     ("group_size", D),
+    ("ports", V),
 ];
-pub(crate) const CARAVAN_PROCESS: &[(&str, Shape)] =
-    &[("per_month", V), ("persons", D), ("distance_km", V), ("pace_km_per_day", D), ("dropout", V), ("group_size", D)];
-pub(crate) const OUTAGES: &[(&str, Shape)] = &[("label", V), ("start", V), ("hours", V), ("affects", V)];
+pub(crate) const CARAVAN_PROCESS: &[(&str, Shape)] = &[
+    ("per_month", V),
+    ("persons", D),
+    ("distance_km", V),
+    ("pace_km_per_day", D),
+    ("dropout", V),
+    ("group_size", D),
+    ("ports", V),
+];
+pub(crate) const OUTAGES: &[(&str, Shape)] =
+    &[("label", V), ("start", V), ("hours", V), ("affects", V), ("ports", V), ("redistribute", V), ("booked", V)];
+pub(crate) const PORTS: &[(&str, Shape)] = &[("id", V), ("name", V), ("quota", S), ("share", V), ("lead_days", D)];
+pub(crate) const PORT_SWITCHING: &[(&str, Shape)] = &[("after_days", V), ("daily_probability", V), ("rule", V)];
 pub(crate) const OUTAGE_PROCESS: &[(&str, Shape)] = &[("per_month", V), ("hours", D), ("affects", V)];
 pub(crate) const SWEEP: &[(&str, Shape)] = &[("vary", V)];
 pub(crate) const EVENTS: &[(&str, Shape)] = &[("date", V), ("label", V)];
@@ -87,6 +99,8 @@ pub(crate) const EVENTS: &[(&str, Shape)] = &[("date", V), ("label", V)];
 pub(crate) const ROOT: Shape = Shape::Table(&[
     ("scenario", Shape::Table(SCENARIO)),
     ("quota", Shape::Table(QUOTA)),
+    ("ports", Shape::ArrayOf(PORTS)),
+    ("port_switching", Shape::Table(PORT_SWITCHING)),
     ("confirmation", Shape::Table(CONFIRMATION)),
     ("appointment", Shape::Table(APPOINTMENT)),
     ("abandonment", Shape::Table(ABANDONMENT)),

@@ -49,6 +49,10 @@ pub struct Scenario {
     pub outage_process: Option<OutageProcess>,
     /// Dated changes that are not mechanisms (`[[events]]`), for charts and `events.csv`.
     pub events: Vec<Event>,
+    /// Ports of entry (`[[ports]]`), in file order; empty: one implicit port with the whole quota.
+    pub ports: Vec<Port>,
+    /// Moves between ports of groups that waited long (`[port_switching]`).
+    pub port_switching: Option<PortSwitching>,
     /// A parameter grid for `borderq sweep`.
     pub sweep: Option<Sweep>,
     /// Where inputs come from: (scenario path, source or "assumption: …"), in file order; the
@@ -154,6 +158,8 @@ pub struct Initial {
     pub registered_days_ago: Dist,
     /// Persons per group (rounded, clamped to 1–10).
     pub group_size: Dist,
+    /// Port choice weights, one per port in port order; `None`: in proportion to the ports' quotas.
+    pub ports: Option<Vec<f64>>,
 }
 
 /// A Poisson arrival stream.
@@ -169,6 +175,8 @@ pub struct ArrivalStream {
     pub travel_days: Dist,
     /// Share of arriving groups that ever register (the rest baulk).
     pub register_share: f64,
+    /// Port choice weights, one per port in port order; `None`: in proportion to the ports' quotas.
+    pub ports: Option<Vec<f64>>,
 }
 
 /// An explicit caravan: a batch of persons walking to the registration zone.
@@ -188,6 +196,8 @@ pub struct Caravan {
     pub dropout: f64,
     /// Persons per group (rounded, clamped to 1–10; the last group takes the remainder).
     pub group_size: Dist,
+    /// Port choice weights, one per port in port order; `None`: in proportion to the ports' quotas.
+    pub ports: Option<Vec<f64>>,
 }
 
 /// Caravans departing as a Poisson process.
@@ -205,6 +215,8 @@ pub struct CaravanProcess {
     pub dropout: f64,
     /// Persons per group.
     pub group_size: Dist,
+    /// Port choice weights, one per port in port order; `None`: in proportion to the ports' quotas.
+    pub ports: Option<Vec<f64>>,
 }
 
 /// What an outage prevents.
@@ -216,11 +228,16 @@ pub struct Affects {
     pub confirmations: bool,
     /// Registrations (deferred to the outage's end).
     pub registrations: bool,
+    /// The daily allocation at the outage's ports (a closure: no slots given out there).
+    pub allocations: bool,
+    /// Appointments at the outage's ports (a closure: nobody processed there).
+    pub appointments: bool,
 }
 
 impl Affects {
     /// All three.
-    pub const ALL: Affects = Affects { requests: true, confirmations: true, registrations: true };
+    pub const ALL: Affects =
+        Affects { requests: true, confirmations: true, registrations: true, allocations: false, appointments: false };
 
     /// The names of what is affected, in canonical order.
     pub fn names(&self) -> Vec<&'static str> {
@@ -233,6 +250,12 @@ impl Affects {
         }
         if self.registrations {
             v.push("registrations");
+        }
+        if self.allocations {
+            v.push("allocations");
+        }
+        if self.appointments {
+            v.push("appointments");
         }
         v
     }
@@ -249,6 +272,76 @@ pub struct Outage {
     pub hours: f64,
     /// What it prevents.
     pub affects: Affects,
+    /// The ports it closes (indices in port order), for `allocations` and `appointments`; `None`: every port.
+    pub ports: Option<Vec<usize>>,
+    /// Whether the slots of ports closed to allocations go to the open ports for those days.
+    pub redistribute: bool,
+    /// What happens to appointments booked inside a closure to appointments.
+    pub booked: Booked,
+}
+
+/// What a closure to appointments does to the appointments already booked inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Booked {
+    /// They are kept as booked: no effect on appointments (for closures to allocations).
+    Honour,
+    /// Each moves by whole days to the first day the port is open at its hour.
+    HonourLater,
+    /// Each is cancelled: the group waits again, as with `appointment.cancel_from`.
+    Cancel,
+}
+
+impl Booked {
+    /// The scenario spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Booked::Honour => "honour",
+            Booked::HonourLater => "honour_later",
+            Booked::Cancel => "cancel",
+        }
+    }
+}
+
+/// A port of entry with its own daily quota, queue and allocation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Port {
+    /// Identifier used in scenario keys, paths and CSV columns (lowercase letters, digits, '-').
+    pub id: String,
+    /// Name for charts and reports.
+    pub name: String,
+    /// Its daily slots: its own schedule, or a share of `quota.daily`.
+    pub quota: PortQuota,
+    /// Lead time to the appointment at this port; `None`: `[appointment] lead_days`.
+    pub lead_days: Option<Dist>,
+}
+
+/// How a port's daily slots are set.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PortQuota {
+    /// Its own schedule [quota units/day].
+    Slots(Schedule),
+    /// A share of `quota.daily`, split by the largest-remainder rule.
+    Share(f64),
+}
+
+/// How a group that has waited long chooses another port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SwitchRule {
+    /// By its source's choice weights, its current port left out.
+    Weights,
+    /// The port with the fewest days of quota waiting ahead, if fewer than at its own.
+    ShortestWait,
+}
+
+/// `[port_switching]`: waiting groups that move to another port.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortSwitching {
+    /// Days since registration after which a group may move.
+    pub after_days: f64,
+    /// Probability that such a group moves on a given day.
+    pub daily_probability: f64,
+    /// Which port it moves to.
+    pub rule: SwitchRule,
 }
 
 /// A dated change that is not a mechanism of the model (a policy announcement, the geofence), drawn

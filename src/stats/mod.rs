@@ -2,6 +2,10 @@
 //! for metrics bounded below whose distribution over replications may be skewed), quantiles. Pure
 //! functions on numbers; no IO and no simulation types.
 
+mod bands;
+
+pub use bands::Bands;
+
 use rand::RngExt;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 

@@ -54,7 +54,7 @@ const CASES: &[Case] = &[
         name: "unknown top-level table",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[qouta]\ndaily = 3\n",
         sets: &[],
-        expected: "error: {file}:9:2: unknown key \"qouta\" in the top level (did you mean \"quota\"?): valid keys are scenario, quota, confirmation, appointment, abandonment, initial, arrivals, caravans, caravan_process, outages, outage_process, sweep, events, provenance",
+        expected: "error: {file}:9:2: unknown key \"qouta\" in the top level (did you mean \"quota\"?): valid keys are scenario, quota, ports, port_switching, confirmation, appointment, abandonment, initial, arrivals, caravans, caravan_process, outages, outage_process, sweep, events, provenance",
     },
     Case {
         name: "unknown key in [scenario]",
@@ -90,31 +90,31 @@ const CASES: &[Case] = &[
         name: "unknown key in [initial]",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[initial]\ngroups = 3\nage = 2\n",
         sets: &[],
-        expected: "error: {file}:11:1: unknown key \"age\" in [initial]: valid keys are groups, registered_days_ago, group_size",
+        expected: "error: {file}:11:1: unknown key \"age\" in [initial]: valid keys are groups, registered_days_ago, group_size, ports",
     },
     Case {
         name: "unknown key in [[arrivals]]",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[[arrivals]]\ngroups_per_day = 3\nrate = 2\n",
         sets: &[],
-        expected: "error: {file}:11:1: unknown key \"rate\" in [arrivals.0]: valid keys are name, groups_per_day, group_size, travel_days, register_share",
+        expected: "error: {file}:11:1: unknown key \"rate\" in [arrivals.0]: valid keys are name, groups_per_day, group_size, travel_days, register_share, ports",
     },
     Case {
         name: "unknown key in [[caravans]]",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[[caravans]]\ndepart = \"2024-01-05\"\npersons = 10\ndistance_km = 100\npace_km_per_day = 10\nspeed = 3\n",
         sets: &[],
-        expected: "error: {file}:14:1: unknown key \"speed\" in [caravans.0]: valid keys are name, depart, persons, distance_km, pace_km_per_day, dropout, group_size",
+        expected: "error: {file}:14:1: unknown key \"speed\" in [caravans.0]: valid keys are name, depart, persons, distance_km, pace_km_per_day, dropout, group_size, ports",
     },
     Case {
         name: "unknown key in [caravan_process]",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[caravan_process]\nper_month = 1\npersons = 100\ndistance_km = 10\npace_km_per_day = 10\nsize = 3\n",
         sets: &[],
-        expected: "error: {file}:14:1: unknown key \"size\" in [caravan_process]: valid keys are per_month, persons, distance_km, pace_km_per_day, dropout, group_size",
+        expected: "error: {file}:14:1: unknown key \"size\" in [caravan_process]: valid keys are per_month, persons, distance_km, pace_km_per_day, dropout, group_size, ports",
     },
     Case {
         name: "unknown key in [[outages]]",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[[outages]]\nstart = \"2024-01-02T00:00\"\nhours = 3\nduration = 2\n",
         sets: &[],
-        expected: "error: {file}:12:1: unknown key \"duration\" in [outages.0]: valid keys are label, start, hours, affects",
+        expected: "error: {file}:12:1: unknown key \"duration\" in [outages.0]: valid keys are label, start, hours, affects, ports, redistribute, booked",
     },
     Case {
         name: "unknown key in [outage_process]",
@@ -150,7 +150,7 @@ const CASES: &[Case] = &[
         name: "wrong type: number for a list",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[[outages]]\nstart = \"2024-01-02T00:00\"\nhours = 3\naffects = 3\n",
         sets: &[],
-        expected: "error: {file}:12:11: outages.0.affects = 3 has the wrong type: expected a non-empty list of \"requests\", \"confirmations\", \"registrations\", found an integer",
+        expected: "error: {file}:12:11: outages.0.affects = 3 has the wrong type: expected a non-empty list of \"requests\", \"confirmations\", \"registrations\", \"allocations\", \"appointments\", found an integer",
     },
     Case {
         name: "wrong type: [[arrivals]] as a table",
@@ -300,7 +300,7 @@ const CASES: &[Case] = &[
         name: "unknown affects",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[[outages]]\nstart = \"2024-01-02T00:00\"\nhours = 3\naffects = [\"confirmation\"]\n",
         sets: &[],
-        expected: "error: {file}:12:12: outages.0.affects = \"confirmation\" is not allowed: expected one of \"requests\", \"confirmations\", \"registrations\" (did you mean \"confirmations\"?)",
+        expected: "error: {file}:12:12: outages.0.affects = \"confirmation\" is not allowed: expected one of \"requests\", \"confirmations\", \"registrations\", \"allocations\", \"appointments\" (did you mean \"confirmations\"?)",
     },
     Case {
         name: "pace without a positive minimum",
@@ -336,7 +336,7 @@ const CASES: &[Case] = &[
         name: "--set unknown table",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n",
         sets: &["qouta.daily=5"],
-        expected: "error: --set qouta.daily=5: unknown key \"qouta\" in the top level (did you mean \"quota\"?): valid keys are scenario, quota, confirmation, appointment, abandonment, initial, arrivals, caravans, caravan_process, outages, outage_process, sweep, events, provenance",
+        expected: "error: --set qouta.daily=5: unknown key \"qouta\" in the top level (did you mean \"quota\"?): valid keys are scenario, quota, ports, port_switching, confirmation, appointment, abandonment, initial, arrivals, caravans, caravan_process, outages, outage_process, sweep, events, provenance",
     },
     Case {
         name: "--set wrong type",

@@ -36,9 +36,9 @@ pub(super) struct Abandonment {
     buckets: Vec<Vec<Deadline>>,
     /// Emptied buckets, for reuse by later ones.
     spare: Vec<Vec<Deadline>>,
-    /// The groups a pass finds expired: (`offset << 32 | id`, slot, size), sorted, so that one
-    /// integer orders them by deadline, then id.
-    expired: Vec<(u64, u32, u8)>,
+    /// The groups a pass finds expired: (`offset << 32 | id`, slot, size, port), sorted, so that
+    /// one integer orders them by deadline, then id.
+    expired: Vec<(u64, u32, u8, u8)>,
 }
 
 impl Abandonment {
@@ -108,8 +108,8 @@ impl Sim<'_> {
             // Still waiting now means waiting at its deadline too: a group that came back after its
             // deadline abandoned on its return, and nobody leaves the pool between allocations.
             if self.groups.is(slot, id as u64, State::Waiting) {
-                let size = self.pool.entries[self.groups.pos(slot) as usize].size;
-                expired.push(((offset as u64) << 32 | id as u64, slot, size));
+                let e = self.pool.entry(self.groups.pos(slot));
+                expired.push(((offset as u64) << 32 | id as u64, slot, e.size, e.port));
             }
         }
         if due.capacity() > 0 {
@@ -128,20 +128,23 @@ impl Sim<'_> {
                 (None, Some(_)) => false,
             };
             if take_addition {
-                let (t, persons) = additions[i];
+                let (t, packed) = additions[i];
+                let persons = packed & u32::MAX as u64;
                 self.tally.path_add(t, persons);
+                self.port_tally.path((packed >> 32) as u8, t, persons, true);
                 i += 1;
             } else {
-                let (key, _, size) = expired[j];
+                let (key, _, size, port) = expired[j];
                 self.tally.path_remove(deadline(key), size as u64);
+                self.port_tally.path(port, deadline(key), size as u64, false);
                 j += 1;
             }
         }
         self.tally.advance(now);
-        for &(key, slot, _) in &expired {
+        for &(key, slot, _, _) in &expired {
             let at = deadline(key);
             let e = self.leave_pool(slot, at);
-            self.exit(slot, at, Outcome::Abandoned, e.size, e.registered_at, obs);
+            self.exit(slot, at, Outcome::Abandoned, (e.size, e.registered_at, e.port), obs);
         }
         debug_assert_eq!(self.tally.path_groups(), self.pool.len() as u64, "pool path out of step at {now}");
         self.tally.restore_additions(additions);

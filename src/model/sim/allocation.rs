@@ -1,4 +1,7 @@
-//! The daily allocation: the seniority pass, then the lottery, against the day's quota.
+//! The daily allocation: the seniority pass, then the lottery, against the day's quota, at each port
+//! in port order, over the groups waiting at that port. A port closed to allocations gives out no
+//! slots; with `redistribute`, its slots go to the open ports in proportion to their slots that day
+//! (largest remainder, ties by port order). Slots left unused stay with their port.
 //!
 //! Eligible groups are those waiting that registered strictly before the request window closed.
 //! Each decides to request with one coin per allocation, with probability
@@ -24,7 +27,7 @@ use crate::engine::rng::{self, StreamRng};
 use crate::engine::time::{DAY, SimTime};
 use crate::model::Model;
 use crate::model::observer::Observer;
-use crate::model::result::Series;
+use crate::model::result::{PortSeries, Series};
 use crate::scenario::QuotaUnit;
 
 /// What the allocation keeps between days.
@@ -32,14 +35,17 @@ use crate::scenario::QuotaUnit;
 pub(super) struct Allocation {
     /// The lottery's random stream: request coins and the random order.
     rng: StreamRng,
-    /// Registrations that may not yet be eligible: (registration time, slot, id), in time order.
-    recent: VecDeque<(SimTime, u32, u64)>,
-    /// Every registration in (registration time, id) order, for the seniority pass; entries of
-    /// groups that left are dropped lazily from the front. Kept only when some seniority share is
-    /// positive.
-    seniority: VecDeque<(SimTime, u64, u32)>,
-    /// Slots reissued to a later allocation (by allocation day), under the `reissue` policy.
-    reissue: BTreeMap<i64, u64>,
+    /// Per port, registrations that may not yet be eligible: (registration time, slot, id), in time
+    /// order.
+    recent: Vec<VecDeque<(SimTime, u32, u64)>>,
+    /// Per port, every registration in (registration time, id) order, for the seniority pass;
+    /// entries of groups that left are dropped lazily from the front. Kept only when some seniority
+    /// share is positive.
+    seniority: Vec<VecDeque<(SimTime, u64, u32)>>,
+    /// Slots reissued to a later allocation (by allocation day and port), under the `reissue` policy.
+    reissue: BTreeMap<(i64, u8), u64>,
+    /// The day's slots per port (reused buffer).
+    quotas: Vec<u64>,
     /// The seniority pass's selections, the lottery's, and the groups whose coin the seniority pass
     /// drew (reused buffers).
     chosen: Vec<u32>,
@@ -51,9 +57,10 @@ impl Default for Allocation {
     fn default() -> Self {
         Allocation {
             rng: rng::stream(0, 0, 0),
-            recent: VecDeque::new(),
-            seniority: VecDeque::new(),
+            recent: Vec::new(),
+            seniority: Vec::new(),
             reissue: BTreeMap::new(),
+            quotas: Vec::new(),
             chosen: Vec::new(),
             drawn: Vec::new(),
             coins: Vec::new(),
@@ -62,13 +69,16 @@ impl Default for Allocation {
 }
 
 impl Allocation {
-    /// Empties the logs and seeds the lottery stream for a replication with this seed.
-    pub(super) fn clear(&mut self, seed: u64) {
-        let Allocation { rng, recent, seniority, reissue, chosen, drawn, coins } = self;
+    /// Empties the logs and seeds the lottery stream for a replication with this seed, at `ports` ports.
+    pub(super) fn clear(&mut self, seed: u64, ports: usize) {
+        let Allocation { rng, recent, seniority, reissue, quotas, chosen, drawn, coins } = self;
         *rng = rng::stream(seed, StreamKind::Lottery as u32, 0);
-        recent.clear();
-        seniority.clear();
+        recent.resize_with(ports, VecDeque::new);
+        seniority.resize_with(ports, VecDeque::new);
+        recent.iter_mut().for_each(VecDeque::clear);
+        seniority.iter_mut().for_each(VecDeque::clear);
         reissue.clear();
+        quotas.clear();
         chosen.clear();
         drawn.clear();
         coins.clear();
@@ -78,47 +88,102 @@ impl Allocation {
     /// it comes at or after the next allocation's request window closed (only those are not yet
     /// eligible at that allocation).
     #[inline]
-    pub(super) fn registered(&mut self, m: &Model, t: SimTime, id: u64, slot: u32) {
+    pub(super) fn registered(&mut self, m: &Model, t: SimTime, id: u64, slot: u32, port: u8) {
         if t >= m.first_allocation_from(t) * DAY + m.close_offset {
-            self.recent.push_back((t, slot, id));
+            self.recent[port as usize].push_back((t, slot, id));
         }
         if m.uses_seniority {
-            self.seniority.push_back((t, id, slot));
+            self.seniority[port as usize].push_back((t, id, slot));
         }
     }
 
     /// Notes a backlog group, registered at `t` (before time 0), in registration order.
-    pub(super) fn backlog_registered(&mut self, m: &Model, t: SimTime, id: u64, slot: u32) {
-        self.recent.push_back((t, slot, id));
+    pub(super) fn backlog_registered(&mut self, m: &Model, t: SimTime, id: u64, slot: u32, port: u8) {
+        self.recent[port as usize].push_back((t, slot, id));
         if m.uses_seniority {
-            self.seniority.push_back((t, id, slot));
+            self.seniority[port as usize].push_back((t, id, slot));
         }
     }
 
-    /// Adds `units` of quota to the first allocation strictly after `t` (a reissued slot).
-    pub(super) fn reissue_after(&mut self, m: &Model, t: SimTime, units: u64) {
+    /// Notes a group, registered at `t`, that moved to `port`: it keeps its place in the seniority
+    /// order, so it goes into that port's log at its registration time.
+    pub(super) fn moved(&mut self, m: &Model, t: SimTime, id: u64, slot: u32, port: u8) {
+        if m.uses_seniority {
+            let log = &mut self.seniority[port as usize];
+            let at = log.partition_point(|&(r, i, _)| (r, i) < (t, id));
+            log.insert(at, (t, id, slot));
+        }
+    }
+
+    /// Adds `units` of quota at `port` to the first allocation strictly after `t` (a reissued slot).
+    pub(super) fn reissue_after(&mut self, m: &Model, t: SimTime, units: u64, port: u8) {
         let k = (t - m.allocation_offset).div_euclid(DAY) + 1;
-        *self.reissue.entry(k).or_insert(0) += units;
+        *self.reissue.entry((k, port)).or_insert(0) += units;
     }
 }
 
 impl Sim<'_> {
-    /// Day `d`'s allocation at `now`: selects groups by seniority, then by lottery.
+    /// Day `d`'s allocation at `now`: at each port, selects groups by seniority, then by lottery.
     pub(super) fn allocate(&mut self, d: i64, now: SimTime, obs: &mut dyn Observer) {
         let m = self.m;
         let di = d as usize;
-        let q = m.quota[di] + self.allocation.reissue.remove(&d).unwrap_or(0);
-        self.tally.set_daily(Series::Quota, di, q as f64);
+        if m.switching.is_some() {
+            self.switch_ports(now);
+        }
+        self.day_quotas(d, now);
+        let quotas = std::mem::take(&mut self.allocation.quotas);
+        self.tally.set_daily(Series::Quota, di, quotas.iter().sum::<u64>() as f64);
         let open = d * DAY + m.open_offset;
         let close = d * DAY + m.close_offset;
         let f = self.outages.requests.overlap(open, close) as f64 / (close - open) as f64;
         let p = m.request_probability[di] * (1.0 - f);
+        let mut unused = 0;
+        for (port, &q) in quotas.iter().enumerate() {
+            let left = self.allocate_at(port, q, p, close, now, obs);
+            assert!(left <= q, "allocation on day {d} used more than the quota of {q} at port {port}");
+            unused += left;
+            self.port_tally.set_daily(port, PortSeries::Quota, di, q);
+            self.port_tally.set_daily(port, PortSeries::UnusedSlots, di, left);
+            if let Some(c) = self.port_tally.counts(port as u8, now) {
+                c.unused_slots += left;
+                c.slots += q;
+            }
+        }
+        if self.tally.counts_at(now) {
+            self.tally.counts.unused_slots += unused;
+            self.tally.counts.slots += quotas.iter().sum::<u64>();
+        }
+        self.tally.set_daily(Series::UnusedSlots, di, unused as f64);
+        self.allocation.quotas = quotas;
+        // Today's coins expire with today's allocation.
+        for &slot in &self.allocation.coins {
+            if self.groups.state(slot) == State::Waiting {
+                self.pool.entry_mut(self.groups.pos(slot)).coin = NO_COIN;
+            }
+        }
+        self.push(m.allocation_at(d + 1), Kind::Allocate, 0, 0);
+    }
+
+    /// The allocation at one port with `q` slots: the seniority pass, then the lottery, for groups
+    /// requesting with probability `p` and registered before `close`. Returns the slots left.
+    fn allocate_at(
+        &mut self,
+        port: usize,
+        q: u64,
+        p: f64,
+        close: SimTime,
+        now: SimTime,
+        obs: &mut dyn Observer,
+    ) -> u64 {
+        let m = self.m;
+        let di = (now / DAY) as usize;
         // Eligible = waiting and registered strictly before the window closed.
-        while self.allocation.recent.front().is_some_and(|(reg, _, _)| *reg < close) {
-            self.allocation.recent.pop_front();
+        let recent = &mut self.allocation.recent[port];
+        while recent.front().is_some_and(|(reg, _, _)| *reg < close) {
+            recent.pop_front();
         }
         let seniority_allot = ((m.seniority_share[di] * q as f64) + 1e-9).floor() as u64;
-        let (seniority_left, mut used) = self.seniority_pass(p, seniority_allot, close);
+        let (seniority_left, mut used) = self.seniority_pass(port, p, seniority_allot, close);
         let chosen = std::mem::take(&mut self.allocation.chosen);
         for &slot in &chosen {
             self.select(slot, now, obs);
@@ -127,60 +192,83 @@ impl Sim<'_> {
         let mut left = q - seniority_allot + seniority_left;
         self.allocation.drawn.clear();
         if p > 0.0 && left > 0 {
-            used += self.lottery(p, &mut left, close);
+            used += self.lottery(port, p, &mut left, close);
         }
         let drawn = std::mem::take(&mut self.allocation.drawn);
         for &slot in &drawn {
             self.select(slot, now, obs);
         }
         self.allocation.drawn = drawn;
-        assert!(used <= q, "allocation on day {d} used {used} slots of a quota of {q}");
-        assert_eq!(used + left, q, "slot accounting on day {d}");
-        if self.tally.counts_at(now) {
-            self.tally.counts.unused_slots += left;
+        assert_eq!(used + left, q, "slot accounting at port {port} at {now}");
+        left
+    }
+
+    /// Each port's slots for day `d` (allocation at `now`), in `allocation.quotas`: its own, plus
+    /// slots reissued to it; none at a port closed to allocations, whose slots go to the open ports
+    /// in proportion to theirs when the closure redistributes them.
+    fn day_quotas(&mut self, d: i64, now: SimTime) {
+        let m = self.m;
+        let a = &mut self.allocation;
+        a.quotas.clear();
+        for (i, port) in m.ports.iter().enumerate() {
+            let reissued = if a.reissue.is_empty() { 0 } else { a.reissue.remove(&(d, i as u8)).unwrap_or(0) };
+            a.quotas.push(port.quota[d as usize] + reissued);
         }
-        self.tally.set_daily(Series::UnusedSlots, di, left as f64);
-        // Today's coins expire with today's allocation.
-        for &slot in &self.allocation.coins {
-            if self.groups.state(slot) == State::Waiting {
-                self.pool.entries[self.groups.pos(slot) as usize].coin = NO_COIN;
+        if m.ports.iter().all(|p| p.no_allocations.is_empty()) {
+            return;
+        }
+        let mut moved = 0;
+        let mut weights = vec![0.0; m.ports.len()];
+        for (i, port) in m.ports.iter().enumerate() {
+            match port.closed_to_allocations(now) {
+                Some(redistribute) => {
+                    moved += if redistribute { a.quotas[i] } else { 0 };
+                    a.quotas[i] = 0;
+                }
+                None => weights[i] = a.quotas[i] as f64,
             }
         }
-        self.push(m.allocation_at(d + 1), Kind::Allocate, 0, 0);
+        for (q, extra) in a.quotas.iter_mut().zip(crate::model::largest_remainder(moved, &weights)) {
+            *q += extra;
+        }
     }
 
     /// The seniority pass: walks the eligible groups in seniority order, drawing each one's request
     /// coin (kept in its pool entry for the lottery), and chooses the requesters that fit into
     /// `allot` units. Returns the units left and those used.
-    fn seniority_pass(&mut self, p: f64, allot: u64, close: SimTime) -> (u64, u64) {
+    fn seniority_pass(&mut self, port: usize, p: f64, allot: u64, close: SimTime) -> (u64, u64) {
         let m = self.m;
         let a = &mut self.allocation;
         a.chosen.clear();
-        a.coins.clear();
+        if port == 0 {
+            a.coins.clear();
+        }
         let (mut left, mut used) = (allot, 0);
         if p <= 0.0 || left == 0 || !m.uses_seniority {
             return (left, used);
         }
-        let mut eligible = eligible_by_size(self);
+        let mut eligible = eligible_by_size(self, port);
         let a = &mut self.allocation;
+        let log = &mut a.seniority[port];
         // Drop entries of groups that can never wait again (booked, gone, slot reused); a selected
         // group keeps its entry, since it may miss and return with its registration time.
-        while let Some(&(_, id, slot)) = a.seniority.front() {
+        while let Some(&(_, id, slot)) = log.front() {
             let may_return = self.groups.is(slot, id, State::Selected)
-                || m.cancel_at.is_some() && self.groups.is(slot, id, State::Booked);
+                || (m.cancel_at.is_some() || m.closures_cancel) && self.groups.is(slot, id, State::Booked);
             if self.groups.is(slot, id, State::Waiting) || may_return {
                 break;
             }
-            a.seniority.pop_front();
+            log.pop_front();
         }
-        for &(reg, id, slot) in a.seniority.iter() {
+        for &(reg, id, slot) in log.iter() {
             if reg >= close || left == 0 || !fits_any(m.unit, &eligible, left) {
                 break;
             }
-            if !self.groups.is(slot, id, State::Waiting) {
+            // Waiting here: a group that moved to another port has an entry in that port's log.
+            if !self.groups.is(slot, id, State::Waiting) || self.pool.port_at(self.groups.pos(slot)) != port {
                 continue;
             }
-            let e = &mut self.pool.entries[self.groups.pos(slot) as usize];
+            let e = self.pool.entry_mut(self.groups.pos(slot));
             eligible[e.size as usize] -= 1;
             let coin = p >= 1.0 || a.rng.random_bool(p);
             e.coin = if coin { COIN_YES } else { COIN_NO };
@@ -202,11 +290,13 @@ impl Sim<'_> {
     /// The eligibility counts start afresh: the seniority pass consumed its own, and reusing them
     /// would count the groups it walked twice, so the lottery would stop before considering every
     /// candidate (`tests/it/trace.rs`: `lottery_recounts_eligible_groups_after_the_seniority_pass`).
-    fn lottery(&mut self, p: f64, left: &mut u64, close: SimTime) -> u64 {
+    fn lottery(&mut self, port: usize, p: f64, left: &mut u64, close: SimTime) -> u64 {
         let m = self.m;
-        let mut eligible = eligible_by_size(self);
+        let mut eligible = eligible_by_size(self, port);
         let a = &mut self.allocation;
-        let entries = &mut self.pool.entries;
+        // The position of index i of this port's pool is `base | i`.
+        let base = self.pool.pos_of(port, 0);
+        let entries = &mut self.pool.ports[port].entries;
         let n = entries.len();
         let coin_p = (p < 1.0).then_some(p);
         let mut ahead = Lookahead::start(&a.rng, 0, n, coin_p, entries);
@@ -215,8 +305,8 @@ impl Sim<'_> {
             let j = a.rng.random_range(i..n);
             entries.swap(i, j);
             let (ei, sj) = (entries[i], entries[j].slot);
-            self.groups.set_pos(ei.slot, i as u32);
-            self.groups.set_pos(sj, j as u32);
+            self.groups.set_pos(ei.slot, base | i as u32);
+            self.groups.set_pos(sj, base | j as u32);
             i += 1;
             let mut drew_coin = false;
             if ei.registered_at < close {
@@ -249,13 +339,16 @@ impl Sim<'_> {
     }
 }
 
-/// Waiting groups by size, less those registered at or after the request window closed (the
-/// registrations still in `recent`, pruned to the window before this is called).
-fn eligible_by_size(sim: &Sim) -> [u64; 11] {
-    let mut eligible = sim.pool.by_size;
-    for &(_, slot, id) in &sim.allocation.recent {
+/// Groups waiting at `port` by size, less those registered at or after the request window closed
+/// (the registrations still in `recent`, pruned to the window before this is called).
+fn eligible_by_size(sim: &Sim, port: usize) -> [u64; 11] {
+    let mut eligible = sim.pool.ports[port].by_size;
+    for &(_, slot, id) in &sim.allocation.recent[port] {
         if sim.groups.is(slot, id, State::Waiting) {
-            eligible[sim.pool.entries[sim.groups.pos(slot) as usize].size as usize] -= 1;
+            let pos = sim.groups.pos(slot);
+            if sim.pool.port_at(pos) == port {
+                eligible[sim.pool.entry(pos).size as usize] -= 1;
+            }
         }
     }
     eligible

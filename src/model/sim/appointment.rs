@@ -9,6 +9,11 @@
 //! before it loses its appointment at the instant, one booked later at once. Either way it goes back
 //! to waiting with its registration time and patience, or abandons if its patience is over, exactly
 //! like a return after a missed confirmation.
+//!
+//! The lead time is the port's own when it has one. An appointment that falls inside a closure of
+//! its port to appointments is moved by whole days to the first day the port is open at that hour
+//! (`booked = "honour_later"`, before the no-show coin), or cancelled like `cancel_from`, at the
+//! closure's start (`"cancel"`).
 
 use rand::RngExt;
 
@@ -17,9 +22,11 @@ use super::groups::State;
 use super::pool::PoolEntry;
 use super::{Kind, Sim, StreamKind};
 use crate::engine::rng::{self, StreamRng};
-use crate::engine::time::{self, SimTime};
+use crate::engine::time::{self, DAY, SimTime};
+use crate::model::PortModel;
 use crate::model::observer::{Observer, Outcome};
-use crate::model::result::Series;
+use crate::model::result::{PortSeries, Series};
+use crate::scenario::Booked;
 
 /// The appointments' random stream: lead times, then no-show coins.
 #[derive(Debug)]
@@ -37,7 +44,7 @@ impl Appointments {
 impl Sim<'_> {
     /// Books the group in `slot` (pool entry `e`) at `t`, and settles its appointment.
     pub(super) fn book(&mut self, slot: u32, t: SimTime, e: &PoolEntry, obs: &mut dyn Observer) {
-        let (size, reg) = (e.size, e.registered_at);
+        let (size, reg, port) = (e.size, e.registered_at, e.port);
         self.groups.set_state(slot, State::Booked);
         if self.tally.counts_at(t) {
             self.tally.counts.booked_groups += 1;
@@ -46,34 +53,48 @@ impl Sim<'_> {
         }
         if self.tally.wait_counts(reg, t) {
             self.tally.booking_wait(t - reg);
+            if self.port_tally.on {
+                self.port_tally.ports[port as usize].selection_waits.push(t - reg);
+            }
+        }
+        if let Some(c) = self.port_tally.counts(port, t) {
+            c.booked_groups += 1;
+            c.booked_persons += size as u64;
+            self.port_tally.add_daily(port, PortSeries::BookedPersons, t, size as u64);
         }
         self.tally.booking_in_windows(t, t - reg);
         if !self.groups.was_booked(slot) {
             self.cohorts.booked(reg, t, size);
         }
+        let port_model = &self.m.ports[port as usize];
         let (appointment_at, no_show) = match &self.m.appointment {
             Some((lead, p)) => {
                 let rng = &mut self.appointments.rng;
-                let at = t.saturating_add(time::from_days(lead.sample(rng)));
+                let lead = port_model.lead.as_ref().unwrap_or(lead);
+                let at = later_if_closed(port_model, t.saturating_add(time::from_days(lead.sample(rng))));
                 (at, *p > 0.0 && at < self.m.horizon && rng.random_bool(*p))
             }
-            None => (t, false),
+            None => (later_if_closed(port_model, t), false),
         };
+        let mut cancel = self.m.cancel_at.filter(|c| appointment_at >= *c);
+        if let Some((start, _, Booked::Cancel)) = port_model.closed_to_appointments(appointment_at) {
+            cancel = Some(cancel.map_or(start, |c| c.min(start)));
+        }
         self.groups.note_booked(slot, t, appointment_at);
-        if let Some(c) = self.m.cancel_at
-            && appointment_at >= c
-        {
+        if let Some(c) = cancel {
             // Cancelled from `c` (or at once if booked later): an event, since the group returns.
             self.groups.materialise(slot, e);
             self.tally.selected_across_report(t, c.max(t), size);
+            self.port_tally.selected_across_report(port, t, c.max(t), size);
             self.push(c.max(t), Kind::Return, self.groups.id_of(slot), pack_return(slot, false));
             return;
         }
         // Booked from `t` to its appointment (or to the end).
         self.tally.selected_across_report(t, appointment_at.min(self.m.horizon), size);
+        self.port_tally.selected_across_report(port, t, appointment_at.min(self.m.horizon), size);
         if appointment_at < self.m.horizon {
             let outcome = if no_show { Outcome::NoShow } else { Outcome::Processed };
-            self.exit(slot, appointment_at, outcome, size, reg, obs);
+            self.exit(slot, appointment_at, outcome, (size, reg, port), obs);
         } else {
             // Still booked at the horizon.
             self.groups.materialise(slot, e);
@@ -89,10 +110,23 @@ impl Sim<'_> {
             self.tally.counts.cancelled_appointments += 1;
             self.tally.counts.cancelled_persons += g.size as u64;
         }
+        if let Some(c) = self.port_tally.counts(g.port, t) {
+            c.cancelled_appointments += 1;
+            c.cancelled_persons += g.size as u64;
+        }
         if g.patience_at <= t {
-            self.exit(slot, t, Outcome::Abandoned, g.size, g.registered_at, obs);
+            self.exit(slot, t, Outcome::Abandoned, (g.size, g.registered_at, g.port), obs);
         } else {
-            self.enter_pool(slot, t, g.size, g.registered_at);
+            self.enter_pool(slot, t, g.size, g.registered_at, g.port);
         }
     }
+}
+
+/// An appointment at `at`, moved by whole days past any closure of `port` to appointments whose
+/// appointments are honoured later.
+fn later_if_closed(port: &PortModel, mut at: SimTime) -> SimTime {
+    while let Some((_, end, Booked::HonourLater)) = port.closed_to_appointments(at) {
+        at += (end - at + DAY - 1).div_euclid(DAY) * DAY;
+    }
+    at
 }

@@ -16,7 +16,7 @@ use super::{Kind, Sim};
 use crate::engine::Event;
 use crate::engine::rng::{self, StreamRng};
 use crate::engine::time::{self, DAY, SimTime};
-use crate::model::result::Series;
+use crate::model::result::{PortSeries, Series};
 
 /// A stream registration due today, waiting in the sorted buffer: its event key ([`Event::key`]:
 /// time, kind, id; no slot yet) and what the group's record would hold. The group takes a slot
@@ -27,6 +27,7 @@ pub(super) struct Pending {
     patience_at: SimTime,
     source: u16,
     size: u8,
+    port: u8,
 }
 
 /// The arrival streams' random streams and today's registrations.
@@ -113,7 +114,8 @@ impl Sim<'_> {
                 if registered_at < day_end {
                     let id = self.groups.new_id();
                     let key = Event { time: registered_at, kind: Kind::Register as u8, id, slot: 0 }.key();
-                    self.arrivals.today.push(Pending { key, patience_at, source, size });
+                    let port = self.choose_port(source, registered_at);
+                    self.arrivals.today.push(Pending { key, patience_at, source, size, port });
                 } else {
                     let slot = self.new_group(source, size, registered_at, patience_at, State::Travelling);
                     let id = self.groups.id_of(slot);
@@ -135,7 +137,7 @@ impl Sim<'_> {
         self.outages.registrations.containing(t).unwrap_or(t)
     }
 
-    /// Creates a group with the next id and a group record; returns its slot.
+    /// Creates a group with the next id and a group record, and chooses its port; returns its slot.
     pub(super) fn new_group(
         &mut self,
         source: u16,
@@ -145,7 +147,8 @@ impl Sim<'_> {
         state: State,
     ) -> u32 {
         let id = self.groups.new_id();
-        self.groups.place(id, source, size, registered_at, patience_at, state)
+        let port = self.choose_port(source, registered_at);
+        self.groups.place(id, source, size, registered_at, patience_at, state, port)
     }
 
     /// Registers a group from today's buffer: without a group record if its patience fits a slot
@@ -153,9 +156,10 @@ impl Sim<'_> {
     pub(super) fn register_pending(&mut self, p: Pending) {
         let ev = Event::from_key(p.key);
         match self.groups.place_fast(ev.id, p.source, ev.time, p.patience_at) {
-            Some(slot) => self.register_group(slot, ev.id, ev.time, p.size, p.patience_at),
+            Some(slot) => self.register_group(slot, ev.id, ev.time, (p.size, p.port), p.patience_at),
             None => {
-                let slot = self.groups.place(ev.id, p.source, p.size, ev.time, p.patience_at, State::Travelling);
+                let slot =
+                    self.groups.place(ev.id, p.source, p.size, ev.time, p.patience_at, State::Travelling, p.port);
                 self.register(slot, ev.time);
             }
         }
@@ -165,19 +169,24 @@ impl Sim<'_> {
     pub(super) fn register(&mut self, slot: u32, t: SimTime) {
         let g = self.groups.held(slot);
         debug_assert_eq!(g.registered_at, t);
-        self.register_group(slot, self.groups.id_of(slot), t, g.size, g.patience_at);
+        self.register_group(slot, self.groups.id_of(slot), t, (g.size, g.port), g.patience_at);
     }
 
-    fn register_group(&mut self, slot: u32, id: u64, t: SimTime, size: u8, patience: SimTime) {
+    fn register_group(&mut self, slot: u32, id: u64, t: SimTime, (size, port): (u8, u8), patience: SimTime) {
         debug_assert_eq!(self.groups.state(slot), State::Travelling);
         if self.tally.counts_at(t) {
             self.tally.counts.arrived_groups += 1;
             self.tally.counts.arrived_persons += size as u64;
             self.tally.add_daily(Series::ArrivedPersons, t, size as f64);
         }
+        if let Some(c) = self.port_tally.counts(port, t) {
+            c.arrived_groups += 1;
+            c.arrived_persons += size as u64;
+            self.port_tally.add_daily(port, PortSeries::ArrivedPersons, t, size as u64);
+        }
         self.cohorts.registered(t, size);
-        self.enter_pool(slot, t, size, t);
-        self.allocation.registered(self.m, t, id, slot);
+        self.enter_pool(slot, t, size, t, port);
+        self.allocation.registered(self.m, t, id, slot, port);
         self.schedule_patience(patience.max(t), id, slot);
     }
 }

@@ -36,9 +36,13 @@ impl Sim<'_> {
             if self.m.report == 0 {
                 self.tally.counts.initial_groups += 1;
                 self.tally.counts.initial_persons += g.size as u64;
+                if let Some(c) = self.port_tally.counts(g.port, 0) {
+                    c.initial_groups += 1;
+                    c.initial_persons += g.size as u64;
+                }
             }
-            self.enter_pool(slot, 0, g.size, g.registered_at);
-            self.allocation.backlog_registered(self.m, g.registered_at, id, slot);
+            self.enter_pool(slot, 0, g.size, g.registered_at, g.port);
+            self.allocation.backlog_registered(self.m, g.registered_at, id, slot, g.port);
             self.schedule_patience(g.patience_at, id, slot);
         }
     }

@@ -61,10 +61,15 @@ impl Sim<'_> {
         let size = e.size as u64;
         // The path has been integrated up to this allocation; the selection leaves now.
         self.tally.path_remove(now, size);
+        self.port_tally.path(e.port, now, size, false);
         if self.tally.counts_at(now) {
             self.tally.counts.selected_groups += 1;
             self.tally.counts.selected_persons += size;
             self.tally.add_daily(Series::SelectedPersons, now, size as f64);
+        }
+        if let Some(c) = self.port_tally.counts(e.port, now) {
+            c.selected_groups += 1;
+            c.selected_persons += size;
         }
         self.groups.set_state(slot, State::Selected);
         self.groups.note_selected(slot, now);
@@ -124,6 +129,7 @@ impl Sim<'_> {
             if !fails {
                 self.groups.note_attempts(slot, attempts);
                 self.tally.selected_across_report(selected_at, t, e.size);
+                self.port_tally.selected_across_report(e.port, selected_at, t, e.size);
                 self.book(slot, t, e, obs);
                 return;
             }
@@ -134,6 +140,7 @@ impl Sim<'_> {
         };
         self.groups.note_attempts(slot, attempts);
         self.tally.selected_across_report(selected_at, miss_at, e.size);
+        self.port_tally.selected_across_report(e.port, selected_at, miss_at, e.size);
         // The group stays: it misses later, or is still selected at the horizon.
         self.groups.materialise(slot, e);
         self.push(miss_at, Kind::Return, self.groups.id_of(slot), pack_return(slot, overlapped));
@@ -150,20 +157,25 @@ impl Sim<'_> {
             self.tally.counts.missed_persons += g.size as u64;
             self.tally.add_daily(Series::MissedPersons, t, g.size as f64);
         }
+        if let Some(pc) = self.port_tally.counts(g.port, t) {
+            pc.missed_confirmations += 1;
+            pc.missed_persons += g.size as u64;
+            pc.missed_in_outage += u64::from(overlapped);
+        }
         if overlapped {
             if counted {
                 self.tally.counts.missed_in_outage += 1;
             }
             if c.policy == OutagePolicy::Reissue {
-                self.allocation.reissue_after(self.m, t, self.m.cost(g.size));
+                self.allocation.reissue_after(self.m, t, self.m.cost(g.size), g.port);
             }
         }
         match c.on_miss {
-            OnMiss::Drop => self.exit(slot, t, Outcome::Dropped, g.size, g.registered_at, obs),
+            OnMiss::Drop => self.exit(slot, t, Outcome::Dropped, (g.size, g.registered_at, g.port), obs),
             OnMiss::Return if g.patience_at <= t => {
-                self.exit(slot, t, Outcome::Abandoned, g.size, g.registered_at, obs)
+                self.exit(slot, t, Outcome::Abandoned, (g.size, g.registered_at, g.port), obs)
             }
-            OnMiss::Return => self.enter_pool(slot, t, g.size, g.registered_at),
+            OnMiss::Return => self.enter_pool(slot, t, g.size, g.registered_at, g.port),
         }
     }
 }

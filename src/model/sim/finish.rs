@@ -6,7 +6,9 @@
 //! - conservation of groups and of persons: initial + arrived = processed + no-shows + abandoned +
 //!   waiting + selected + booked at the end;
 //! - the pool's size agrees with the groups' states;
-//! - the sample-path Little's law: ∫ pool dt = Σ time spent waiting, both over `[warmup, end)`.
+//! - the sample-path Little's law: ∫ pool dt = Σ time spent waiting, both over `[warmup, end)`;
+//! - with ports, each of these at every port, where conservation counts the moves in and out, and
+//!   the ports' counts add up to the whole's.
 //!
 //! The allocation checks its own invariant (never more than the quota, used + unused = quota) each
 //! day, in `allocation.rs`.
@@ -23,6 +25,7 @@ impl Sim<'_> {
         self.censor(obs);
         self.tally.close_days();
         check_invariants(&self.tally.counts, self.pool.len() as u64, self.replication);
+        let ports = self.port_results();
         // Sample-path Little's law: ∫ pool dt = Σ time spent waiting, both over [warmup, end).
         assert_eq!(
             self.tally.integral_groups, self.tally.waiting_time_sum,
@@ -54,6 +57,8 @@ impl Sim<'_> {
                 .collect(),
             cohorts: self.cohorts.outcomes(),
             caravan_windows: std::mem::take(&mut self.caravan_windows),
+            port_daily: self.port_tally.on.then(|| Box::new(std::mem::take(&mut self.port_tally.daily))),
+            ports,
         };
         self.give_back();
         result
@@ -77,16 +82,27 @@ impl Sim<'_> {
             };
             *groups += 1;
             let never_booked = o.state != State::Booked && !self.groups.was_booked(o.slot);
-            let (size, registered_at) = if o.state == State::Waiting {
+            let (size, registered_at, port) = if o.state == State::Waiting {
                 // A waiting group's data is in its pool entry (it may have no group record).
-                let e = self.pool.entries[o.pos as usize];
+                let e = *self.pool.entry(o.pos);
                 *persons += e.size as u64;
                 self.tally.add_spell(self.groups.spell_start(&e), horizon);
-                (e.size, e.registered_at)
+                self.port_tally.spell(e.port, horizon, false);
+                (e.size, e.registered_at, e.port)
             } else {
                 *persons += o.held.size as u64;
-                (o.held.size, o.held.registered_at)
+                (o.held.size, o.held.registered_at, o.held.port)
             };
+            if self.port_tally.on {
+                let c = &mut self.port_tally.ports[port as usize].counts;
+                let (g, p) = match o.state {
+                    State::Waiting => (&mut c.final_waiting_groups, &mut c.final_waiting_persons),
+                    State::Selected => (&mut c.final_selected_groups, &mut c.final_selected_persons),
+                    _ => (&mut c.final_booked_groups, &mut c.final_booked_persons),
+                };
+                *g += 1;
+                *p += size as u64;
+            }
             if never_booked {
                 self.cohorts.censored(registered_at, horizon, size);
             }
@@ -98,6 +114,67 @@ impl Sim<'_> {
                 obs.record(&self.groups.record(slot, outcome, horizon, size, registered_at));
             }
         }
+    }
+}
+
+impl Sim<'_> {
+    /// Each port's result, measured like the whole's, after its invariants are checked: conservation
+    /// with moves, its pool against its path, its Little's law, and the ports adding up to the whole.
+    fn port_results(&mut self) -> Vec<RepResult> {
+        if !self.port_tally.on {
+            return Vec::new();
+        }
+        self.port_tally.close();
+        let r = self.replication;
+        let window = self.port_tally.window_length() as f64;
+        let mut out = Vec::with_capacity(self.port_tally.ports.len());
+        let mut sums = [0u64; 4];
+        let n = self.port_tally.ports.len();
+        let paths: Vec<u64> = (0..n).map(|p| self.port_tally.path_groups(p)).collect();
+        let pools: Vec<u64> = self.pool.ports.iter().map(|p| p.len() as u64).collect();
+        for (p, m) in self.port_tally.ports.iter_mut().enumerate() {
+            let c = &m.counts;
+            let moved_in = (c.moved_in_groups, c.moved_in_persons);
+            let moved_out = (c.moved_out_groups, c.moved_out_persons);
+            let mut whole = c.clone();
+            whole.arrived_groups += moved_in.0;
+            whole.arrived_persons += moved_in.1;
+            whole.abandoned_groups += moved_out.0;
+            whole.abandoned_persons += moved_out.1;
+            check_invariants(&whole, pools[p], r);
+            assert_eq!(paths[p], pools[p], "port {p}'s pool path out of step in replication {r}");
+            assert_eq!(
+                m.integral_groups as i128, m.spells,
+                "Little's law (sample path) violated at port {p} in replication {r}"
+            );
+            for (s, x) in
+                sums.iter_mut().zip([c.arrived_persons, c.processed_persons, c.abandoned_persons, c.moved_in_persons])
+            {
+                *s += x;
+            }
+            sums[3] -= c.moved_out_persons;
+            out.push(RepResult {
+                replication: r,
+                seed: self.seed,
+                counts: c.clone(),
+                mean_waiting_groups: m.integral_groups as f64 / window,
+                mean_waiting_persons: m.integral_persons as f64 / window,
+                max_waiting_groups: m.max_groups,
+                max_waiting_persons: m.max_persons,
+                wait: m.waits.stats(),
+                selection_wait: m.selection_waits.stats(),
+                waiting_integral: m.integral_groups,
+                waiting_time_sum: m.spells as u128,
+                ..RepResult::default()
+            });
+        }
+        let c = &self.tally.counts;
+        assert_eq!(
+            sums,
+            [c.arrived_persons, c.processed_persons, c.abandoned_persons, 0],
+            "the ports do not add up to the whole in replication {r}"
+        );
+        out
     }
 }
 

@@ -65,6 +65,8 @@ struct Group {
     size: u8,
     /// Whether an appointment of the group was cancelled (so it was booked before).
     cancelled: bool,
+    /// The port the group queues at.
+    port: u8,
 }
 
 /// What the hot paths read and write of a slot, apart from the group record: the tag, the position
@@ -104,6 +106,8 @@ pub(super) struct Held {
     pub(super) registered_at: SimTime,
     /// Patience deadline [s], or [`NEVER`].
     pub(super) patience_at: SimTime,
+    /// The port the group queues at.
+    pub(super) port: u8,
 }
 
 /// A group still in the system at the horizon, for the censored counts and records.
@@ -129,20 +133,32 @@ pub(super) struct Groups {
     /// Per slot; empty when no records are wanted.
     times: Vec<RecordTimes>,
     keep_times: bool,
+    /// Each slot's source, kept only when moves between ports choose by the source's weights.
+    sources: Vec<u16>,
+    keep_sources: bool,
     free: Vec<u32>,
     next_id: u64,
 }
 
 impl Groups {
-    /// Empties the storage for a new replication; `keep_times` says whether records are wanted.
-    pub(super) fn clear(&mut self, keep_times: bool) {
-        let Groups { records, refs, times, keep_times: keep, free, next_id } = self;
+    /// Empties the storage for a new replication; `keep_times` says whether records are wanted,
+    /// `keep_sources` whether each group's source is.
+    pub(super) fn clear(&mut self, keep_times: bool, keep_sources: bool) {
+        let Groups { records, refs, times, keep_times: keep, sources, keep_sources: keep_src, free, next_id } = self;
         records.clear();
         refs.clear();
         times.clear();
+        sources.clear();
         free.clear();
         *keep = keep_times;
+        *keep_src = keep_sources;
         *next_id = 0;
+    }
+
+    /// The source of the group in `slot` (kept only when asked for in [`Groups::clear`]).
+    #[inline]
+    pub(super) fn source_of(&self, slot: u32) -> u16 {
+        self.sources[slot as usize]
     }
 
     /// Whether `--records` times are kept.
@@ -171,10 +187,14 @@ impl Groups {
                     waiting_since: NEVER,
                     size: 0,
                     cancelled: false,
+                    port: 0,
                 });
                 self.refs.push(SlotRef { tag: tag(0, State::Free), pos: u32::MAX, patience: PATIENCE_IN_RECORD });
                 if self.keep_times {
                     self.times.push(NO_TIMES);
+                }
+                if self.keep_sources {
+                    self.sources.push(0);
                 }
                 (self.records.len() - 1) as u32
             }
@@ -182,6 +202,7 @@ impl Groups {
     }
 
     /// Stores group `id` with a group record; returns its slot.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn place(
         &mut self,
         id: u64,
@@ -190,14 +211,24 @@ impl Groups {
         registered_at: SimTime,
         patience_at: SimTime,
         state: State,
+        port: u8,
     ) -> u32 {
         let slot = self.take_slot() as usize;
-        self.records[slot] = Group { registered_at, patience_at, waiting_since: NEVER, size, cancelled: false };
+        self.records[slot] = Group { registered_at, patience_at, waiting_since: NEVER, size, cancelled: false, port };
         self.refs[slot] = SlotRef { tag: tag(id, state), pos: u32::MAX, patience: PATIENCE_IN_RECORD };
+        self.note_source(slot, source);
+        slot as u32
+    }
+
+    /// Keeps the source of the group in `slot` where it is wanted.
+    #[inline]
+    fn note_source(&mut self, slot: usize, source: u16) {
         if self.keep_times {
             self.times[slot] = RecordTimes { source, ..NO_TIMES };
         }
-        slot as u32
+        if self.keep_sources {
+            self.sources[slot] = source;
+        }
     }
 
     /// Stores group `id`, registering at `registered_at`, without a group record (the fast path),
@@ -216,9 +247,7 @@ impl Groups {
         };
         let slot = self.take_slot();
         self.refs[slot as usize] = SlotRef { tag: tag(id, State::Travelling), pos: u32::MAX, patience };
-        if self.keep_times {
-            self.times[slot as usize] = RecordTimes { source, ..NO_TIMES };
-        }
+        self.note_source(slot as usize, source);
         Some(slot)
     }
 
@@ -232,15 +261,27 @@ impl Groups {
             offset => e.registered_at + offset as SimTime,
         };
         r.patience = PATIENCE_IN_RECORD;
-        self.records[slot as usize] =
-            Group { registered_at: e.registered_at, patience_at, waiting_since: NEVER, size: e.size, cancelled: false };
+        self.records[slot as usize] = Group {
+            registered_at: e.registered_at,
+            patience_at,
+            waiting_since: NEVER,
+            size: e.size,
+            cancelled: false,
+            port: e.port,
+        };
+    }
+
+    /// Moves the group record of `slot` to `port` (the group must have one).
+    #[inline]
+    pub(super) fn set_port(&mut self, slot: u32, port: u8) {
+        self.records[slot as usize].port = port;
     }
 
     /// What the group record of `slot` holds (the group must have one).
     #[inline]
     pub(super) fn held(&self, slot: u32) -> Held {
         let g = &self.records[slot as usize];
-        Held { size: g.size, registered_at: g.registered_at, patience_at: g.patience_at }
+        Held { size: g.size, registered_at: g.registered_at, patience_at: g.patience_at, port: g.port }
     }
 
     /// The id of the group in `slot`.
@@ -375,7 +416,7 @@ impl Groups {
                 slot: slot as u32,
                 state,
                 pos: r.pos,
-                held: Held { size: g.size, registered_at: g.registered_at, patience_at: g.patience_at },
+                held: Held { size: g.size, registered_at: g.registered_at, patience_at: g.patience_at, port: g.port },
             })
         })
     }
@@ -389,16 +430,16 @@ mod tests {
     #[test]
     fn slots_are_reused_and_tags_go_stale() {
         let mut g = Groups::default();
-        g.clear(false);
+        g.clear(false, false);
         let a = g.new_id();
-        let s = g.place(a, 1, 3, 10, NEVER, State::Waiting);
+        let s = g.place(a, 1, 3, 10, NEVER, State::Waiting, 0);
         assert!(g.is(s, a, State::Waiting));
         assert_eq!(g.state(s), State::Waiting);
         g.set_state(s, State::Selected);
         assert!(!g.is(s, a, State::Waiting), "a tag names the state too");
         g.free(s);
         let b = g.new_id();
-        let s2 = g.place(b, 1, 2, 20, NEVER, State::Travelling);
+        let s2 = g.place(b, 1, 2, 20, NEVER, State::Travelling, 0);
         assert_eq!(s2, s, "a freed slot is reused");
         assert!(!g.is(s2, a, State::Selected), "the old group's tag is stale");
         assert_eq!(g.id_of(s2), b);
@@ -409,13 +450,13 @@ mod tests {
     #[test]
     fn fast_path_patience_round_trips_through_materialise() {
         let mut g = Groups::default();
-        g.clear(true);
+        g.clear(true, false);
         let id = g.new_id();
         let slot = g.place_fast(id, 2, 1_000, 1_000 + 86_400).expect("fits");
-        let e = PoolEntry { registered_at: 1_000, slot, size: 4, returned: false, coin: NO_COIN };
+        let e = PoolEntry { registered_at: 1_000, slot, size: 4, returned: false, coin: NO_COIN, port: 3 };
         g.materialise(slot, &e);
         let h = g.held(slot);
-        assert_eq!((h.size, h.registered_at, h.patience_at), (4, 1_000, 1_000 + 86_400));
+        assert_eq!((h.size, h.registered_at, h.patience_at, h.port), (4, 1_000, 1_000 + 86_400, 3));
         // No patience at all is kept as "never".
         let id2 = g.new_id();
         let slot2 = g.place_fast(id2, 2, 5, NEVER).expect("fits");

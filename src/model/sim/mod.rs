@@ -10,7 +10,9 @@
 //! | `appointment.rs` | booking, appointments, no-shows, cancellations |
 //! | `abandonment.rs` | patience deadlines and their expiry |
 //! | `cohorts.rs` | outcomes by registration cohort (Aalen–Johansen) |
-//! | `pool.rs` | the waiting pool |
+//! | `pool.rs` | the waiting pools, one per port |
+//! | `ports.rs` | each group's port, and moves between ports |
+//! | `port_tally.rs` | counts, pool paths, waits and daily series per port |
 //! | `waiting.rs` | entering and leaving the pool |
 //! | `groups.rs` | where a group's data lives (slots, tags, group records) |
 //! | `tally.rs` | counts, the pool's path, daily series, waits; a group's exit |
@@ -36,6 +38,8 @@ mod finish;
 mod groups;
 mod lookahead;
 mod pool;
+mod port_tally;
+mod ports;
 mod tally;
 mod waiting;
 mod waits;
@@ -47,7 +51,9 @@ use arrivals::Arrivals;
 use cohorts::Cohorts;
 use confirmation::{Confirmation, unpack_return};
 use groups::{Groups, State};
-use pool::Pool;
+use pool::Pools;
+use port_tally::PortTally;
+use ports::Ports;
 use tally::Tally;
 
 use super::outages::{self, Outages};
@@ -92,11 +98,12 @@ impl Kind {
 struct Rooms {
     queue: Option<EventQueue>,
     groups: Groups,
-    pool: Pool,
+    pool: Pools,
     arrivals: Arrivals,
     allocation: Allocation,
     abandonment: Abandonment,
     tally: Tally,
+    port_tally: PortTally,
     cohorts: Cohorts,
 }
 
@@ -112,13 +119,15 @@ pub(crate) struct Sim<'m> {
     queue: EventQueue,
     outages: Outages,
     groups: Groups,
-    pool: Pool,
+    pool: Pools,
     arrivals: Arrivals,
     allocation: Allocation,
     confirmation: Confirmation,
     appointments: Appointments,
     abandonment: Abandonment,
     tally: Tally,
+    port_tally: PortTally,
+    ports: Ports,
     cohorts: Cohorts,
     /// Each explicit caravan's first and last registration, once its groups are created.
     caravan_windows: Vec<Option<(SimTime, SimTime)>>,
@@ -141,6 +150,7 @@ impl<'m> Sim<'m> {
             mut allocation,
             mut abandonment,
             mut tally,
+            mut port_tally,
             mut cohorts,
         } = SPARE.with(|s| s.borrow_mut().take()).unwrap_or_default();
         let queue = match queue {
@@ -150,12 +160,14 @@ impl<'m> Sim<'m> {
             }
             None => EventQueue::with_bucket_width(time::HOUR),
         };
-        groups.clear(keep_records);
-        pool.clear();
+        let by_source = matches!(m.switching, Some((_, _, crate::scenario::SwitchRule::Weights)));
+        groups.clear(keep_records, by_source);
+        pool.clear(m.ports.len());
         arrivals.clear(m.streams.len(), seed);
-        allocation.clear(seed);
+        allocation.clear(seed, m.ports.len());
         abandonment.clear(m.days + 1);
         tally.clear(m.days, m.warmup, m.report, m.horizon);
+        port_tally.clear(m.per_port, m.ports.len(), m.days, m.warmup.max(m.report), m.report, m.horizon);
         tally.set_windows(&m.booking_windows);
         cohorts.clear(m.days, &m.cohort_of_day, m.cohorts);
         for d in m.report_day..m.days {
@@ -175,6 +187,8 @@ impl<'m> Sim<'m> {
             appointments: Appointments::new(seed),
             abandonment,
             tally,
+            port_tally,
+            ports: Ports::new(seed),
             cohorts,
             caravan_windows: Vec::new(),
         }
@@ -230,8 +244,9 @@ impl<'m> Sim<'m> {
 
     /// Keeps this replication's rooms for the thread's next replication.
     fn give_back(self) {
-        let Sim { queue, groups, pool, arrivals, allocation, abandonment, tally, cohorts, .. } = self;
-        let rooms = Rooms { queue: Some(queue), groups, pool, arrivals, allocation, abandonment, tally, cohorts };
+        let Sim { queue, groups, pool, arrivals, allocation, abandonment, tally, port_tally, cohorts, .. } = self;
+        let rooms =
+            Rooms { queue: Some(queue), groups, pool, arrivals, allocation, abandonment, tally, port_tally, cohorts };
         SPARE.with(|s| *s.borrow_mut() = Some(rooms));
     }
 }

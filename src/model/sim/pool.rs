@@ -1,7 +1,8 @@
-//! The waiting pool: O(1) insertion and removal (swap-remove; the group storage keeps each group's
-//! position) and counts by group size, so a pass knows when no remaining candidate can fit. How a
-//! group enters and leaves it is in `waiting.rs`. The seniority order is a registration log kept by
-//! the allocation (see `allocation.rs`).
+//! The waiting pool: one per port of entry, each with O(1) insertion and removal (swap-remove; the
+//! group storage keeps each group's position) and counts by group size, so a pass knows when no
+//! remaining candidate can fit. A position names the port in its high bits when there are several
+//! ports ([`Pools`]). How a group enters and leaves is in `waiting.rs`. The seniority order is a
+//! registration log kept by the allocation (see `allocation.rs`).
 
 use crate::engine::time::SimTime;
 
@@ -21,6 +22,8 @@ pub(crate) struct PoolEntry {
     /// The request coin drawn for the group by the current allocation's seniority pass, which the
     /// lottery reuses: [`NO_COIN`], [`COIN_NO`] or [`COIN_YES`]. Reset after each allocation.
     pub(crate) coin: u8,
+    /// The port whose pool holds the entry.
+    pub(crate) port: u8,
 }
 
 /// [`PoolEntry::coin`]: no coin drawn yet in this allocation.
@@ -69,6 +72,85 @@ impl Pool {
     }
 }
 
+/// Bits of a pool position that hold the index in its port's pool when there are several ports;
+/// the bits above name the port.
+const INDEX_BITS: u32 = 24;
+
+/// The waiting pools of every port. With one port a position is the index in its pool; with
+/// several it is `port << 24 | index`.
+#[derive(Debug, Default)]
+pub(crate) struct Pools {
+    /// One pool per port, in port order.
+    pub(crate) ports: Vec<Pool>,
+    /// How far a position is shifted to get its port (32 with one port: always port 0).
+    shift: u32,
+}
+
+impl Pools {
+    /// Empties the pools, keeping their memory, for `ports` ports.
+    pub(crate) fn clear(&mut self, ports: usize) {
+        let Pools { ports: pools, shift } = self;
+        pools.truncate(ports);
+        pools.iter_mut().for_each(Pool::clear);
+        pools.resize_with(ports, Pool::default);
+        *shift = if ports > 1 { INDEX_BITS } else { 32 };
+    }
+
+    /// The position of index `i` of port `p`'s pool.
+    #[inline]
+    pub(crate) fn pos_of(&self, port: usize, i: usize) -> u32 {
+        ((port as u64) << self.shift | i as u64) as u32
+    }
+
+    /// The port and the index in its pool of position `pos`.
+    #[inline]
+    fn split(&self, pos: u32) -> (usize, usize) {
+        let pos = pos as u64;
+        ((pos >> self.shift) as usize, (pos & ((1u64 << self.shift) - 1)) as usize)
+    }
+
+    /// The port of position `pos`.
+    #[inline]
+    pub(crate) fn port_at(&self, pos: u32) -> usize {
+        self.split(pos).0
+    }
+
+    /// The entry at `pos`.
+    #[inline]
+    pub(crate) fn entry(&self, pos: u32) -> &PoolEntry {
+        let (p, i) = self.split(pos);
+        &self.ports[p].entries[i]
+    }
+
+    /// The entry at `pos`, for writing.
+    #[inline]
+    pub(crate) fn entry_mut(&mut self, pos: u32) -> &mut PoolEntry {
+        let (p, i) = self.split(pos);
+        &mut self.ports[p].entries[i]
+    }
+
+    /// Number of waiting groups at every port.
+    pub(crate) fn len(&self) -> usize {
+        self.ports.iter().map(Pool::len).sum()
+    }
+
+    /// Adds a group to its port's pool; returns its position.
+    #[inline]
+    pub(crate) fn insert(&mut self, entry: PoolEntry) -> u32 {
+        let p = entry.port as usize;
+        let i = self.ports[p].insert(entry);
+        assert!(self.shift == 32 || i < 1 << INDEX_BITS, "more than 2^24 groups waiting at one port");
+        self.pos_of(p, i as usize)
+    }
+
+    /// Removes and returns the entry at `pos`, with the slot that moved into `pos`, if any.
+    #[inline]
+    pub(crate) fn remove(&mut self, pos: u32) -> (PoolEntry, Option<u32>) {
+        let (p, i) = self.split(pos);
+        self.ports[p].remove(i as u32)
+    }
+}
+
 /// The smallest size with a positive count, or `None` when every count is 0.
 pub(crate) fn smallest_size(counts: &[u64; 11]) -> Option<u64> {
     (1..=10).find(|&s| counts[s] > 0).map(|s| s as u64)
@@ -79,7 +161,7 @@ mod tests {
     use super::*;
 
     fn entry(slot: u32, size: u8) -> PoolEntry {
-        PoolEntry { registered_at: slot as SimTime, slot, size, returned: false, coin: NO_COIN }
+        PoolEntry { registered_at: slot as SimTime, slot, size, returned: false, coin: NO_COIN, port: 0 }
     }
 
     #[test]
@@ -99,5 +181,21 @@ mod tests {
         p.clear();
         assert_eq!(p.len(), 0);
         assert_eq!(smallest_size(&p.by_size), None);
+    }
+
+    #[test]
+    fn positions_name_the_port_only_with_several_ports() {
+        let mut one = Pools::default();
+        one.clear(1);
+        assert_eq!(one.insert(entry(7, 2)), 0);
+        assert_eq!(one.pos_of(0, (1 << 24) + 5), (1 << 24) + 5, "one port: a position is an index");
+        let mut two = Pools::default();
+        two.clear(2);
+        assert_eq!(two.insert(PoolEntry { port: 1, ..entry(3, 2) }), 1 << 24);
+        assert_eq!(two.insert(entry(4, 1)), 0);
+        assert_eq!(two.entry(1 << 24).slot, 3);
+        assert_eq!(two.len(), 2);
+        let (e, moved) = two.remove(1 << 24);
+        assert_eq!((e.slot, moved, two.ports[1].len()), (3, None, 0));
     }
 }

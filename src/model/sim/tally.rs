@@ -6,7 +6,7 @@ use super::Sim;
 use super::waits::{EXACT_WAITS, WaitLog};
 use crate::engine::time::{DAY, SimTime, day_of};
 use crate::model::observer::{Observer, Outcome};
-use crate::model::result::{Counts, Daily, Series};
+use crate::model::result::{Counts, Daily, PortSeries, Series};
 
 /// A replication's measurements so far.
 #[derive(Debug, Default)]
@@ -30,7 +30,8 @@ pub(super) struct Tally {
     last_t: SimTime,
     path_groups: u64,
     path_persons: u64,
-    /// Additions to the pool since the last abandonment pass: (time, persons), in time order.
+    /// Additions to the pool since the last abandonment pass: (time, persons | port << 32), in time
+    /// order.
     additions: Vec<(SimTime, u64)>,
     /// ∫ pool dt over the window [group-seconds, person-seconds].
     pub(super) integral_groups: u128,
@@ -153,10 +154,10 @@ impl Tally {
         }
     }
 
-    /// A group enters the pool at `t` (integrated at the next abandonment pass).
+    /// A group enters the pool at `t` at `port` (integrated at the next abandonment pass).
     #[inline]
-    pub(super) fn pool_addition(&mut self, t: SimTime, persons: u8) {
-        self.additions.push((t, persons as u64));
+    pub(super) fn pool_addition(&mut self, t: SimTime, persons: u8, port: u8) {
+        self.additions.push((t, persons as u64 | (port as u64) << 32));
     }
 
     /// The pool's additions since the last pass, for the pass to walk (give them back with
@@ -274,18 +275,20 @@ impl Tally {
 }
 
 impl Sim<'_> {
-    /// A group of `size` persons, registered at `registered_at`, leaves the system at `t` with
-    /// `outcome`: counted, reported to the observer, and its slot freed.
+    /// A group of `size` persons, registered at `registered_at`, leaves the system at `t` from
+    /// `port` with `outcome`: counted, reported to the observer, and its slot freed.
     pub(super) fn exit(
         &mut self,
         slot: u32,
         t: SimTime,
         outcome: Outcome,
-        size: u8,
-        registered_at: SimTime,
+        (size, registered_at, port): (u8, SimTime, u8),
         obs: &mut dyn Observer,
     ) {
         let persons = size as u64;
+        if self.port_tally.on {
+            self.port_exit(t, outcome, (size, registered_at, port));
+        }
         let tally = &mut self.tally;
         let counted = tally.counts_at(t);
         match outcome {
@@ -318,6 +321,36 @@ impl Sim<'_> {
             obs.record(&self.groups.record(slot, outcome, t, size, registered_at));
         }
         self.groups.free(slot);
+    }
+}
+
+impl Sim<'_> {
+    /// Counts an exit at its port (see [`Sim::exit`]).
+    fn port_exit(&mut self, t: SimTime, outcome: Outcome, (size, registered_at, port): (u8, SimTime, u8)) {
+        let persons = size as u64;
+        let wait_counts = self.tally.wait_counts(registered_at, t);
+        let pt = &mut self.port_tally;
+        let Some(c) = pt.counts(port, t) else { return };
+        match outcome {
+            Outcome::Processed => {
+                c.processed_groups += 1;
+                c.processed_persons += persons;
+                pt.add_daily(port, PortSeries::ProcessedPersons, t, persons);
+                if wait_counts {
+                    pt.ports[port as usize].waits.push(t - registered_at);
+                }
+            }
+            Outcome::NoShow => {
+                c.no_show_groups += 1;
+                c.no_show_persons += persons;
+            }
+            Outcome::Abandoned | Outcome::Dropped => {
+                c.abandoned_groups += 1;
+                c.abandoned_persons += persons;
+                pt.add_daily(port, PortSeries::AbandonedPersons, t, persons);
+            }
+            _ => unreachable!("censored groups do not exit"),
+        }
     }
 }
 

@@ -3,12 +3,13 @@
 
 use super::Sim;
 use super::groups::{Groups, State};
-use super::pool::{NO_COIN, Pool, PoolEntry};
+use super::pool::{NO_COIN, PoolEntry, Pools};
 use crate::engine::time::SimTime;
 
 impl Sim<'_> {
-    /// The group in `slot` (of `size` persons, registered at `registered_at`) starts waiting at `t`.
-    pub(super) fn enter_pool(&mut self, slot: u32, t: SimTime, size: u8, registered_at: SimTime) {
+    /// The group in `slot` (of `size` persons, registered at `registered_at`) starts waiting at `t`
+    /// at `port`.
+    pub(super) fn enter_pool(&mut self, slot: u32, t: SimTime, size: u8, registered_at: SimTime, port: u8) {
         self.groups.set_state(slot, State::Waiting);
         // A spell from registration (or from 0 for the backlog) is implied by the entry; a return's
         // start is kept in the group record.
@@ -16,21 +17,39 @@ impl Sim<'_> {
         if returned {
             self.groups.set_waiting_since(slot, t);
         }
-        let pos = self.pool.insert(PoolEntry { registered_at, slot, size, returned, coin: NO_COIN });
+        let pos = self.pool.insert(PoolEntry { registered_at, slot, size, returned, coin: NO_COIN, port });
         self.groups.set_pos(slot, pos);
-        self.tally.pool_addition(t, size);
+        self.tally.pool_addition(t, size, port);
+        self.port_tally.spell(port, t, true);
     }
 
     /// The group in `slot` stops waiting at `t`; returns its pool entry.
     pub(super) fn leave_pool(&mut self, slot: u32, t: SimTime) -> PoolEntry {
         let e = take_out(&mut self.pool, &mut self.groups, slot);
         self.tally.add_spell(self.groups.spell_start(&e), t);
+        self.port_tally.spell(e.port, t, false);
+        e
+    }
+
+    /// The waiting group in `slot` moves to `port` at `t`: the same waiting spell for the whole,
+    /// a spell ended at its old port and begun at the new one.
+    pub(super) fn move_port(&mut self, slot: u32, t: SimTime, port: u8) -> PoolEntry {
+        let e = take_out(&mut self.pool, &mut self.groups, slot);
+        self.groups.materialise(slot, &e);
+        self.groups.set_port(slot, port);
+        let pos = self.pool.insert(PoolEntry { port, coin: NO_COIN, ..e });
+        self.groups.set_pos(slot, pos);
+        let pt = &mut self.port_tally;
+        pt.spell(e.port, t, false);
+        pt.path(e.port, t, e.size as u64, false);
+        pt.spell(port, t, true);
+        pt.path(port, t, e.size as u64, true);
         e
     }
 }
 
 /// Removes the group in `slot` from the pool, keeping the positions in `groups` right.
-fn take_out(pool: &mut Pool, groups: &mut Groups, slot: u32) -> PoolEntry {
+fn take_out(pool: &mut Pools, groups: &mut Groups, slot: u32) -> PoolEntry {
     let pos = groups.pos(slot);
     let (e, moved) = pool.remove(pos);
     if let Some(moved) = moved {

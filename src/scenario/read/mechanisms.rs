@@ -14,7 +14,8 @@ use crate::scenario::tree::{At, Node, Source, Val};
 use crate::scenario::types::*;
 
 /// `[quota]` (required).
-pub(super) fn quota(src: &Source, top: &mut Tab, start: NaiveDate) -> Result<Quota> {
+/// `from_ports`: the total of the ports' own quotas, which stands for `quota.daily` (then absent).
+pub(super) fn quota(src: &Source, top: &mut Tab, start: NaiveDate, from_ports: Option<Schedule>) -> Result<Quota> {
     let q_node = top.required("quota", "a [quota] table with daily = …")?;
     let mut q = Tab::of(src, "quota", q_node, schema::QUOTA)?;
     let unit = match q.take("unit") {
@@ -24,10 +25,22 @@ pub(super) fn quota(src: &Source, top: &mut Tab, start: NaiveDate) -> Result<Quo
         },
         None => QuotaUnit::Persons,
     };
-    let d = q.required("daily", "daily = <slots per day or a schedule>")?;
-    let daily = schedule(src, "quota.daily", d, start, &|k, n| {
-        integer(src, k, n, 0, 100_000_000, "a whole number of slots per day from 0 to 100,000,000").map(|i| i as f64)
-    })?;
+    let daily = match from_ports {
+        Some(total) => {
+            if let Some(d) = q.take("daily") {
+                let expected = "no quota.daily when every port has its own quota (or shares of quota.daily instead)";
+                return Err(bad(src, d, "quota.daily", "is given together with the ports' quotas", expected));
+            }
+            total
+        }
+        None => {
+            let d = q.required("daily", "daily = <slots per day or a schedule>")?;
+            schedule(src, "quota.daily", d, start, &|k, n| {
+                integer(src, k, n, 0, 100_000_000, "a whole number of slots per day from 0 to 100,000,000")
+                    .map(|i| i as f64)
+            })?
+        }
+    };
     let hour = |q: &mut Tab, key: &str, default: f64, lo: f64, hi: f64, expected: &str| -> Result<(f64, At)> {
         match q.take(key) {
             Some(n) => Ok((ranged(src, &format!("quota.{key}"), n, lo, hi, expected)?, n.at)),
@@ -164,7 +177,7 @@ pub(super) fn abandonment(src: &Source, top: &mut Tab) -> Result<Option<Abandonm
 }
 
 /// `[[outages]]`.
-pub(super) fn outages(src: &Source, top: &mut Tab) -> Result<Vec<Outage>> {
+pub(super) fn outages(src: &Source, top: &mut Tab, ports: &[Port]) -> Result<Vec<Outage>> {
     array_of(src, top, "outages", schema::OUTAGES, |t, i| {
         let label = match t.take("label") {
             Some(n) => string(src, &t.key("label"), n)?,
@@ -174,8 +187,49 @@ pub(super) fn outages(src: &Source, top: &mut Tab) -> Result<Vec<Outage>> {
         let start = datetime(src, &t.key("start"), st)?;
         let h = t.required("hours", "hours = <length in hours>")?;
         let hours = ranged(src, &t.key("hours"), h, f64::MIN_POSITIVE, 1e6, "a number of hours > 0")?;
-        let affects = affects(src, &t.key("affects"), t.take("affects"))?;
-        Ok(Outage { label, start, hours, affects })
+        let affects_node = t.take("affects");
+        let affects = closure_affects(src, &t.key("affects"), affects_node)?;
+        let closes = affects.allocations || affects.appointments;
+        let not_a_closure = |t: &Tab, key: &str, n: &Node| {
+            let expected = "affects to include \"allocations\" or \"appointments\" (a port closure)";
+            bad(src, n, &t.key(key), "applies only to closures", expected)
+        };
+        let closed = match t.take("ports") {
+            Some(n) if !closes => return Err(not_a_closure(t, "ports", n)),
+            Some(n) => Some(super::ports::closed(src, &t.key("ports"), n, ports)?),
+            None => None,
+        };
+        let redistribute = match t.take("redistribute") {
+            Some(n) => match n.val {
+                Val::Bool(true) if !affects.allocations => {
+                    let expected = "affects to include \"allocations\" (the slots of closed ports move to open ones)";
+                    return Err(bad(
+                        src,
+                        n,
+                        &t.key("redistribute"),
+                        "applies only to closures to allocations",
+                        expected,
+                    ));
+                }
+                Val::Bool(b) => b,
+                _ => return Err(wrong_type(src, n, &t.key("redistribute"), "true or false")),
+            },
+            None => false,
+        };
+        let booked = match t.take("booked") {
+            Some(n) if !closes => return Err(not_a_closure(t, "booked", n)),
+            Some(n) if affects.appointments => match choice(src, &t.key("booked"), n, &["honour_later", "cancel"])? {
+                "honour_later" => Booked::HonourLater,
+                _ => Booked::Cancel,
+            },
+            Some(n) => {
+                choice(src, &t.key("booked"), n, &["honour"])?;
+                Booked::Honour
+            }
+            None if affects.appointments => Booked::HonourLater,
+            None => Booked::Honour,
+        };
+        Ok(Outage { label, start, hours, affects, ports: closed, redistribute, booked })
     })
 }
 
@@ -211,6 +265,30 @@ pub(super) fn outage_process(src: &Source, top: &mut Tab) -> Result<Option<Outag
             Ok(OutageProcess { per_month, hours, affects })
         })
         .transpose()
+}
+
+/// `affects = [...]` of an explicit outage: the three activities of the app, and the port
+/// closures `allocations` and `appointments` (the three of the app when absent).
+fn closure_affects(src: &Source, key: &str, node: Option<&Node>) -> Result<Affects> {
+    let Some(node) = node else { return Ok(Affects::ALL) };
+    let all = ["requests", "confirmations", "registrations", "allocations", "appointments"];
+    let expected =
+        "a non-empty list of \"requests\", \"confirmations\", \"registrations\", \"allocations\", \"appointments\"";
+    let Val::Array(items) = &node.val else { return Err(wrong_type(src, node, key, expected)) };
+    if items.is_empty() {
+        return Err(bad(src, node, key, "is empty", expected));
+    }
+    let mut a = Affects::default();
+    for item in items {
+        match choice(src, key, item, &all)? {
+            "requests" => a.requests = true,
+            "confirmations" => a.confirmations = true,
+            "registrations" => a.registrations = true,
+            "allocations" => a.allocations = true,
+            _ => a.appointments = true,
+        }
+    }
+    Ok(a)
 }
 
 /// `affects = [...]` of an outage (every activity when absent).

@@ -1,11 +1,12 @@
 //! Turns a scenario tree into a validated [`Scenario`]: defaults, types, ranges and cross-field
 //! rules. Every error names the location, the key, the bad value and what is allowed.
 //!
-//! `values.rs` reads plain values, `laws.rs` distributions, `mechanisms.rs` and `sources.rs` the
+//! `values.rs` reads plain values, `laws.rs` distributions, `mechanisms.rs`, `sources.rs` and `ports.rs` the
 //! tables; this file reads `[scenario]` and `[sweep]` and assembles the whole.
 
 mod laws;
 mod mechanisms;
+mod ports;
 mod sources;
 mod values;
 
@@ -21,15 +22,17 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
     let mut top = Tab::new(src, "", root, At::Nowhere, schema::root_keys());
     let h = header(src, &mut top)?;
     let start = h.start;
-    let quota = mechanisms::quota(src, &mut top, start)?;
+    let ports = ports::ports(src, &mut top, start)?;
+    let quota = mechanisms::quota(src, &mut top, start, ports::total_quota(&ports))?;
+    let port_switching = ports::switching(src, &mut top, &ports)?;
     let confirmation = top.take("confirmation").map(|n| mechanisms::confirmation(src, n)).transpose()?;
     let appointment = mechanisms::appointment(src, &mut top)?;
     let abandonment = mechanisms::abandonment(src, &mut top)?;
-    let initial = sources::initial(src, &mut top)?;
-    let arrivals = sources::arrivals(src, &mut top, start)?;
-    let caravans = sources::caravans(src, &mut top)?;
-    let caravan_process = sources::caravan_process(src, &mut top)?;
-    let outages = mechanisms::outages(src, &mut top)?;
+    let initial = sources::initial(src, &mut top, &ports)?;
+    let arrivals = sources::arrivals(src, &mut top, start, &ports)?;
+    let caravans = sources::caravans(src, &mut top, &ports)?;
+    let caravan_process = sources::caravan_process(src, &mut top, &ports)?;
+    let outages = mechanisms::outages(src, &mut top, &ports)?;
     let outage_process = mechanisms::outage_process(src, &mut top)?;
     let sweep = sweep(src, &mut top)?;
     let events = mechanisms::events(src, &mut top)?;
@@ -56,6 +59,8 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
         outages,
         outage_process,
         events,
+        ports,
+        port_switching,
         sweep,
         provenance,
     })

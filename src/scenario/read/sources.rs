@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use super::laws::{Role, dist};
+use super::ports::weights;
 use super::values::{Result, Tab, array_of, bad, date, integer, name_or, probability, ranged, schedule};
 use crate::scenario::dist::Dist;
 use crate::scenario::schema;
@@ -11,7 +12,7 @@ use crate::scenario::tree::Source;
 use crate::scenario::types::*;
 
 /// `[initial]`, the backlog.
-pub(super) fn initial(src: &Source, top: &mut Tab) -> Result<Option<Initial>> {
+pub(super) fn initial(src: &Source, top: &mut Tab, ports: &[Port]) -> Result<Option<Initial>> {
     top.take("initial")
         .map(|n| {
             let mut t = Tab::of(src, "initial", n, schema::INITIAL)?;
@@ -24,14 +25,15 @@ pub(super) fn initial(src: &Source, top: &mut Tab) -> Result<Option<Initial>> {
                 .transpose()?
                 .unwrap_or(Dist::constant(0.0));
             let group_size = group_size(src, &mut t)?;
+            let ports = weights(src, &mut t, ports)?;
             t.finish()?;
-            Ok(Initial { groups, registered_days_ago, group_size })
+            Ok(Initial { groups, registered_days_ago, group_size, ports })
         })
         .transpose()
 }
 
 /// `[[arrivals]]`.
-pub(super) fn arrivals(src: &Source, top: &mut Tab, start: NaiveDate) -> Result<Vec<ArrivalStream>> {
+pub(super) fn arrivals(src: &Source, top: &mut Tab, start: NaiveDate, ports: &[Port]) -> Result<Vec<ArrivalStream>> {
     array_of(src, top, "arrivals", schema::ARRIVALS, |t, i| {
         let name = name_or(src, t, &format!("arrivals {}", i + 1))?;
         let r = t.required("groups_per_day", "groups_per_day = <groups per day or a schedule>")?;
@@ -44,18 +46,20 @@ pub(super) fn arrivals(src: &Source, top: &mut Tab, start: NaiveDate) -> Result<
             t.take("travel_days").map(|n| dist(src, &t.key("travel_days"), n, Role::Duration)).transpose()?;
         let register_share =
             t.take("register_share").map(|n| probability(src, &t.key("register_share"), n)).transpose()?;
+        let ports = weights(src, t, ports)?;
         Ok(ArrivalStream {
             name,
             groups_per_day,
             group_size,
             travel_days: travel_days.unwrap_or(Dist::constant(0.0)),
             register_share: register_share.unwrap_or(1.0),
+            ports,
         })
     })
 }
 
 /// `[[caravans]]`.
-pub(super) fn caravans(src: &Source, top: &mut Tab) -> Result<Vec<Caravan>> {
+pub(super) fn caravans(src: &Source, top: &mut Tab, ports: &[Port]) -> Result<Vec<Caravan>> {
     array_of(src, top, "caravans", schema::CARAVANS, |t, i| {
         let name = name_or(src, t, &format!("caravan {}", i + 1))?;
         let d = t.required("depart", "depart = \"YYYY-MM-DD\"")?;
@@ -63,12 +67,13 @@ pub(super) fn caravans(src: &Source, top: &mut Tab) -> Result<Vec<Caravan>> {
         let p = t.required("persons", "persons = <number of persons departing>")?;
         let persons = integer(src, &t.key("persons"), p, 0, 10_000_000, "a whole number from 0 to 10,000,000")? as u64;
         let (distance_km, pace_km_per_day, dropout, group_size) = walk(src, t)?;
-        Ok(Caravan { name, depart, persons, distance_km, pace_km_per_day, dropout, group_size })
+        let ports = weights(src, t, ports)?;
+        Ok(Caravan { name, depart, persons, distance_km, pace_km_per_day, dropout, group_size, ports })
     })
 }
 
 /// `[caravan_process]`.
-pub(super) fn caravan_process(src: &Source, top: &mut Tab) -> Result<Option<CaravanProcess>> {
+pub(super) fn caravan_process(src: &Source, top: &mut Tab, ports: &[Port]) -> Result<Option<CaravanProcess>> {
     top.take("caravan_process")
         .map(|n| {
             let mut t = Tab::of(src, "caravan_process", n, schema::CARAVAN_PROCESS)?;
@@ -93,8 +98,9 @@ pub(super) fn caravan_process(src: &Source, top: &mut Tab) -> Result<Option<Cara
                 ));
             }
             let (distance_km, pace_km_per_day, dropout, group_size) = walk(src, &mut t)?;
+            let ports = weights(src, &mut t, ports)?;
             t.finish()?;
-            Ok(CaravanProcess { per_month, persons, distance_km, pace_km_per_day, dropout, group_size })
+            Ok(CaravanProcess { per_month, persons, distance_km, pace_km_per_day, dropout, group_size, ports })
         })
         .transpose()
 }

@@ -1,0 +1,193 @@
+//! What a replication measures at each port of entry, when the scenario declares ports: the same
+//! counts, pool path, waits and daily series as the whole (`tally.rs`), over the same reported
+//! period, plus the moves between ports. Integer amounts only, so that sums over replications are
+//! exact in any order.
+//!
+//! Each port's waiting spells are kept as Σ clamp(leave) − Σ clamp(enter) (times clamped to the
+//! window), from the entries and exits of its pool, and its path integral from the pool path's
+//! events in time order: the two meet in the per-port Little's law that `finish.rs` asserts.
+
+use super::waits::{EXACT_WAITS, WaitLog};
+use crate::engine::time::{DAY, SimTime, day_of};
+use crate::model::result::{Counts, PortDaily, PortSeries};
+
+/// One port's measurements so far.
+#[derive(Debug, Default)]
+pub(super) struct PortMeasure {
+    pub(super) counts: Counts,
+    /// The port's pool as it was at `last_t` (groups, persons).
+    last_t: SimTime,
+    groups: u64,
+    persons: u64,
+    /// The pool just before the reported period, once the path passed it.
+    pub(super) waiting_at_report: Option<(u64, u64)>,
+    /// ∫ pool dt over the window [group-seconds, person-seconds].
+    pub(super) integral_groups: u128,
+    pub(super) integral_persons: u128,
+    pub(super) max_groups: u64,
+    pub(super) max_persons: u64,
+    /// Σ clamp(leave) − Σ clamp(enter) over the port's waiting spells [group-seconds].
+    pub(super) spells: i128,
+    pub(super) waits: WaitLog,
+    pub(super) selection_waits: WaitLog,
+}
+
+/// Every port's measurements and daily series.
+#[derive(Debug, Default)]
+pub(super) struct PortTally {
+    /// Whether ports are measured at all (the scenario declares them).
+    pub(super) on: bool,
+    report: SimTime,
+    report_day: usize,
+    window: SimTime,
+    horizon: SimTime,
+    pub(super) ports: Vec<PortMeasure>,
+    /// Daily series of the reported days, in integer amounts (taken by the result).
+    pub(super) daily: PortDaily,
+}
+
+impl PortTally {
+    /// Zeroes everything for `ports` ports (measured only if `on`) over `days` days.
+    pub(super) fn clear(
+        &mut self,
+        on: bool,
+        ports: usize,
+        days: usize,
+        window: SimTime,
+        report: SimTime,
+        horizon: SimTime,
+    ) {
+        let PortTally { on: o, report: r, report_day, window: w, horizon: h, ports: measures, daily } = self;
+        *o = on;
+        (*r, *w, *h) = (report, window, horizon);
+        *report_day = (report / DAY) as usize;
+        measures.clear();
+        *daily = PortDaily::default();
+        if on {
+            measures.resize_with(ports, PortMeasure::default);
+            for m in measures.iter_mut() {
+                m.waits.clear(EXACT_WAITS);
+                m.selection_waits.clear(EXACT_WAITS);
+            }
+            *daily = PortDaily::zeros(ports, days - *report_day);
+        }
+    }
+
+    /// The counts of `port`, if an event at `t` is counted.
+    #[inline]
+    pub(super) fn counts(&mut self, port: u8, t: SimTime) -> Option<&mut Counts> {
+        if self.on && t >= self.report { Some(&mut self.ports[port as usize].counts) } else { None }
+    }
+
+    /// Adds `x` to `port`'s daily series `s` on the day of `t`, if reported.
+    #[inline]
+    pub(super) fn add_daily(&mut self, port: u8, s: PortSeries, t: SimTime, x: u64) {
+        let d = day_of(t) as usize;
+        if self.on && d >= self.report_day {
+            *self.daily.get_mut(port as usize, s, d - self.report_day) += x;
+        }
+    }
+
+    /// Sets `port`'s daily series `s` on day `d` of the run, if reported.
+    #[inline]
+    pub(super) fn set_daily(&mut self, port: usize, s: PortSeries, d: usize, x: u64) {
+        if self.on && d >= self.report_day {
+            *self.daily.get_mut(port, s, d - self.report_day) = x;
+        }
+    }
+
+    /// The pool path of `port` gains (`sign` = 1) or loses (−1) a group of `persons` at `t`.
+    #[inline]
+    pub(super) fn path(&mut self, port: u8, t: SimTime, persons: u64, gains: bool) {
+        if !self.on {
+            return;
+        }
+        self.advance(port as usize, t);
+        let m = &mut self.ports[port as usize];
+        if gains {
+            m.groups += 1;
+            m.persons += persons;
+            if t >= self.report {
+                m.max_groups = m.max_groups.max(m.groups);
+                m.max_persons = m.max_persons.max(m.persons);
+            }
+        } else {
+            m.groups -= 1;
+            m.persons -= persons;
+        }
+    }
+
+    /// Integrates `port`'s pool path from its last change to `t`, per day and over the window.
+    pub(super) fn advance(&mut self, port: usize, t: SimTime) {
+        let (report, report_day, window, horizon) = (self.report, self.report_day, self.window, self.horizon);
+        let m = &mut self.ports[port];
+        let mut a = m.last_t;
+        if t <= a {
+            return;
+        }
+        let (g, p) = (m.groups, m.persons);
+        if report > 0 && a < report && report <= t {
+            m.waiting_at_report = Some((g, p));
+            m.max_groups = m.max_groups.max(g);
+            m.max_persons = m.max_persons.max(p);
+        }
+        if g > 0 {
+            let inside = (t.min(horizon) - a.max(window)).max(0) as u128;
+            m.integral_groups += g as u128 * inside;
+            m.integral_persons += p as u128 * inside;
+            while a < t {
+                let d = day_of(a);
+                let seg_end = t.min((d + 1) * DAY);
+                if d as usize >= report_day {
+                    *self.daily.get_mut(port, PortSeries::WaitingPersons, d as usize - report_day) +=
+                        p * (seg_end - a) as u64;
+                }
+                a = seg_end;
+            }
+        }
+        m.last_t = t;
+    }
+
+    /// A waiting spell at `port` starts (`enter`) or ends at `t`.
+    #[inline]
+    pub(super) fn spell(&mut self, port: u8, t: SimTime, enter: bool) {
+        if self.on {
+            let x = t.clamp(self.window, self.horizon) as i128;
+            self.ports[port as usize].spells += if enter { -x } else { x };
+        }
+    }
+
+    /// Counts a group selected before the reported period and still selected or booked at its
+    /// start as initial at `port` (see `Tally::selected_across_report`).
+    #[inline]
+    pub(super) fn selected_across_report(&mut self, port: u8, from: SimTime, to: SimTime, persons: u8) {
+        if self.on && from < self.report && to >= self.report {
+            let c = &mut self.ports[port as usize].counts;
+            c.initial_groups += 1;
+            c.initial_persons += persons as u64;
+        }
+    }
+
+    /// Groups on `port`'s pool path.
+    pub(super) fn path_groups(&self, port: usize) -> u64 {
+        self.ports[port].groups
+    }
+
+    /// Integrates every port's path to the horizon and adds the pools at the start of the reported
+    /// period to the initial counts.
+    pub(super) fn close(&mut self) {
+        for p in 0..self.ports.len() {
+            self.advance(p, self.horizon);
+            let m = &mut self.ports[p];
+            if let Some((g, q)) = m.waiting_at_report {
+                m.counts.initial_groups += g;
+                m.counts.initial_persons += q;
+            }
+        }
+    }
+
+    /// Seconds in the window of the time-averages.
+    pub(super) fn window_length(&self) -> SimTime {
+        self.horizon - self.window
+    }
+}

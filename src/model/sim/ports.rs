@@ -1,0 +1,147 @@
+//! Ports of entry: which port a group queues at, and the daily moves between ports.
+//!
+//! A group's port is drawn when the group is created, by the weights of its source, or else in
+//! proportion to the ports' slots on its registration day (equal weights if every port has none);
+//! a source with one port of positive weight draws nothing. With `[port_switching]`, at each
+//! allocation, before it, every group that has waited longer than `after_days` since registering
+//! moves with `daily_probability` (one coin per group, ports in order, each pool in its order):
+//! - `weights`: to a port drawn by its source's weights, its current port left out;
+//! - `shortest_wait`: to the port with the fewest days of slots ahead (persons waiting over that
+//!   day's slots, measured before anyone moves), if fewer than at its own; ties by port order.
+//!
+//! A group that moves keeps its registration time, so its seniority and its waits are unchanged.
+
+use rand::RngExt;
+
+use super::Sim;
+use crate::engine::rng::{self, StreamRng};
+use crate::engine::time::{DAY, SimTime};
+use crate::model::{Model, StreamKind};
+use crate::scenario::SwitchRule;
+
+/// The ports' random streams and the moves being made (reused buffer).
+#[derive(Debug)]
+pub(super) struct Ports {
+    choice: StreamRng,
+    moves: StreamRng,
+    pending: Vec<(u32, u8)>,
+}
+
+impl Ports {
+    /// The streams of a replication with this seed.
+    pub(super) fn new(seed: u64) -> Ports {
+        Ports {
+            choice: rng::stream(seed, StreamKind::Ports as u32, 0),
+            moves: rng::stream(seed, StreamKind::Ports as u32, 1),
+            pending: Vec::new(),
+        }
+    }
+}
+
+/// Draws an index by `weights` (at least one positive), without drawing when only one is positive.
+fn draw(rng: &mut StreamRng, weights: impl Iterator<Item = f64> + Clone) -> u8 {
+    let total: f64 = weights.clone().sum();
+    let mut positive = weights.clone().enumerate().filter(|(_, w)| *w > 0.0);
+    let first = positive.next().map_or(0, |(i, _)| i);
+    if positive.next().is_none() {
+        return first as u8;
+    }
+    let u = rng.random::<f64>() * total;
+    let mut acc = 0.0;
+    let mut last = first;
+    for (i, w) in weights.enumerate() {
+        if w > 0.0 {
+            acc += w;
+            last = i;
+            if u < acc {
+                return i as u8;
+            }
+        }
+    }
+    last as u8
+}
+
+/// The default weight of port `p` on day `d`: its slots that day, or 1 for each when no port has any.
+fn default_weight(m: &Model, p: usize, d: usize) -> f64 {
+    if m.ports.iter().all(|q| q.quota[d] == 0) { 1.0 } else { m.ports[p].quota[d] as f64 }
+}
+
+impl Sim<'_> {
+    /// The port a group of `source` registering at `registered_at` queues at.
+    pub(super) fn choose_port(&mut self, source: u16, registered_at: SimTime) -> u8 {
+        let m = self.m;
+        if m.ports.len() == 1 {
+            return 0;
+        }
+        match &m.choice[source as usize] {
+            Some(w) => draw(&mut self.ports.choice, w.iter().copied()),
+            None => {
+                let d = (registered_at.max(0) / DAY).min(m.days as i64 - 1) as usize;
+                draw(&mut self.ports.choice, (0..m.ports.len()).map(|p| default_weight(m, p, d)))
+            }
+        }
+    }
+
+    /// The day's moves between ports, at `now`, before the allocation.
+    pub(super) fn switch_ports(&mut self, now: SimTime) {
+        let m = self.m;
+        let Some((after, p, rule)) = m.switching else { return };
+        let d = (now / DAY) as usize;
+        // Days of slots ahead at each port, before anyone moves.
+        let ahead: Vec<f64> = (0..m.ports.len())
+            .map(|q| {
+                let persons: u64 = self.pool.ports[q].entries.iter().map(|e| e.size as u64).sum();
+                persons as f64 / m.ports[q].quota[d] as f64
+            })
+            .collect();
+        let mut pending = std::mem::take(&mut self.ports.pending);
+        pending.clear();
+        for (port, pool) in self.pool.ports.iter().enumerate() {
+            for e in &pool.entries {
+                if now - e.registered_at <= after || !self.ports.moves.random_bool(p) {
+                    continue;
+                }
+                let to = match rule {
+                    SwitchRule::Weights => {
+                        let source = self.groups.source_of(e.slot) as usize;
+                        let w = |q: usize| match &m.choice[source] {
+                            _ if q == port => 0.0,
+                            Some(w) => w[q],
+                            None => default_weight(m, q, d),
+                        };
+                        let weights = (0..m.ports.len()).map(w);
+                        if weights.clone().sum::<f64>() <= 0.0 {
+                            continue;
+                        }
+                        draw(&mut self.ports.moves, weights)
+                    }
+                    SwitchRule::ShortestWait => {
+                        let best = (0..m.ports.len())
+                            .filter(|q| *q != port)
+                            .min_by(|a, b| ahead[*a].total_cmp(&ahead[*b]))
+                            .expect("two ports at least");
+                        if ahead[best] >= ahead[port] {
+                            continue;
+                        }
+                        best as u8
+                    }
+                };
+                pending.push((e.slot, to));
+            }
+        }
+        for &(slot, to) in &pending {
+            let e = self.move_port(slot, now, to);
+            let id = self.groups.id_of(slot);
+            self.allocation.moved(m, e.registered_at, id, slot, to);
+            if let Some(c) = self.port_tally.counts(e.port, now) {
+                c.moved_out_groups += 1;
+                c.moved_out_persons += e.size as u64;
+            }
+            if let Some(c) = self.port_tally.counts(to, now) {
+                c.moved_in_groups += 1;
+                c.moved_in_persons += e.size as u64;
+            }
+        }
+        self.ports.pending = pending;
+    }
+}
