@@ -43,6 +43,8 @@ pub const BUNDLED: &[Bundled] = &[
     Bundled { name: "geofence-aug-2024", text: include_str!("../../scenarios/geofence-aug-2024.toml") },
     Bundled { name: "end-jan-2025", text: include_str!("../../scenarios/end-jan-2025.toml") },
     Bundled { name: "bailey", text: include_str!("../../scenarios/bailey.toml") },
+    Bundled { name: "laredo-jun-2023", text: include_str!("../../scenarios/laredo-jun-2023.toml") },
+    Bundled { name: "ports-2024", text: include_str!("../../scenarios/ports-2024.toml") },
 ];
 
 /// The scenario `borderq run` uses when given none.

@@ -12,6 +12,8 @@ mod common;
 mod determinism;
 /// Degenerate scenarios, output safety, signals, scale safety, property tests.
 mod robustness;
+/// Ports of entry: independence, Bailey per port, the Laredo halt, the split, bad input.
+mod ports;
 /// Bad inputs: pinned messages, exit 2, nothing written.
 mod scenario_errors;
 mod structure;

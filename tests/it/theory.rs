@@ -6,7 +6,7 @@ use crate::common::{mean_se, replicate, scenario};
 
 /// Stationary distribution of Bailey's chain N' = max(N + A − Q, 0), A ~ Poisson(λ), by iterating the
 /// transition on 0..max_n until the total variation change is below 1e-14. Returns E[N].
-fn bailey_mean_pool_after_allocation(lambda: f64, q: usize) -> f64 {
+pub(crate) fn bailey_mean_pool_after_allocation(lambda: f64, q: usize) -> f64 {
     let a_max = (lambda + 20.0 * lambda.sqrt()) as usize + 20;
     let mut pmf = vec![0.0; a_max + 1];
     pmf[0] = (-lambda).exp();

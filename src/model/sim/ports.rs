@@ -1,8 +1,9 @@
 //! Ports of entry: which port a group queues at, and the daily moves between ports.
 //!
 //! A group's port is drawn when the group is created, by the weights of its source, or else in
-//! proportion to the ports' slots on its registration day (equal weights if every port has none);
-//! a source with one port of positive weight draws nothing. With `[port_switching]`, at each
+//! proportion to the ports' slots on its registration day, a port closed to allocations then
+//! weighing nothing (equal weights for the open ports if none has slots); a source with one port of
+//! positive weight draws nothing. If every port is closed, the group draws among all by their slots. With `[port_switching]`, at each
 //! allocation, before it, every group that has waited longer than `after_days` since registering
 //! moves with `daily_probability` (one coin per group, ports in order, each pool in its order):
 //! - `weights`: to a port drawn by its source's weights, its current port left out;
@@ -61,9 +62,18 @@ fn draw(rng: &mut StreamRng, weights: impl Iterator<Item = f64> + Clone) -> u8 {
     last as u8
 }
 
-/// The default weight of port `p` on day `d`: its slots that day, or 1 for each when no port has any.
+/// The default weight of port `p` on day `d`: its slots that day, none while it is closed to
+/// allocations (at that day's allocation), or 1 for each open port when no open port has slots.
 fn default_weight(m: &Model, p: usize, d: usize) -> f64 {
-    if m.ports.iter().all(|q| q.quota[d] == 0) { 1.0 } else { m.ports[p].quota[d] as f64 }
+    let at = m.allocation_at(d as i64);
+    let open = |q: usize| m.ports[q].closed_to_allocations(at).is_none();
+    if !open(p) {
+        0.0
+    } else if (0..m.ports.len()).all(|q| !open(q) || m.ports[q].quota[d] == 0) {
+        1.0
+    } else {
+        m.ports[p].quota[d] as f64
+    }
 }
 
 impl Sim<'_> {
@@ -77,7 +87,12 @@ impl Sim<'_> {
             Some(w) => draw(&mut self.ports.choice, w.iter().copied()),
             None => {
                 let d = (registered_at.max(0) / DAY).min(m.days as i64 - 1) as usize;
-                draw(&mut self.ports.choice, (0..m.ports.len()).map(|p| default_weight(m, p, d)))
+                let weights = (0..m.ports.len()).map(|p| default_weight(m, p, d));
+                if weights.clone().sum::<f64>() > 0.0 {
+                    draw(&mut self.ports.choice, weights)
+                } else {
+                    draw(&mut self.ports.choice, (0..m.ports.len()).map(|p| m.ports[p].quota[d] as f64 + 1.0))
+                }
             }
         }
     }

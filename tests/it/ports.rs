@@ -1,0 +1,141 @@
+//! Ports of entry: independent ports against separate runs, Bailey at each port, the Laredo halt,
+//! the quota split and the per-port errors.
+
+use borderq::model::{Model, NoRecords, PortSeries, RepResult};
+
+use crate::common::{borderq, mean_se, replicate, scenario};
+
+/// Two ports with a quota and an arrival stream each, every source tied to one port.
+fn two_ports(days: u32) -> String {
+    let end = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(days as u64);
+    format!(
+        "[scenario]\nname = \"two\"\nstart = \"2024-01-01\"\nend = \"{end}\"\nwarmup_days = 50\nseed = 11\n\
+         [quota]\nunit = \"persons\"\nseniority_share = 0.3\nrequest_probability = 0.7\n\
+         [[ports]]\nid = \"a\"\nquota = 100\n[[ports]]\nid = \"b\"\nquota = 60\n\
+         [confirmation]\nwindow_hours = 23\n[appointment]\nlead_days = {{ dist = \"uniform\", min = 5, max = 15 }}\n\
+         [abandonment]\npatience_days = {{ dist = \"exponential\", mean = 60 }}\n\
+         [[arrivals]]\nname = \"to a\"\ngroups_per_day = 55\ngroup_size = {{ dist = \"empirical\", values = [1, 2, 3], weights = [3, 2, 1] }}\nports = {{ a = 1 }}\n\
+         [[arrivals]]\nname = \"to b\"\ngroups_per_day = 38\ngroup_size = {{ dist = \"empirical\", values = [1, 2, 3], weights = [3, 2, 1] }}\nports = {{ b = 1 }}\n"
+    )
+}
+
+/// One port's stream and quota alone, otherwise the same scenario.
+fn one_port(days: u32, quota: u32, rate: u32) -> String {
+    let end = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(days as u64);
+    format!(
+        "[scenario]\nname = \"one\"\nstart = \"2024-01-01\"\nend = \"{end}\"\nwarmup_days = 50\nseed = 12\n\
+         [quota]\nunit = \"persons\"\ndaily = {quota}\nseniority_share = 0.3\nrequest_probability = 0.7\n\
+         [confirmation]\nwindow_hours = 23\n[appointment]\nlead_days = {{ dist = \"uniform\", min = 5, max = 15 }}\n\
+         [abandonment]\npatience_days = {{ dist = \"exponential\", mean = 60 }}\n\
+         [[arrivals]]\ngroups_per_day = {rate}\ngroup_size = {{ dist = \"empirical\", values = [1, 2, 3], weights = [3, 2, 1] }}\n"
+    )
+}
+
+/// With every source tied to one port and no moves, each port behaves in law like a run of its
+/// own: the means of the headline measures agree within 4 standard errors of their difference
+/// (a correct model fails one comparison with probability about 6e-5).
+#[test]
+fn independent_ports_match_separate_single_port_runs() {
+    let both = replicate(&scenario(&two_ports(400)), 24);
+    for (p, (quota, rate)) in [(100, 55), (60, 38)].into_iter().enumerate() {
+        let alone = replicate(&scenario(&one_port(400, quota, rate)), 24);
+        let measures: [(&str, fn(&RepResult) -> f64); 4] = [
+            ("processed persons", |r| r.counts.processed_persons as f64),
+            ("abandoned persons", |r| r.counts.abandoned_persons as f64),
+            ("persons waiting, time-average", |r| r.mean_waiting_persons),
+            ("mean wait", |r| r.wait.unwrap().mean),
+        ];
+        for (name, f) in measures {
+            let (m1, s1) = mean_se(&both.iter().map(|r| f(&r.ports[p])).collect::<Vec<_>>());
+            let (m2, s2) = mean_se(&alone.iter().map(f).collect::<Vec<_>>());
+            let se = (s1 * s1 + s2 * s2).sqrt();
+            assert!((m1 - m2).abs() < 4.0 * se, "port {p}, {name}: {m1} ± {s1} at two ports vs {m2} ± {s2} alone");
+        }
+    }
+}
+
+/// Bailey's bulk queue at each of two ports (Poisson arrivals, q groups served at 12:00), against
+/// the same stationary chain the single-port test uses, within 4 standard errors.
+#[test]
+fn bailey_holds_at_each_port() {
+    let text = "[scenario]\nname = \"b2\"\nstart = \"2024-01-01\"\nend = \"2026-11-15\"\nwarmup_days = 50\nseed = 3\n\
+                [quota]\nunit = \"groups\"\n[[ports]]\nid = \"x\"\nquota = 100\n[[ports]]\nid = \"y\"\nquota = 100\n\
+                [[arrivals]]\ngroups_per_day = 90\nports = { x = 1 }\n[[arrivals]]\ngroups_per_day = 90\nports = { y = 1 }\n";
+    let reps = replicate(&scenario(text), 24);
+    // E[N] after allocation for λ = 90, q = 100 (Bailey's chain; see theory.rs): L = E[N] + λ/2.
+    let l = crate::theory::bailey_mean_pool_after_allocation(90.0, 100) + 45.0;
+    for p in 0..2 {
+        let (ml, sel) = mean_se(&reps.iter().map(|r| r.ports[p].mean_waiting_groups).collect::<Vec<_>>());
+        assert!((ml - l).abs() < 4.0 * sel, "port {p}: L {ml} ± {sel} vs Bailey {l}");
+        let (mw, sew) = mean_se(&reps.iter().map(|r| r.ports[p].wait.unwrap().mean).collect::<Vec<_>>());
+        assert!((mw - l / 90.0).abs() < 4.0 * sew, "port {p}: W {mw} ± {sew} vs Bailey {}", l / 90.0);
+    }
+}
+
+/// Laredo, June 2023: no slots at Laredo from 3 to 27 June while the other ports share them;
+/// appointments booked before 3 June are processed; then nobody is processed at Laredo until the
+/// slots given out from 28 June come due (the lead time is at least 7 days).
+#[test]
+fn laredo_halt_redistributes_and_honours_booked_appointments() {
+    let s = borderq::scenario::load("laredo-jun-2023", &[]).expect("bundled");
+    let model = Model::new(&s);
+    let laredo = s.ports.iter().position(|p| p.id == "laredo").unwrap();
+    let day = |date: &str| (date.parse::<chrono::NaiveDate>().unwrap() - s.report_start()).num_days() as usize;
+    let (halt, resume, first_due) = (day("2023-06-03"), day("2023-06-28"), day("2023-07-05"));
+    for r in 0..4 {
+        let rep = model.replicate(r, &mut NoRecords);
+        let d = rep.port_daily.as_ref().expect("per-port series");
+        let quota = |p: usize, t: usize| d.get(p, PortSeries::Quota, t);
+        for t in halt..resume {
+            assert_eq!(quota(laredo, t), 0, "Laredo gives out slots on day {t}");
+            let total: u64 = (0..s.ports.len()).map(|p| quota(p, t)).sum();
+            assert_eq!(total as f64, rep.daily.get(borderq::model::Series::Quota)[t], "slots lost on day {t}");
+        }
+        assert!(quota(laredo, halt - 1) > 0 && quota(laredo, resume) > 0, "Laredo's slots before and after");
+        let processed = |t: usize| d.get(laredo, PortSeries::ProcessedPersons, t);
+        assert!((halt..halt + 7).all(|t| processed(t) > 0), "appointments booked before 3 June are kept");
+        let last = (halt..resume).rev().find(|t| processed(*t) > 0).expect("some booked before the halt");
+        assert!((last + 1..first_due).all(|t| processed(t) == 0), "processed at Laredo with no appointment due");
+        assert!((first_due..first_due + 7).any(|t| processed(t) > 0), "Laredo resumes once the new slots come due");
+    }
+}
+
+/// The largest-remainder split: 1,450 over eight equal shares gives two ports 182 and six 181,
+/// the extra slots to the first ports.
+#[test]
+fn shares_split_by_the_largest_remainder() {
+    let ports: String = (0..8).map(|i| format!("[[ports]]\nid = \"p{i}\"\nshare = 0.125\n")).collect();
+    let text = format!(
+        "[scenario]\nname = \"split\"\nstart = \"2024-01-01\"\nend = \"2024-01-03\"\n[quota]\ndaily = 1450\n{ports}\
+         [[arrivals]]\ngroups_per_day = 3000\n"
+    );
+    let s = scenario(&text);
+    let rep = Model::new(&s).replicate(0, &mut NoRecords);
+    let d = rep.port_daily.unwrap();
+    let q: Vec<u64> = (0..8).map(|p| d.get(p, PortSeries::Quota, 0)).collect();
+    assert_eq!(q, [182, 182, 181, 181, 181, 181, 181, 181]);
+}
+
+/// Bad port input: exit 2, the location, and the valid names.
+#[test]
+fn bad_port_input_names_the_place_and_the_valid_ports() {
+    let base = "[scenario]\nname = \"x\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n[quota]\n";
+    let two = "[[ports]]\nid = \"a\"\nquota = 10\n[[ports]]\nid = \"b\"\nquota = 5\n";
+    let cases: [(String, &str); 6] = [
+        (format!("{base}{two}[[arrivals]]\ngroups_per_day = 1\nports = {{ c = 1 }}\n"), "names the unknown port \"c\": valid ports are \"a\", \"b\""),
+        (format!("{base}{two}[[arrivals]]\ngroups_per_day = 1\nports = {{ a = 0 }}\n"), "gives every port weight 0"),
+        (format!("{base}daily = 10\n[[ports]]\nid = \"a\"\nshare = 0.7\n[[ports]]\nid = \"b\"\nshare = 0.5\n"), "makes the shares of the ports sum to 1.2"),
+        (format!("{base}{two}[[ports]]\nid = \"a\"\nquota = 3\n"), "ports.2.id = \"a\" is already the id of ports.0"),
+        (format!("{base}[[ports]]\nid = \"a\"\nquota = 3\nshare = 0.5\n"), "is given together with quota"),
+        (format!("{base}{two}[[outages]]\nstart = \"2024-01-05T00:00\"\nhours = 5\nports = [\"z\"]\naffects = [\"allocations\"]\n"), "names the unknown port \"z\": valid ports are \"a\", \"b\""),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (text, want)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("p{i}.toml"));
+        std::fs::write(&path, text).unwrap();
+        let out = borderq().arg("check").arg(&path).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "case {i}: {err}");
+        assert!(err.contains(want) && err.contains(&format!("p{i}.toml:")), "case {i}: {err}");
+    }
+}
