@@ -5,6 +5,8 @@
 # Usage: bash benches/ab.sh OLD_BINARY NEW_BINARY [more binaries...]   (ROUNDS=8, REPS=10 by default)
 # SETS adds overrides to R, e.g. R at 4x its rate:
 #   SETS="arrivals.0.groups_per_day=8000 quota.daily=5800" REPS=3 bash benches/ab.sh OLD NEW
+# An argument BINARY@SCENARIO runs that scenario instead of R, e.g. R against R split into 8 ports:
+#   bash benches/ab.sh target/release/borderq target/release/borderq@benches/reference-8-ports.toml
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 rounds="${ROUNDS:-8}"
@@ -16,13 +18,15 @@ sets=()
 for s in ${SETS:-}; do sets+=(--set "$s"); done
 declare -A best
 for b in "$@"; do
-  [ -x "$b" ] || { echo "error: $b is not an executable" >&2; exit 2; }
+  [ -x "${b%%@*}" ] || { echo "error: ${b%%@*} is not an executable" >&2; exit 2; }
   best[$b]=inf
 done
 TIMEFORMAT='%U %S'
 for _ in $(seq "$rounds"); do
   for b in "$@"; do
-    t=$( { time "$b" run "$here/reference.toml" --replications "$reps" --threads 1 --no-charts --quiet \
+    scenario="$here/reference.toml"
+    [[ "$b" == *@* ]] && scenario="${b#*@}"
+    t=$( { time "${b%%@*}" run "$scenario" --replications "$reps" --threads 1 --no-charts --quiet \
             --out "$out/run" --force "${sets[@]}" >/dev/null; } 2>&1 | awk '{print $1 + $2}')
     best[$b]=$(awk -v t="$t" -v b="${best[$b]}" 'BEGIN { print (b == "inf" || t < b) ? t : b }')
   done

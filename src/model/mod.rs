@@ -85,6 +85,10 @@ pub struct Model {
     pub(crate) per_port: bool,
     /// Port choice weights by source (`None`: in proportion to the quotas of the registration day).
     pub(crate) choice: Vec<Option<Vec<f64>>>,
+    /// How each source's groups choose their port, prepared from `choice`.
+    pub(crate) choice_cdf: Vec<sim::PortChoice>,
+    /// The cumulative default choice weights of each day (`days × ports`), when there are ports.
+    pub(crate) quota_cdf: Vec<f64>,
     /// Whether some closure to appointments cancels them (booked groups may then wait again).
     pub(crate) closures_cancel: bool,
     /// Moves between ports: after how long [s], the daily probability, the rule.
@@ -243,7 +247,9 @@ impl Model {
         choice.extend(s.arrivals.iter().map(|a| a.ports.clone()));
         choice.extend(s.caravans.iter().map(|c| c.ports.clone()));
         choice.push(s.caravan_process.as_ref().and_then(|c| c.ports.clone()));
-        Model {
+        let mut m = Model {
+            choice_cdf: choice.iter().map(|w| sim::PortChoice::of(w.as_deref())).collect(),
+            quota_cdf: Vec::new(),
             ports,
             per_port: !s.ports.is_empty(),
             closures_cancel: s
@@ -305,7 +311,11 @@ impl Model {
             cohort_of_day: cohort_of_day(&s),
             cohorts: s.cohort_months().len(),
             scenario: s,
+        };
+        if m.ports.len() > 1 {
+            m.quota_cdf = sim::quota_cdf(&m);
         }
+        m
     }
 
     /// Runs replication `r` (its seed derives from the scenario seed and `r` only), reporting every

@@ -10,10 +10,10 @@ mod cli;
 mod common;
 /// Outputs byte-identical across thread counts.
 mod determinism;
-/// Degenerate scenarios, output safety, signals, scale safety, property tests.
-mod robustness;
 /// Ports of entry: independence, Bailey per port, the Laredo halt, the split, bad input.
 mod ports;
+/// Degenerate scenarios, output safety, signals, scale safety, property tests.
+mod robustness;
 /// Bad inputs: pinned messages, exit 2, nothing written.
 mod scenario_errors;
 mod structure;

@@ -122,12 +122,23 @@ fn bad_port_input_names_the_place_and_the_valid_ports() {
     let base = "[scenario]\nname = \"x\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n[quota]\n";
     let two = "[[ports]]\nid = \"a\"\nquota = 10\n[[ports]]\nid = \"b\"\nquota = 5\n";
     let cases: [(String, &str); 6] = [
-        (format!("{base}{two}[[arrivals]]\ngroups_per_day = 1\nports = {{ c = 1 }}\n"), "names the unknown port \"c\": valid ports are \"a\", \"b\""),
+        (
+            format!("{base}{two}[[arrivals]]\ngroups_per_day = 1\nports = {{ c = 1 }}\n"),
+            "names the unknown port \"c\": valid ports are \"a\", \"b\"",
+        ),
         (format!("{base}{two}[[arrivals]]\ngroups_per_day = 1\nports = {{ a = 0 }}\n"), "gives every port weight 0"),
-        (format!("{base}daily = 10\n[[ports]]\nid = \"a\"\nshare = 0.7\n[[ports]]\nid = \"b\"\nshare = 0.5\n"), "makes the shares of the ports sum to 1.2"),
+        (
+            format!("{base}daily = 10\n[[ports]]\nid = \"a\"\nshare = 0.7\n[[ports]]\nid = \"b\"\nshare = 0.5\n"),
+            "makes the shares of the ports sum to 1.2",
+        ),
         (format!("{base}{two}[[ports]]\nid = \"a\"\nquota = 3\n"), "ports.2.id = \"a\" is already the id of ports.0"),
         (format!("{base}[[ports]]\nid = \"a\"\nquota = 3\nshare = 0.5\n"), "is given together with quota"),
-        (format!("{base}{two}[[outages]]\nstart = \"2024-01-05T00:00\"\nhours = 5\nports = [\"z\"]\naffects = [\"allocations\"]\n"), "names the unknown port \"z\": valid ports are \"a\", \"b\""),
+        (
+            format!(
+                "{base}{two}[[outages]]\nstart = \"2024-01-05T00:00\"\nhours = 5\nports = [\"z\"]\naffects = [\"allocations\"]\n"
+            ),
+            "names the unknown port \"z\": valid ports are \"a\", \"b\"",
+        ),
     ];
     let dir = tempfile::tempdir().unwrap();
     for (i, (text, want)) in cases.iter().enumerate() {

@@ -54,6 +54,7 @@ use groups::{Groups, State};
 use pool::Pools;
 use port_tally::PortTally;
 use ports::Ports;
+pub(crate) use ports::{PortChoice, quota_cdf};
 use tally::Tally;
 
 use super::outages::{self, Outages};

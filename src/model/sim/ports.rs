@@ -62,6 +62,55 @@ fn draw(rng: &mut StreamRng, weights: impl Iterator<Item = f64> + Clone) -> u8 {
     last as u8
 }
 
+/// Draws an index by cumulative weights (the last is the total, positive).
+#[inline]
+fn draw_cumulative(rng: &mut StreamRng, cdf: &[f64]) -> u8 {
+    let u = rng.random::<f64>() * cdf[cdf.len() - 1];
+    cdf.partition_point(|c| *c <= u).min(cdf.len() - 1) as u8
+}
+
+/// How a source's groups choose their port, prepared once per model.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum PortChoice {
+    /// One port has all the weight: no draw.
+    Fixed(u8),
+    /// The source's weights, cumulated.
+    Cumulative(Vec<f64>),
+    /// In proportion to the ports' slots on the registration day ([`Model::quota_cdf`]).
+    ByQuota,
+}
+
+impl PortChoice {
+    /// The choice of a source with these weights (`None`: by the ports' slots).
+    pub(crate) fn of(weights: Option<&[f64]>) -> PortChoice {
+        let Some(w) = weights else { return PortChoice::ByQuota };
+        let mut positive = w.iter().enumerate().filter(|(_, x)| **x > 0.0);
+        match (positive.next(), positive.next()) {
+            (Some((i, _)), None) => PortChoice::Fixed(i as u8),
+            _ => PortChoice::Cumulative(w.iter().scan(0.0, |acc, x| Some(*acc + x).inspect(|v| *acc = *v)).collect()),
+        }
+    }
+}
+
+/// The cumulative default weights of every day, `days × ports`, by [`default_weight`]; where every
+/// port is closed, by the ports' slots plus one.
+pub(crate) fn quota_cdf(m: &Model) -> Vec<f64> {
+    let n = m.ports.len();
+    let mut out = Vec::with_capacity(m.days * n);
+    for d in 0..m.days {
+        let mut w: Vec<f64> = (0..n).map(|p| default_weight(m, p, d)).collect();
+        if w.iter().sum::<f64>() <= 0.0 {
+            w = (0..n).map(|p| m.ports[p].quota[d] as f64 + 1.0).collect();
+        }
+        let mut acc = 0.0;
+        out.extend(w.iter().map(|x| {
+            acc += x;
+            acc
+        }));
+    }
+    out
+}
+
 /// The default weight of port `p` on day `d`: its slots that day, none while it is closed to
 /// allocations (at that day's allocation), or 1 for each open port when no open port has slots.
 fn default_weight(m: &Model, p: usize, d: usize) -> f64 {
@@ -80,19 +129,14 @@ impl Sim<'_> {
     /// The port a group of `source` registering at `registered_at` queues at.
     pub(super) fn choose_port(&mut self, source: u16, registered_at: SimTime) -> u8 {
         let m = self.m;
-        if m.ports.len() == 1 {
-            return 0;
-        }
-        match &m.choice[source as usize] {
-            Some(w) => draw(&mut self.ports.choice, w.iter().copied()),
-            None => {
+        match &m.choice_cdf[source as usize] {
+            _ if m.ports.len() == 1 => 0,
+            PortChoice::Fixed(p) => *p,
+            PortChoice::Cumulative(cdf) => draw_cumulative(&mut self.ports.choice, cdf),
+            PortChoice::ByQuota => {
                 let d = (registered_at.max(0) / DAY).min(m.days as i64 - 1) as usize;
-                let weights = (0..m.ports.len()).map(|p| default_weight(m, p, d));
-                if weights.clone().sum::<f64>() > 0.0 {
-                    draw(&mut self.ports.choice, weights)
-                } else {
-                    draw(&mut self.ports.choice, (0..m.ports.len()).map(|p| m.ports[p].quota[d] as f64 + 1.0))
-                }
+                let n = m.ports.len();
+                draw_cumulative(&mut self.ports.choice, &m.quota_cdf[d * n..(d + 1) * n])
             }
         }
     }
