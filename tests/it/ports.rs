@@ -31,6 +31,9 @@ fn one_port(days: u32, quota: u32, rate: u32) -> String {
     )
 }
 
+/// A named measure of one replication.
+type Measure = (&'static str, fn(&RepResult) -> f64);
+
 /// With every source tied to one port and no moves, each port behaves in law like a run of its
 /// own: the means of the headline measures agree within 4 standard errors of their difference
 /// (a correct model fails one comparison with probability about 6e-5).
@@ -39,7 +42,7 @@ fn independent_ports_match_separate_single_port_runs() {
     let both = replicate(&scenario(&two_ports(400)), 24);
     for (p, (quota, rate)) in [(100, 55), (60, 38)].into_iter().enumerate() {
         let alone = replicate(&scenario(&one_port(400, quota, rate)), 24);
-        let measures: [(&str, fn(&RepResult) -> f64); 4] = [
+        let measures: [Measure; 4] = [
             ("processed persons", |r| r.counts.processed_persons as f64),
             ("abandoned persons", |r| r.counts.abandoned_persons as f64),
             ("persons waiting, time-average", |r| r.mean_waiting_persons),
