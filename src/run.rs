@@ -19,7 +19,7 @@ pub struct RunOptions<'a> {
     pub progress: Option<&'a (dyn Fn(usize) + Sync)>,
     /// Receives each replication's per-port daily series as it finishes (they are not kept in
     /// the results, so that memory does not grow with the replications).
-    pub port_daily: Option<&'a Mutex<crate::stats::Bands>>,
+    pub port_daily: Option<&'a Mutex<crate::model::PortBands>>,
 }
 
 impl std::fmt::Debug for RunOptions<'_> {
@@ -84,7 +84,7 @@ pub fn replication_range(
                 };
                 let mut result = result;
                 if let (Some(bands), Some(daily)) = (opts.port_daily, result.port_daily.take()) {
-                    bands.lock().unwrap_or_else(|e| e.into_inner()).add(&daily.values);
+                    bands.lock().unwrap_or_else(|e| e.into_inner()).add(&daily);
                 }
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = opts.progress {

@@ -96,7 +96,7 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
 
 /// Bands for the per-port daily series, folded in as replications finish so that memory does not
 /// grow with them; sized for the most replications the run may make.
-fn port_bands(s: &Scenario, precision: Option<run::Precision>) -> borderq::stats::Bands {
+fn port_bands(s: &Scenario, precision: Option<run::Precision>) -> borderq::model::PortBands {
     let n_max = match precision {
         Some(p) => p.max.max(s.replications as u64).max(2) as usize,
         None => s.replications as usize,
@@ -146,7 +146,7 @@ fn run_files(
     reps: &[borderq::model::RepResult],
     tables: &RunTables,
     record: &[borderq::reported::ComparisonRow],
-    (dir, bands): (&std::path::Path, Option<&borderq::stats::Bands>),
+    (dir, bands): (&std::path::Path, Option<&borderq::model::PortBands>),
     no_charts: bool,
     records: bool,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {

@@ -10,9 +10,11 @@ mod result;
 mod sim;
 
 pub use observer::{GroupRecord, NoRecords, Observer, Outcome};
-pub use result::{CohortOutcome, Counts, Daily, PortDaily, PortSeries, RepResult, Series, WaitStats, WindowWaits};
+pub use result::{
+    CohortOutcome, Counts, Daily, PortBands, PortDaily, PortSeries, RepResult, Series, WaitStats, WindowWaits,
+};
 
-use crate::engine::time::{self, DAY, HOUR, SimTime};
+use crate::engine::time::{self, DAY, SimTime};
 use crate::scenario::{OnMiss, OutagePolicy, QuotaUnit, Sampler, Scenario};
 
 /// Kinds of random stream; the stream of (kind, index) is independent of every other.
@@ -356,9 +358,9 @@ impl Model {
         (t - self.allocation_offset + DAY - 1).div_euclid(DAY)
     }
 
-    /// Hours of day `d` inside the given outages (for daily series).
-    pub(crate) fn hours_in(set: &outages::IntervalSet, d: usize) -> f64 {
+    /// Seconds of day `d` inside the given outages (for daily series).
+    pub(crate) fn seconds_in(set: &outages::IntervalSet, d: usize) -> u64 {
         let a = d as SimTime * DAY;
-        set.overlap(a, a + DAY) as f64 / HOUR as f64
+        set.overlap(a, a + DAY) as u64
     }
 }

@@ -151,39 +151,64 @@ impl Series {
     }
 }
 
-/// Daily series of one replication, one value per day for each [`Series`].
+/// Daily series of one replication, one value per day for each [`Series`], kept as integer amounts
+/// (persons, slots; seconds for the time-averages and outage hours) and read as `f64`, so that a
+/// replication's series take half the memory of floats and read back as the same values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Daily {
-    values: Vec<Vec<f64>>,
+    days: usize,
+    /// Every series but the two time-averages, by series then day (outage hours in seconds).
+    counts: Vec<u32>,
+    /// The time-averages' integrals over each day [group-seconds, then person-seconds].
+    secs: Vec<u64>,
 }
 
 impl Daily {
     /// Every series at 0 over `days` days.
     pub fn zeros(days: usize) -> Daily {
-        Daily { values: vec![vec![0.0; days]; Series::ALL.len()] }
+        Daily { days, counts: vec![0; Series::ALL.len() * days], secs: vec![0; 2 * days] }
+    }
+
+    /// The value of series `s` on day `d`, in its unit.
+    #[inline]
+    pub fn value(&self, s: Series, d: usize) -> f64 {
+        const DAY: f64 = crate::engine::time::DAY as f64;
+        const HOUR: f64 = crate::engine::time::HOUR as f64;
+        match s {
+            Series::WaitingGroups => self.secs[d] as f64 / DAY,
+            Series::WaitingPersons => self.secs[self.days + d] as f64 / DAY,
+            Series::OutageHours => self.counts[s as usize * self.days + d] as f64 / HOUR,
+            _ => self.counts[s as usize * self.days + d] as f64,
+        }
     }
 
     /// The values of series `s`, one per day.
-    #[inline]
-    pub fn get(&self, s: Series) -> &[f64] {
-        &self.values[s as usize]
+    pub fn get(&self, s: Series) -> Vec<f64> {
+        (0..self.days).map(|d| self.value(s, d)).collect()
     }
 
-    /// The values of series `s`, for writing.
+    /// Adds `x` to series `s` on day `d` (an amount: persons or slots).
     #[inline]
-    pub fn get_mut(&mut self, s: Series) -> &mut [f64] {
-        &mut self.values[s as usize]
+    pub fn add(&mut self, s: Series, d: usize, x: u64) {
+        let c = &mut self.counts[s as usize * self.days + d];
+        *c =
+            c.checked_add(u32::try_from(x).expect("a daily amount fits 32 bits")).expect("a daily amount fits 32 bits");
     }
 
-    /// Adds `x` to series `s` on day `d`.
+    /// Sets series `s` on day `d` to the amount `x`: seconds for the time-averages (the day's
+    /// integral) and outage hours, persons or slots otherwise.
     #[inline]
-    pub fn add(&mut self, s: Series, d: usize, x: f64) {
-        self.values[s as usize][d] += x;
+    pub fn set(&mut self, s: Series, d: usize, x: u64) {
+        match s {
+            Series::WaitingGroups => self.secs[d] = x,
+            Series::WaitingPersons => self.secs[self.days + d] = x,
+            _ => self.counts[s as usize * self.days + d] = u32::try_from(x).expect("a daily amount fits 32 bits"),
+        }
     }
 
     /// Days covered.
     pub fn days(&self) -> usize {
-        self.values.first().map_or(0, Vec::len)
+        self.days
     }
 }
 
@@ -238,33 +263,97 @@ impl PortSeries {
 }
 
 /// One replication's daily series per port, in integer amounts (see [`PortSeries::scale`]), so
-/// that they can be summed over replications exactly, in any order.
+/// that they can be summed over replications exactly, in any order: the persons waiting as
+/// person-seconds, the rest in 32 bits.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PortDaily {
     /// Ports.
     pub ports: usize,
     /// Days (of the reported period).
     pub days: usize,
-    /// Values by port, then series, then day.
-    pub values: Vec<u64>,
+    /// Person-seconds waiting, by port then day.
+    pub secs: Vec<u64>,
+    /// The other series, by port, then series (in [`PortSeries::ALL`] order after the first), then day.
+    pub counts: Vec<u32>,
 }
 
 impl PortDaily {
     /// Every series at 0.
     pub fn zeros(ports: usize, days: usize) -> PortDaily {
-        PortDaily { ports, days, values: vec![0; ports * PortSeries::ALL.len() * days] }
+        let counted = PortSeries::ALL.len() - 1;
+        PortDaily { ports, days, secs: vec![0; ports * days], counts: vec![0; ports * counted * days] }
+    }
+
+    /// Where series `s` of `port` on day `d` is: in `secs` (`true`) or `counts`, and its index.
+    #[inline]
+    fn at(&self, port: usize, s: PortSeries, d: usize) -> (bool, usize) {
+        match s {
+            PortSeries::WaitingPersons => (true, port * self.days + d),
+            _ => (false, (port * (PortSeries::ALL.len() - 1) + s as usize - 1) * self.days + d),
+        }
     }
 
     /// The value of series `s` of `port` on day `d`.
     #[inline]
     pub fn get(&self, port: usize, s: PortSeries, d: usize) -> u64 {
-        self.values[(port * PortSeries::ALL.len() + s as usize) * self.days + d]
+        match self.at(port, s, d) {
+            (true, i) => self.secs[i],
+            (false, i) => self.counts[i] as u64,
+        }
     }
 
-    /// The value of series `s` of `port` on day `d`, for writing.
+    /// Adds `x` to series `s` of `port` on day `d`.
     #[inline]
-    pub fn get_mut(&mut self, port: usize, s: PortSeries, d: usize) -> &mut u64 {
-        &mut self.values[(port * PortSeries::ALL.len() + s as usize) * self.days + d]
+    pub fn add(&mut self, port: usize, s: PortSeries, d: usize, x: u64) {
+        match self.at(port, s, d) {
+            (true, i) => self.secs[i] += x,
+            (false, i) => self.counts[i] += u32::try_from(x).expect("a daily amount fits 32 bits"),
+        }
+    }
+
+    /// Sets series `s` of `port` on day `d` to `x`.
+    #[inline]
+    pub fn set(&mut self, port: usize, s: PortSeries, d: usize, x: u64) {
+        match self.at(port, s, d) {
+            (true, i) => self.secs[i] = x,
+            (false, i) => self.counts[i] = u32::try_from(x).expect("a daily amount fits 32 bits"),
+        }
+    }
+}
+
+/// The per-port daily series of many replications: means and 5–95 % bands in memory that does not
+/// grow with the replications ([`Bands`](crate::stats::Bands)).
+#[derive(Debug, Clone)]
+pub struct PortBands {
+    days: usize,
+    secs: crate::stats::Bands<u64>,
+    counts: crate::stats::Bands<u32>,
+}
+
+impl PortBands {
+    /// Empty bands for `ports` ports over `days` days and at most `n_max` replications.
+    pub fn new(ports: usize, days: usize, n_max: usize) -> PortBands {
+        let counted = PortSeries::ALL.len() - 1;
+        PortBands {
+            days,
+            secs: crate::stats::Bands::new(ports * days, n_max),
+            counts: crate::stats::Bands::new(ports * counted * days, n_max),
+        }
+    }
+
+    /// Folds in one replication's series.
+    pub fn add(&mut self, d: &PortDaily) {
+        self.secs.add(&d.secs);
+        self.counts.add(&d.counts);
+    }
+
+    /// Mean, 5 % and 95 % quantiles of series `s` of `port` on day `d`, in the series' unit.
+    pub fn cell(&self, port: usize, s: PortSeries, d: usize) -> (f64, f64, f64) {
+        let probe = PortDaily { ports: 0, days: self.days, secs: Vec::new(), counts: Vec::new() };
+        match probe.at(port, s, d) {
+            (true, i) => self.secs.cell(i, s.scale()),
+            (false, i) => self.counts.cell(i, s.scale()),
+        }
     }
 }
 
@@ -317,9 +406,9 @@ pub struct RepResult {
     /// Registration to booking, for groups booked before the horizon (and registered after warm-up).
     pub selection_wait: Option<WaitStats>,
     /// Counts of `wait_days` in 1-day bins (`[k, k+1)` days).
-    pub wait_bins: Vec<u64>,
+    pub wait_bins: Vec<u32>,
     /// Counts of `selection_wait_days` in 1-day bins.
-    pub selection_wait_bins: Vec<u64>,
+    pub selection_wait_bins: Vec<u32>,
     /// ∫ waiting groups dt over `[warmup, end)` [group-seconds], exact.
     pub waiting_integral: u128,
     /// Σ over groups of their time `Waiting` inside `[warmup, end)` [group-seconds]; equals the integral.

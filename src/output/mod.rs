@@ -162,7 +162,7 @@ pub fn run_files(
     reps: &[RepResult],
     tables: &RunTables,
     record: &[crate::reported::ComparisonRow],
-    port_daily: Option<&crate::stats::Bands>,
+    port_daily: Option<&crate::model::PortBands>,
 ) -> Vec<(&'static str, Vec<u8>)> {
     let mut files = vec![
         ("replications.csv", replications_csv(&tables.replications)),

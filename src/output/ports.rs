@@ -5,9 +5,8 @@ use serde::Serialize;
 
 use super::tables::{csv_bytes, fmt_f64};
 use crate::metrics::port_metrics;
-use crate::model::{PortSeries, RepResult};
+use crate::model::{PortBands, PortSeries, RepResult};
 use crate::scenario::Scenario;
-use crate::stats::Bands;
 
 /// One row of `ports.csv`.
 #[derive(Debug, Clone, Serialize)]
@@ -58,12 +57,12 @@ pub fn ports_csv(scenario: &Scenario, reps: &[RepResult]) -> Vec<u8> {
 }
 
 /// Empty bands for the per-port daily series of `scenario` over at most `n_max` replications.
-pub fn port_bands(scenario: &Scenario, n_max: usize) -> Bands {
-    Bands::new(scenario.ports.len() * PortSeries::ALL.len() * scenario.report_days(), n_max)
+pub fn port_bands(scenario: &Scenario, n_max: usize) -> PortBands {
+    PortBands::new(scenario.ports.len(), scenario.report_days(), n_max)
 }
 
 /// `ports_daily.csv`: `day, date, port, series, mean, p05, p95`, by day, then port, then series.
-pub fn ports_daily_csv(scenario: &Scenario, bands: &Bands) -> Vec<u8> {
+pub fn ports_daily_csv(scenario: &Scenario, bands: &PortBands) -> Vec<u8> {
     let days = scenario.report_days();
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["day", "date", "port", "series", "mean", "p05", "p95"]).expect("in-memory write");
@@ -71,7 +70,7 @@ pub fn ports_daily_csv(scenario: &Scenario, bands: &Bands) -> Vec<u8> {
         let date = (scenario.report_start() + chrono::Days::new(d as u64)).to_string();
         for (p, port) in scenario.ports.iter().enumerate() {
             for s in PortSeries::ALL {
-                let (mean, p05, p95) = bands.cell((p * PortSeries::ALL.len() + s as usize) * days + d, s.scale());
+                let (mean, p05, p95) = bands.cell(p, s, d);
                 let rec = [d.to_string(), date.clone(), port.id.clone(), s.series().name().to_string()];
                 let values = [mean, p05, p95].map(fmt_f64);
                 w.write_record(rec.iter().chain(values.iter())).expect("in-memory write");

@@ -134,7 +134,7 @@ pub fn daily_csv(scenario: &Scenario, reps: &[RepResult]) -> Vec<u8> {
         let mut rec = vec![d.to_string(), date.to_string()];
         for s in Series::ALL {
             for (i, r) in reps.iter().enumerate() {
-                column[i] = r.daily.get(s)[d];
+                column[i] = r.daily.value(s, d);
             }
             column.sort_by(f64::total_cmp);
             let mean = column.iter().sum::<f64>() / column.len().max(1) as f64;
@@ -179,14 +179,14 @@ pub struct WaitRow {
 pub fn wait_rows(reps: &[RepResult]) -> Vec<WaitRow> {
     let mut rows = Vec::new();
     for (measure, pick) in [
-        ("wait_days", (|r: &RepResult| &r.wait_bins) as fn(&RepResult) -> &Vec<u64>),
+        ("wait_days", (|r: &RepResult| &r.wait_bins) as fn(&RepResult) -> &Vec<u32>),
         ("selection_wait_days", |r: &RepResult| &r.selection_wait_bins),
     ] {
         let len = reps.iter().map(|r| pick(r).len()).max().unwrap_or(0);
         let mut pooled = vec![0u64; len];
         for r in reps {
             for (k, c) in pick(r).iter().enumerate() {
-                pooled[k] += c;
+                pooled[k] += *c as u64;
             }
         }
         let total: u64 = pooled.iter().sum();

@@ -218,7 +218,7 @@ fn per_replication(s: &Scenario, reps: &[RepResult], f: &Figure, window: usize) 
     let in_window = |r: &RepResult| r.booking_windows.get(window).copied().unwrap_or_default();
     let xs: Vec<f64> = match f.measure {
         Measure::ProcessedPersons => {
-            reps.iter().map(|r| r.daily.get(Series::ProcessedPersons)[i..j].iter().sum()).collect()
+            reps.iter().map(|r| (i..j).map(|d| r.daily.value(Series::ProcessedPersons, d)).sum()).collect()
         }
         Measure::CancelledPersons => reps.iter().map(|r| r.counts.cancelled_persons as f64).collect(),
         Measure::MeanSelectionWait => reps.iter().map(|r| in_window(r).wait.map_or(f64::NAN, |w| w.mean)).collect(),
@@ -257,8 +257,10 @@ fn month_rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
     while m < s.end {
         let next = m.checked_add_months(chrono::Months::new(1)).expect("month arithmetic");
         if m >= start && next <= s.end {
-            let xs: Vec<f64> =
-                reps.iter().map(|r| r.daily.get(Series::ProcessedPersons)[day(m)..day(next)].iter().sum()).collect();
+            let xs: Vec<f64> = reps
+                .iter()
+                .map(|r| (day(m)..day(next)).map(|d| r.daily.value(Series::ProcessedPersons, d)).sum())
+                .collect();
             let summary = summarise(Measure::ProcessedPersons.name(), &xs, reps);
             let interval = Interval::BootstrapPercentile.name();
             let figure = FIGURES

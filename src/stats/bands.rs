@@ -10,9 +10,14 @@
 
 use super::type7;
 
+/// An unsigned integer a [`Bands`] keeps.
+pub trait Amount: Copy + Ord + Default + Into<u64> {}
+impl Amount for u32 {}
+impl Amount for u64 {}
+
 /// Running sums and extremes of `cells` integer series over replications.
 #[derive(Debug, Clone)]
-pub struct Bands {
+pub struct Bands<T: Amount = u64> {
     cells: usize,
     /// Replications the bands are sized for (an upper bound on those added).
     n_max: usize,
@@ -20,14 +25,14 @@ pub struct Bands {
     n: usize,
     sums: Vec<u128>,
     /// Per cell, up to `k` smallest values, ascending; then up to `k` largest, ascending.
-    low: Vec<u64>,
-    high: Vec<u64>,
+    low: Vec<T>,
+    high: Vec<T>,
     kept: Vec<u32>,
 }
 
-impl Bands {
+impl<T: Amount> Bands<T> {
     /// Empty bands for `cells` series values and at most `n_max` replications.
-    pub fn new(cells: usize, n_max: usize) -> Bands {
+    pub fn new(cells: usize, n_max: usize) -> Bands<T> {
         let k = (0.05 * n_max.saturating_sub(1) as f64).ceil() as usize + 2;
         Bands {
             cells,
@@ -35,20 +40,20 @@ impl Bands {
             k,
             n: 0,
             sums: vec![0; cells],
-            low: vec![0; cells * k],
-            high: vec![0; cells * k],
+            low: vec![T::default(); cells * k],
+            high: vec![T::default(); cells * k],
             kept: vec![0; cells],
         }
     }
 
     /// Adds one replication's values, one per cell.
-    pub fn add(&mut self, values: &[u64]) {
+    pub fn add(&mut self, values: &[T]) {
         assert_eq!(values.len(), self.cells, "a replication with another number of cells");
         assert!(self.n < self.n_max, "more replications than the bands were sized for");
         self.n += 1;
         let k = self.k;
         for (c, &x) in values.iter().enumerate() {
-            self.sums[c] += x as u128;
+            self.sums[c] += Into::<u64>::into(x) as u128;
             let kept = self.kept[c] as usize;
             let (low, high) = (&mut self.low[c * k..(c + 1) * k], &mut self.high[c * k..(c + 1) * k]);
             if kept < k {
@@ -97,7 +102,7 @@ impl Bands {
                 high[k - (n - i)]
             };
             debug_assert!(n > k || i < kept);
-            v as f64 / scale
+            Into::<u64>::into(v) as f64 / scale
         };
         let mean = (self.sums[c] as f64 / n as f64) / scale;
         (mean, type7(n, 0.05, order), type7(n, 0.95, order))
@@ -113,13 +118,13 @@ mod tests {
     fn bands_match_the_quantiles_of_every_value_in_any_order() {
         for n in [1usize, 2, 3, 19, 20, 21, 57, 200] {
             let values: Vec<u64> = (0..n as u64).map(|i| (i * 7919) % 1009).collect();
-            let mut fwd = Bands::new(1, n);
-            let mut rev = Bands::new(1, n + 50);
+            let mut fwd = Bands::<u64>::new(1, n);
+            let mut rev = Bands::<u32>::new(1, n + 50);
             for v in &values {
                 fwd.add(&[*v]);
             }
             for v in values.iter().rev() {
-                rev.add(&[*v]);
+                rev.add(&[*v as u32]);
             }
             let mut sorted: Vec<f64> = values.iter().map(|v| *v as f64).collect();
             sorted.sort_by(f64::total_cmp);

@@ -4,7 +4,7 @@
 
 mod bands;
 
-pub use bands::Bands;
+pub use bands::{Amount, Bands};
 
 use rand::RngExt;
 use statrs::distribution::{ContinuousCDF, StudentsT};

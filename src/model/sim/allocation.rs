@@ -37,11 +37,11 @@ pub(super) struct Allocation {
     rng: StreamRng,
     /// Per port, registrations that may not yet be eligible: (registration time, slot, id), in time
     /// order.
-    recent: Vec<VecDeque<(SimTime, u32, u64)>>,
+    recent: Vec<VecDeque<(SimTime, u32, u32)>>,
     /// Per port, every registration in (registration time, id) order, for the seniority pass;
     /// entries of groups that left are dropped lazily from the front. Kept only when some seniority
     /// share is positive.
-    seniority: Vec<VecDeque<(SimTime, u64, u32)>>,
+    seniority: Vec<VecDeque<(SimTime, u32, u32)>>,
     /// Slots reissued to a later allocation (by allocation day and port), under the `reissue` policy.
     reissue: BTreeMap<(i64, u8), u64>,
     /// The day's slots per port (reused buffer).
@@ -90,18 +90,18 @@ impl Allocation {
     #[inline]
     pub(super) fn registered(&mut self, m: &Model, t: SimTime, id: u64, slot: u32, port: u8) {
         if t >= m.first_allocation_from(t) * DAY + m.close_offset {
-            self.recent[port as usize].push_back((t, slot, id));
+            self.recent[port as usize].push_back((t, slot, id as u32));
         }
         if m.uses_seniority {
-            self.seniority[port as usize].push_back((t, id, slot));
+            self.seniority[port as usize].push_back((t, id as u32, slot));
         }
     }
 
     /// Notes a backlog group, registered at `t` (before time 0), in registration order.
     pub(super) fn backlog_registered(&mut self, m: &Model, t: SimTime, id: u64, slot: u32, port: u8) {
-        self.recent[port as usize].push_back((t, slot, id));
+        self.recent[port as usize].push_back((t, slot, id as u32));
         if m.uses_seniority {
-            self.seniority[port as usize].push_back((t, id, slot));
+            self.seniority[port as usize].push_back((t, id as u32, slot));
         }
     }
 
@@ -110,8 +110,8 @@ impl Allocation {
     pub(super) fn moved(&mut self, m: &Model, t: SimTime, id: u64, slot: u32, port: u8) {
         if m.uses_seniority {
             let log = &mut self.seniority[port as usize];
-            let at = log.partition_point(|&(r, i, _)| (r, i) < (t, id));
-            log.insert(at, (t, id, slot));
+            let at = log.partition_point(|&(r, i, _)| (r, i as u64) < (t, id));
+            log.insert(at, (t, id as u32, slot));
         }
     }
 
@@ -132,7 +132,7 @@ impl Sim<'_> {
         }
         self.day_quotas(d, now);
         let quotas = std::mem::take(&mut self.allocation.quotas);
-        self.tally.set_daily(Series::Quota, di, quotas.iter().sum::<u64>() as f64);
+        self.tally.set_daily(Series::Quota, di, quotas.iter().sum::<u64>());
         let open = d * DAY + m.open_offset;
         let close = d * DAY + m.close_offset;
         let f = self.outages.requests.overlap(open, close) as f64 / (close - open) as f64;
@@ -153,7 +153,7 @@ impl Sim<'_> {
             self.tally.counts.unused_slots += unused;
             self.tally.counts.slots += quotas.iter().sum::<u64>();
         }
-        self.tally.set_daily(Series::UnusedSlots, di, unused as f64);
+        self.tally.set_daily(Series::UnusedSlots, di, unused);
         self.allocation.quotas = quotas;
         // Today's coins expire with today's allocation.
         for &slot in &self.allocation.coins {
@@ -253,9 +253,9 @@ impl Sim<'_> {
         // Drop entries of groups that can never wait again (booked, gone, slot reused); a selected
         // group keeps its entry, since it may miss and return with its registration time.
         while let Some(&(_, id, slot)) = log.front() {
-            let may_return = self.groups.is(slot, id, State::Selected)
-                || (m.cancel_at.is_some() || m.closures_cancel) && self.groups.is(slot, id, State::Booked);
-            if self.groups.is(slot, id, State::Waiting) || may_return {
+            let may_return = self.groups.is(slot, id as u64, State::Selected)
+                || (m.cancel_at.is_some() || m.closures_cancel) && self.groups.is(slot, id as u64, State::Booked);
+            if self.groups.is(slot, id as u64, State::Waiting) || may_return {
                 break;
             }
             log.pop_front();
@@ -265,7 +265,7 @@ impl Sim<'_> {
                 break;
             }
             // Waiting here: a group that moved to another port has an entry in that port's log.
-            if !self.groups.is(slot, id, State::Waiting) || self.pool.port_at(self.groups.pos(slot)) != port {
+            if !self.groups.is(slot, id as u64, State::Waiting) || self.pool.port_at(self.groups.pos(slot)) != port {
                 continue;
             }
             let e = self.pool.entry_mut(self.groups.pos(slot));
@@ -344,7 +344,7 @@ impl Sim<'_> {
 fn eligible_by_size(sim: &Sim, port: usize) -> [u64; 11] {
     let mut eligible = sim.pool.ports[port].by_size;
     for &(_, slot, id) in &sim.allocation.recent[port] {
-        if sim.groups.is(slot, id, State::Waiting) {
+        if sim.groups.is(slot, id as u64, State::Waiting) {
             let pos = sim.groups.pos(slot);
             if sim.pool.port_at(pos) == port {
                 eligible[sim.pool.entry(pos).size as usize] -= 1;

@@ -49,7 +49,7 @@ impl Sim<'_> {
         if self.tally.counts_at(t) {
             self.tally.counts.booked_groups += 1;
             self.tally.counts.booked_persons += size as u64;
-            self.tally.add_daily(Series::BookedPersons, t, size as f64);
+            self.tally.add_daily(Series::BookedPersons, t, size as u64);
         }
         if self.tally.wait_counts(reg, t) {
             self.tally.booking_wait(t - reg);

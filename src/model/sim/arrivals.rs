@@ -177,7 +177,7 @@ impl Sim<'_> {
         if self.tally.counts_at(t) {
             self.tally.counts.arrived_groups += 1;
             self.tally.counts.arrived_persons += size as u64;
-            self.tally.add_daily(Series::ArrivedPersons, t, size as f64);
+            self.tally.add_daily(Series::ArrivedPersons, t, size as u64);
         }
         if let Some(c) = self.port_tally.counts(port, t) {
             c.arrived_groups += 1;

@@ -65,7 +65,7 @@ impl Sim<'_> {
         if self.tally.counts_at(now) {
             self.tally.counts.selected_groups += 1;
             self.tally.counts.selected_persons += size;
-            self.tally.add_daily(Series::SelectedPersons, now, size as f64);
+            self.tally.add_daily(Series::SelectedPersons, now, size);
         }
         if let Some(c) = self.port_tally.counts(e.port, now) {
             c.selected_groups += 1;
@@ -155,7 +155,7 @@ impl Sim<'_> {
         if counted {
             self.tally.counts.missed_confirmations += 1;
             self.tally.counts.missed_persons += g.size as u64;
-            self.tally.add_daily(Series::MissedPersons, t, g.size as f64);
+            self.tally.add_daily(Series::MissedPersons, t, g.size as u64);
         }
         if let Some(pc) = self.port_tally.counts(g.port, t) {
             pc.missed_confirmations += 1;

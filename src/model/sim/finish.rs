@@ -44,8 +44,8 @@ impl Sim<'_> {
             max_waiting_persons: t.max_persons,
             wait: t.waits.stats(),
             selection_wait: t.selection_waits.stats(),
-            wait_bins: std::mem::take(&mut t.wait_bins),
-            selection_wait_bins: std::mem::take(&mut t.selection_wait_bins),
+            wait_bins: exact_size(std::mem::take(&mut t.wait_bins)),
+            selection_wait_bins: exact_size(std::mem::take(&mut t.selection_wait_bins)),
             waiting_integral: t.integral_groups,
             waiting_time_sum: t.waiting_time_sum,
             counts: std::mem::take(&mut t.counts),
@@ -176,6 +176,12 @@ impl Sim<'_> {
         );
         out
     }
+}
+
+/// `v` without spare capacity: a run keeps every replication's result until it writes its files.
+fn exact_size<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
 }
 
 /// Conservation of groups and persons, and the pool against the groups' states.

@@ -172,7 +172,7 @@ impl<'m> Sim<'m> {
         tally.set_windows(&m.booking_windows);
         cohorts.clear(m.days, &m.cohort_of_day, m.cohorts);
         for d in m.report_day..m.days {
-            tally.set_daily(Series::OutageHours, d, Model::hours_in(&outages.any, d));
+            tally.set_daily(Series::OutageHours, d, Model::seconds_in(&outages.any, d));
         }
         Sim {
             m,

@@ -84,7 +84,7 @@ impl PortTally {
     pub(super) fn add_daily(&mut self, port: u8, s: PortSeries, t: SimTime, x: u64) {
         let d = day_of(t) as usize;
         if self.on && d >= self.report_day {
-            *self.daily.get_mut(port as usize, s, d - self.report_day) += x;
+            self.daily.add(port as usize, s, d - self.report_day, x);
         }
     }
 
@@ -92,7 +92,7 @@ impl PortTally {
     #[inline]
     pub(super) fn set_daily(&mut self, port: usize, s: PortSeries, d: usize, x: u64) {
         if self.on && d >= self.report_day {
-            *self.daily.get_mut(port, s, d - self.report_day) = x;
+            self.daily.set(port, s, d - self.report_day, x);
         }
     }
 
@@ -139,8 +139,7 @@ impl PortTally {
                 let d = day_of(a);
                 let seg_end = t.min((d + 1) * DAY);
                 if d as usize >= report_day {
-                    *self.daily.get_mut(port, PortSeries::WaitingPersons, d as usize - report_day) +=
-                        p * (seg_end - a) as u64;
+                    self.daily.add(port, PortSeries::WaitingPersons, d as usize - report_day, p * (seg_end - a) as u64);
                 }
                 a = seg_end;
             }

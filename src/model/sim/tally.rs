@@ -45,8 +45,8 @@ pub(super) struct Tally {
     day_person_secs: Vec<u64>,
     pub(super) waits: WaitLog,
     pub(super) selection_waits: WaitLog,
-    pub(super) wait_bins: Vec<u64>,
-    pub(super) selection_wait_bins: Vec<u64>,
+    pub(super) wait_bins: Vec<u32>,
+    pub(super) selection_wait_bins: Vec<u32>,
     /// Per booking window: its bounds [s], the waits of the groups booked in it, and how many were
     /// under 56 days.
     pub(super) windows: Vec<(SimTime, SimTime, WaitLog, u64)>,
@@ -127,20 +127,21 @@ impl Tally {
         t >= self.report
     }
 
-    /// Adds `x` to daily series `s` on the day of `t`, if that day is reported.
+    /// Adds the amount `x` to daily series `s` on the day of `t`, if that day is reported.
     #[inline]
-    pub(super) fn add_daily(&mut self, s: Series, t: SimTime, x: f64) {
+    pub(super) fn add_daily(&mut self, s: Series, t: SimTime, x: u64) {
         let d = day_of(t) as usize;
         if d >= self.report_day {
             self.daily.add(s, d - self.report_day, x);
         }
     }
 
-    /// Sets daily series `s` on day `d` of the run, if that day is reported.
+    /// Sets daily series `s` on day `d` of the run to the amount `x` (see [`Daily::set`]), if that
+    /// day is reported.
     #[inline]
-    pub(super) fn set_daily(&mut self, s: Series, d: usize, x: f64) {
+    pub(super) fn set_daily(&mut self, s: Series, d: usize, x: u64) {
         if d >= self.report_day {
-            self.daily.get_mut(s)[d - self.report_day] = x;
+            self.daily.set(s, d - self.report_day, x);
         }
     }
 
@@ -259,8 +260,8 @@ impl Tally {
     /// waiting at the start of the reported period to the initial counts.
     pub(super) fn close_days(&mut self) {
         for d in self.report_day..self.day_group_secs.len() {
-            self.set_daily(Series::WaitingGroups, d, self.day_group_secs[d] as f64 / DAY as f64);
-            self.set_daily(Series::WaitingPersons, d, self.day_person_secs[d] as f64 / DAY as f64);
+            self.set_daily(Series::WaitingGroups, d, self.day_group_secs[d]);
+            self.set_daily(Series::WaitingPersons, d, self.day_person_secs[d]);
         }
         if let Some((g, p)) = self.waiting_at_report {
             self.counts.initial_groups += g;
@@ -295,7 +296,7 @@ impl Sim<'_> {
             Outcome::Processed if counted => {
                 tally.counts.processed_groups += 1;
                 tally.counts.processed_persons += persons;
-                tally.add_daily(Series::ProcessedPersons, t, persons as f64);
+                tally.add_daily(Series::ProcessedPersons, t, persons);
                 if tally.wait_counts(registered_at, t) {
                     tally.processed_wait(t - registered_at);
                 }
@@ -308,7 +309,7 @@ impl Sim<'_> {
                 if counted {
                     tally.counts.abandoned_groups += 1;
                     tally.counts.abandoned_persons += persons;
-                    tally.add_daily(Series::AbandonedPersons, t, persons as f64);
+                    tally.add_daily(Series::AbandonedPersons, t, persons);
                 }
                 if !self.groups.was_booked(slot) {
                     self.cohorts.abandoned(registered_at, t, size);
@@ -355,7 +356,7 @@ impl Sim<'_> {
 }
 
 /// Adds a wait [s] to 1-day bins.
-fn bin(bins: &mut Vec<u64>, wait: SimTime) {
+fn bin(bins: &mut Vec<u32>, wait: SimTime) {
     let k = wait.max(0).div_euclid(DAY) as usize;
     if bins.len() <= k {
         bins.resize(k + 1, 0);
@@ -395,8 +396,8 @@ mod tests {
         assert_eq!(t.waiting_at_report, Some((1, 2)), "the pool just before the reported period");
         assert_eq!(t.integral_groups, 6 * DAY as u128, "two groups over the three reported days");
         assert_eq!((t.max_groups, t.window_length()), (2, 3 * DAY));
-        t.add_daily(Series::ArrivedPersons, DAY / 2, 9.0);
-        t.add_daily(Series::ArrivedPersons, DAY + 5, 3.0);
+        t.add_daily(Series::ArrivedPersons, DAY / 2, 9);
+        t.add_daily(Series::ArrivedPersons, DAY + 5, 3);
         assert_eq!(t.daily.get(Series::ArrivedPersons), &[3.0, 0.0, 0.0], "day 0 is the first reported day");
         assert!(!t.counts_at(DAY - 1) && t.counts_at(DAY));
         assert!(t.wait_counts(-5 * DAY, DAY) && !t.wait_counts(0, DAY - 1), "waits by when they end");

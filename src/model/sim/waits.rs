@@ -28,7 +28,8 @@ const MAX_TRACKED: u64 = 1 << 42;
 /// The waits of one replication: exact while few, then a bounded histogram.
 #[derive(Debug, Default)]
 pub(crate) struct WaitLog {
-    exact: Vec<SimTime>,
+    /// The waits [s] while few; 32 bits hold any wait inside the longest horizon allowed (100 years).
+    exact: Vec<u32>,
     exact_cap: usize,
     histogram: Option<Histogram<u64>>,
     /// Sum and count of the waits in `histogram` (the mean stays exact).
@@ -51,7 +52,9 @@ impl WaitLog {
     pub(crate) fn push(&mut self, wait: SimTime) {
         debug_assert!(wait >= 0, "negative wait {wait}");
         match &mut self.histogram {
-            None if self.exact.len() < self.exact_cap => self.exact.push(wait),
+            None if self.exact.len() < self.exact_cap => {
+                self.exact.push(u32::try_from(wait.max(0)).expect("a wait inside a horizon of at most 100 years"))
+            }
             None => {
                 self.spill();
                 self.push(wait);
@@ -69,7 +72,7 @@ impl WaitLog {
         let mut h = Histogram::<u64>::new_with_bounds(1, MAX_TRACKED, SIGNIFICANT_DIGITS)
             .expect("constant histogram bounds are valid");
         for &w in &self.exact {
-            h.saturating_record(w.max(0) as u64);
+            h.saturating_record(w as u64);
             self.sum += w as i128;
         }
         self.n = self.exact.len() as u64;
@@ -88,7 +91,7 @@ impl WaitLog {
 
 /// Mean and exact quantiles in days, via O(n) selection. The quantiles are taken in increasing
 /// order, each selected only among the values above the previous one.
-fn exact_stats(xs: &mut [SimTime]) -> Option<WaitStats> {
+fn exact_stats(xs: &mut [u32]) -> Option<WaitStats> {
     if xs.is_empty() {
         return None;
     }
