@@ -15,7 +15,7 @@ pub use result::{
 };
 
 use crate::engine::time::{self, DAY, SimTime};
-use crate::scenario::{OnMiss, OutagePolicy, QuotaUnit, Sampler, Scenario};
+use crate::scenario::{Booked, OnMiss, OutagePolicy, QuotaUnit, Sampler, Scenario};
 
 /// Kinds of random stream; the stream of (kind, index) is independent of every other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +107,7 @@ pub(crate) struct PortModel {
     /// Closures to allocations: `[start, end)` [s] and whether its slots go to the open ports.
     pub(crate) no_allocations: Vec<(SimTime, SimTime, bool)>,
     /// Closures to appointments: `[start, end)` [s] and what happens to the appointments inside.
-    pub(crate) no_appointments: Vec<(SimTime, SimTime, crate::scenario::Booked)>,
+    pub(crate) no_appointments: Vec<(SimTime, SimTime, Booked)>,
 }
 
 impl PortModel {
@@ -117,7 +117,7 @@ impl PortModel {
     }
 
     /// The closure to appointments holding `t`, if any.
-    pub(crate) fn closed_to_appointments(&self, t: SimTime) -> Option<(SimTime, SimTime, crate::scenario::Booked)> {
+    pub(crate) fn closed_to_appointments(&self, t: SimTime) -> Option<(SimTime, SimTime, Booked)> {
         self.no_appointments.iter().find(|(a, b, _)| *a <= t && t < *b).copied()
     }
 }
@@ -144,6 +144,15 @@ pub(crate) fn largest_remainder(total: u64, weights: &[f64]) -> Vec<u64> {
         out[i] += 1;
     }
     out
+}
+
+/// Each source's port choice weights, by source id (`None`: by the ports' slots).
+fn source_choices(s: &Scenario) -> Vec<Option<Vec<f64>>> {
+    let mut choice = vec![s.initial.as_ref().and_then(|i| i.ports.clone())];
+    choice.extend(s.arrivals.iter().map(|a| a.ports.clone()));
+    choice.extend(s.caravans.iter().map(|c| c.ports.clone()));
+    choice.push(s.caravan_process.as_ref().and_then(|c| c.ports.clone()));
+    choice
 }
 
 /// Compiles the ports of a scenario (one implicit port without `[[ports]]`).
@@ -245,19 +254,13 @@ impl Model {
         source_names.push("random caravans".to_string());
         let quota: Vec<u64> = q.daily.per_day(s.start, days).into_iter().map(|v| v as u64).collect();
         let ports = port_models(&s, &quota);
-        let mut choice = vec![s.initial.as_ref().and_then(|i| i.ports.clone())];
-        choice.extend(s.arrivals.iter().map(|a| a.ports.clone()));
-        choice.extend(s.caravans.iter().map(|c| c.ports.clone()));
-        choice.push(s.caravan_process.as_ref().and_then(|c| c.ports.clone()));
+        let choice = source_choices(&s);
         let mut m = Model {
             choice_cdf: choice.iter().map(|w| sim::PortChoice::of(w.as_deref())).collect(),
             quota_cdf: Vec::new(),
             ports,
             per_port: !s.ports.is_empty(),
-            closures_cancel: s
-                .outages
-                .iter()
-                .any(|o| o.affects.appointments && o.booked == crate::scenario::Booked::Cancel),
+            closures_cancel: s.outages.iter().any(|o| o.affects.appointments && o.booked == Booked::Cancel),
             choice,
             switching: s.port_switching.as_ref().map(|w| (time::from_days(w.after_days), w.daily_probability, w.rule)),
             days,
