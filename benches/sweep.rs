@@ -29,7 +29,7 @@ fn sweep(c: &mut Criterion) {
             b.iter(|| {
                 pool.install(|| {
                     let lines = Mutex::new(Vec::new());
-                    let sink = |i: usize, line: &str| {
+                    let sink = |i: usize, line: &str, _ports: &str| {
                         lines.lock().expect("not poisoned").push((i, line.to_string()));
                         Ok(())
                     };

@@ -69,20 +69,24 @@ pub(crate) fn compare(a: CompareArgs) -> Result<(), Failure> {
     let (ra, rb) = (run_one(&sa)?, run_one(&sb)?);
     progress.finish(ra.len() + rb.len());
     let rows = paired_rows(&RunTables::new(&ra), &RunTables::new(&rb));
-    let doc = serde_json::json!({
+    let ports = port_rows(&sa, &ra, &sb, &rb);
+    let mut doc = serde_json::json!({
         "a": sa.name, "b": sb.name, "b_overrides": if a.b.is_none() { a.flags.sets.clone() } else { Vec::new() },
         "seed": sa.seed, "replications": n, "significance_level": SIGNIFICANCE,
         "a_period": sa.period_text(), "b_period": sb.period_text(), "periods_differ": periods_differ,
         "metrics": rows,
     });
+    if !ports.is_empty() {
+        doc["ports"] = serde_json::to_value(&ports).expect("in-memory JSON");
+    }
     let json = format!("{}\n", serde_json::to_string_pretty(&doc).expect("in-memory JSON"));
     if let Some(dir) = &a.out {
-        write_out(dir, (&sa, &ra), (&sb, &rb, &b_label), &rows, &json)?;
+        write_out(dir, (&sa, &ra), (&sb, &rb, &b_label), (&rows, &ports), &json)?;
     }
     if a.json {
         return out(&json);
     }
-    out(&table(&sa.name, &b_label, n, sa.seed, &rows))
+    out(&(table(&sa.name, &b_label, n, sa.seed, &rows) + &port_table(&ports)))
 }
 
 /// A and B: B is A with the overrides when it is not given, and runs on A's seed and replications
@@ -107,34 +111,108 @@ fn scenarios(a: &CompareArgs) -> Result<(Scenario, Scenario), Failure> {
 /// One row per sweep metric: A's and B's means and the paired difference B − A with its 95 % CI.
 fn paired_rows(ta: &RunTables, tb: &RunTables) -> Vec<Row> {
     let metric = |t: &RunTables, m: &str| -> Vec<f64> { t.replications.iter().map(|r| r.get(m)).collect() };
-    let finite = |x: f64| x.is_finite().then_some(x);
     let seed = ta.replications.first().map_or(0, |r| r.seed);
     metrics::sweep_metrics()
         .into_iter()
-        .map(|def| {
-            let m = def.name;
-            let (xa, xb) = (metric(ta, m), metric(tb, m));
-            let diffs: Vec<f64> = xa.iter().zip(&xb).map(|(a, b)| b - a).collect();
-            // The paired differences, with the metric's own interval method (a bootstrap resamples pairs).
-            let d = def.summarise(&diffs, seed);
-            let (ma, mb) = (Summary::of(&xa).mean, Summary::of(&xb).mean);
-            Row {
-                metric: m,
-                a: finite(ma),
-                b: finite(mb),
-                difference: finite(d.mean),
-                ci95_low: finite(d.ci95_low),
-                ci95_high: finite(d.ci95_high),
-                significant: d.ci95_low > 0.0 || d.ci95_high < 0.0,
-                n: d.n,
-                interval: def.interval.name(),
-                label: def.short,
-                unit: def.unit,
-                relative_difference_percent: finite(100.0 * d.mean / ma),
-                def,
-            }
-        })
+        .map(|def| paired(def, &metric(ta, def.name), &metric(tb, def.name), seed))
         .collect()
+}
+
+/// A's and B's means of one metric and the paired difference B − A with its 95 % CI, with the
+/// metric's own interval method (a bootstrap resamples pairs).
+fn paired(def: &'static Metric, xa: &[f64], xb: &[f64], seed: u64) -> Row {
+    let finite = |x: f64| x.is_finite().then_some(x);
+    let diffs: Vec<f64> = xa.iter().zip(xb).map(|(a, b)| b - a).collect();
+    let d = def.summarise(&diffs, seed);
+    let (ma, mb) = (Summary::of(xa).mean, Summary::of(xb).mean);
+    Row {
+        metric: def.name,
+        a: finite(ma),
+        b: finite(mb),
+        difference: finite(d.mean),
+        ci95_low: finite(d.ci95_low),
+        ci95_high: finite(d.ci95_high),
+        significant: d.ci95_low > 0.0 || d.ci95_high < 0.0,
+        n: d.n,
+        interval: def.interval.name(),
+        label: def.short,
+        unit: def.unit,
+        relative_difference_percent: finite(100.0 * d.mean / ma),
+        def,
+    }
+}
+
+/// A paired comparison at one port: the port's id, then the columns of [`Row`].
+#[derive(Debug, Serialize)]
+struct PortRow {
+    port: String,
+    metric: &'static str,
+    a: Option<f64>,
+    b: Option<f64>,
+    difference: Option<f64>,
+    ci95_low: Option<f64>,
+    ci95_high: Option<f64>,
+    significant: bool,
+    n: usize,
+    interval: &'static str,
+    relative_difference_percent: Option<f64>,
+    #[serde(skip)]
+    row: Row,
+}
+
+impl PortRow {
+    fn new(port: String, row: Row) -> PortRow {
+        PortRow {
+            port,
+            metric: row.metric,
+            a: row.a,
+            b: row.b,
+            difference: row.difference,
+            ci95_low: row.ci95_low,
+            ci95_high: row.ci95_high,
+            significant: row.significant,
+            n: row.n,
+            interval: row.interval,
+            relative_difference_percent: row.relative_difference_percent,
+            row,
+        }
+    }
+}
+
+/// The measures the terminal shows per port (all of `ports.csv`'s go to the JSON and CSV).
+const PORT_TERMINAL: [&str; 4] = ["processed_persons", "wait_mean_days", "mean_waiting_persons", "abandoned_persons"];
+
+/// Per-port paired rows for the ports A and B both have (matched by id), every metric of
+/// `ports.csv`; each port resamples with its own stream, as in `ports.csv`.
+fn port_rows(sa: &Scenario, ra: &[RepResult], sb: &Scenario, rb: &[RepResult]) -> Vec<PortRow> {
+    let seed = ra.first().map_or(0, |r| r.seed);
+    let mut out = Vec::new();
+    for (pa, port) in sa.ports.iter().enumerate() {
+        let Some(pb) = sb.ports.iter().position(|q| q.id == port.id) else { continue };
+        for def in metrics::port_metrics() {
+            let xa: Vec<f64> = ra.iter().map(|r| (def.value)(&r.ports[pa]).as_f64()).collect();
+            let xb: Vec<f64> = rb.iter().map(|r| (def.value)(&r.ports[pb]).as_f64()).collect();
+            let row = paired(def, &xa, &xb, borderq::engine::rng::derive(seed, pa as u64 + 1));
+            out.push(PortRow::new(port.id.clone(), row));
+        }
+    }
+    out
+}
+
+/// The terminal's per-port table: B − A and its interval for a few measures at each port.
+fn port_table(rows: &[PortRow]) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut o = String::from("\nBy port (B − A, 95 % CI; every measure in --json and compare_ports.csv):\n");
+    for r in rows.iter().filter(|r| PORT_TERMINAL.contains(&r.row.metric)) {
+        let c = cells(&r.row);
+        o.push_str(&format!(
+            "{:<14} {:<32} {:>12} {:>12} {:>12}  {:<28} {}\n",
+            r.port, c[0], c[1], c[2], c[3], c[5], c[6]
+        ));
+    }
+    o
 }
 
 /// The cells of a row in words: measure, A, B, B − A, relative, CI, significant.
@@ -182,7 +260,7 @@ fn write_out(
     dir: &std::path::Path,
     (sa, ra): (&Scenario, &[RepResult]),
     (sb, rb, b_label): (&Scenario, &[RepResult], &str),
-    rows: &[Row],
+    (rows, ports): (&[Row], &[PortRow]),
     json: &str,
 ) -> Result<(), Failure> {
     output::create_dir(dir).map_err(output_failure)?;
@@ -212,6 +290,9 @@ fn write_out(
         ("waits-a.csv".into(), wa),
         ("waits-b.csv".into(), wb),
     ];
+    if !ports.is_empty() {
+        files.push(("compare_ports.csv".into(), output::csv_bytes(ports)));
+    }
     files.extend(charts);
     files.push(("report.html".into(), html.into_bytes()));
     let previous = output::read_manifest(dir);

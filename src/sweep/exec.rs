@@ -87,13 +87,14 @@ pub fn prepare(dir: &Path, plan: &Plan, shard: Option<Shard>, policy: DirPolicy)
 }
 
 /// Runs the points `todo` in parallel (replications nested inside each point, on the current rayon
-/// pool) and hands each point's CSV line to `sink` the moment the point finishes.
+/// pool) and hands each point's CSV line, and its per-port rows (empty without ports), to `sink`
+/// the moment the point finishes.
 pub fn run_points(
     plan: &Plan,
     todo: &[usize],
     precision: Option<Precision>,
     opts: &RunOptions,
-    sink: &(dyn Fn(usize, &str) -> Result<(), SweepError> + Sync),
+    sink: &(dyn Fn(usize, &str, &str) -> Result<(), SweepError> + Sync),
 ) -> Result<(), SweepError> {
     let reps = plan.points[0].replications as u64;
     todo.par_iter().try_for_each(|&i| {
@@ -102,7 +103,7 @@ pub fn run_points(
             None => run::replications(&model, reps, opts, None)?,
             Some(p) => run::until_precise(&model, reps, p, opts, None)?.0,
         };
-        sink(i, &plan.point_line(i, &results))
+        sink(i, &plan.point_line(i, &results), &plan.port_lines(i, &results))
     })
 }
 
@@ -115,7 +116,7 @@ pub fn run_into(
     opts: &RunOptions,
 ) -> Result<(), SweepError> {
     let header = plan.header();
-    run_points(plan, todo, precision, opts, &|i, line| Ok(write_point(dir, &header, i, line)?))
+    run_points(plan, todo, precision, opts, &|i, line, ports| Ok(write_point(dir, &header, i, line, ports)?))
 }
 
 /// Writes `sweep.csv`, `sweep.json` and (unless `no_charts`) the charts of a complete sweep.
@@ -129,6 +130,13 @@ pub fn finish(
     let csv_text = sweep_csv(header, points);
     let mut files: Vec<(String, Vec<u8>)> =
         vec![("sweep.csv".into(), csv_text.clone().into_bytes()), ("sweep.json".into(), sweep_json(plan, &csv_text))];
+    let mut ports = String::new();
+    for i in points.keys() {
+        ports.push_str(&super::read_port_lines(dir, *i).map_err(SweepError::Input)?);
+    }
+    if !ports.is_empty() {
+        files.push(("ports_sweep.csv".into(), format!("{}{ports}", super::PORTS_HEADER).into_bytes()));
+    }
     if !no_charts {
         let spec = plan.chart_spec();
         let charts = crate::plot::sweep_charts(&spec, &csv_text).map_err(SweepError::Charts)?;
@@ -198,15 +206,20 @@ pub fn merge(
     output::create_dir(&out)?;
     let plan_json = serde_json::to_vec_pretty(&identity).expect("in-memory JSON");
     output::write_atomic(&out, "plan.json", &plan_json)?;
-    for (i, line) in &lines {
-        write_point(&out, &header, *i, line)?;
+    for (i, (line, from)) in &lines {
+        let ports = super::read_port_lines(from, *i).map_err(SweepError::Input)?;
+        write_point(&out, &header, *i, line, &ports)?;
     }
+    let lines: BTreeMap<usize, String> = lines.into_iter().map(|(i, (l, _))| (i, l)).collect();
     finish(&out, &identity, &header, &lines, no_charts)?;
     Ok(Merged { out, points: lines.len() })
 }
 
-/// Every finished point of `dirs`; a point found twice must have the same line.
-fn gather(dirs: &[PathBuf], header: &str) -> Result<(BTreeMap<usize, String>, Vec<usize>), SweepError> {
+/// Every finished point of `dirs` with the directory it came from; a point found twice must have
+/// the same line.
+type Gathered = BTreeMap<usize, (String, PathBuf)>;
+
+fn gather(dirs: &[PathBuf], header: &str) -> Result<(Gathered, Vec<usize>), SweepError> {
     let mut points: BTreeMap<usize, (String, &PathBuf)> = BTreeMap::new();
     let mut doubled = Vec::new();
     for d in dirs {
@@ -226,5 +239,5 @@ fn gather(dirs: &[PathBuf], header: &str) -> Result<(BTreeMap<usize, String>, Ve
             }
         }
     }
-    Ok((points.into_iter().map(|(i, (l, _))| (i, l)).collect(), doubled))
+    Ok((points.into_iter().map(|(i, (l, d))| (i, (l, d.clone()))).collect(), doubled))
 }

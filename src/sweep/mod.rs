@@ -138,6 +138,17 @@ impl Plan {
         csv_line(&cols)
     }
 
+    /// The rows of point `i` in `ports_sweep.csv` (each port's metrics), empty without ports.
+    pub fn port_lines(&self, i: usize, reps: &[RepResult]) -> String {
+        let mut out = String::new();
+        for r in output::port_rows(&self.points[i], reps) {
+            let x = |v: Option<f64>| v.map_or(String::new(), fmt_f64);
+            let cols = [i.to_string(), r.port, r.metric, x(r.mean), x(r.ci95_low), x(r.ci95_high)];
+            out.push_str(&csv_line(&cols));
+        }
+        out
+    }
+
     /// The identity written to `plan.json`.
     pub fn identity(&self, shard: Option<Shard>) -> PlanFile {
         let s = &self.points[0];
@@ -247,11 +258,35 @@ pub fn finished_points(dir: &Path, header: &str) -> Result<BTreeMap<usize, Strin
     Ok(out)
 }
 
-/// Writes point `i` atomically.
-pub fn write_point(dir: &Path, header: &str, i: usize, line: &str) -> Result<(), OutputError> {
+/// The header of `ports_sweep.csv` and of each point's per-port file.
+pub const PORTS_HEADER: &str = "point,port,metric,mean,ci95_low,ci95_high\n";
+
+/// The per-port file of point `i` (written before the point's own file, which marks it finished).
+pub fn port_point_file(i: usize) -> String {
+    format!("point-{i:06}-ports.csv")
+}
+
+/// Writes point `i` atomically: its per-port rows first (if any), then its line.
+pub fn write_point(dir: &Path, header: &str, i: usize, line: &str, port_lines: &str) -> Result<(), OutputError> {
     let pdir = points_dir(dir);
     output::create_dir(&pdir)?;
+    if !port_lines.is_empty() {
+        output::write_atomic(&pdir, &port_point_file(i), format!("{PORTS_HEADER}{port_lines}").as_bytes())?;
+    }
     output::write_atomic(&pdir, &point_file(i), format!("{header}{line}").as_bytes())
+}
+
+/// The per-port rows of point `i` in `dir` (empty if it has none).
+pub fn read_port_lines(dir: &Path, i: usize) -> Result<String, String> {
+    let path = points_dir(dir).join(port_point_file(i));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => text
+            .strip_prefix(PORTS_HEADER)
+            .map(str::to_string)
+            .ok_or_else(|| format!("{}: not a per-port point file", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
 }
 
 /// `sweep.csv` from the data lines of every point, in index order.
