@@ -62,6 +62,8 @@ pub struct ChartData {
     /// The rows of `events.csv`; without the file, the events the scenario alone gives (no
     /// caravan arrival windows).
     pub events: Vec<crate::output::EventRow>,
+    /// One panel per port from `ports_daily.csv`, when the run wrote one.
+    pub ports: Vec<super::ports::PortPanel>,
 }
 
 /// One row of `summary.csv`.
@@ -120,6 +122,12 @@ impl ChartData {
         {
             data.events = crate::output::parse_events(&bytes).map_err(not_output)?;
         }
+        if is_listed("ports_daily.csv")
+            && let Ok(bytes) = std::fs::read(dir.join("ports_daily.csv"))
+        {
+            let summary = std::fs::read(dir.join("ports.csv")).ok().filter(|_| is_listed("ports.csv"));
+            data.ports = super::ports::port_panels(&bytes, summary.as_deref()).map_err(not_output)?;
+        }
         Ok(data)
     }
 
@@ -174,6 +182,7 @@ impl ChartData {
             record: None,
             verdicts: Vec::new(),
             cohorts: Vec::new(),
+            ports: Vec::new(),
         })
     }
 

@@ -9,6 +9,7 @@ mod compare;
 mod data;
 mod events;
 mod page;
+mod ports;
 mod provenance;
 mod report;
 mod reported;
@@ -25,6 +26,7 @@ pub use data::{
     month_rows, verdict_rows,
 };
 pub use page::escape;
+pub use ports::PortPanel;
 pub use report::html;
 pub use style::{Chart, HEIGHT, WIDTH, register_fonts, render};
 pub use sweep::{SweepSpec, sweep_charts};
@@ -47,6 +49,13 @@ pub fn render_all(d: &ChartData) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
         files.push(("cohorts.png".to_string(), png));
         files.push(("cohorts.svg".to_string(), svg.clone().into_bytes()));
         svgs.push(("cohorts", svg));
+    }
+    if !d.ports.is_empty() {
+        let (png, svg) =
+            render(&ports::Ports(d)).map_err(|reason| PlotError::Draw { chart: "ports".into(), reason })?;
+        files.push(("ports.png".to_string(), png));
+        files.push(("ports.svg".to_string(), svg.clone().into_bytes()));
+        svgs.push(("ports", svg));
     }
     if let Some(rows) = d.record.as_ref().filter(|r| !r.is_empty()) {
         let (png, svg) = render(&reported::ReportedChart(d, rows))
@@ -78,6 +87,9 @@ pub fn chart_files<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<
     }
     if let Some(bytes) = find("events.csv") {
         data.events = crate::output::parse_events(bytes).map_err(not_output)?;
+    }
+    if let Some(bytes) = find("ports_daily.csv") {
+        data.ports = ports::port_panels(bytes, find("ports.csv")).map_err(not_output)?;
     }
     render_all(&data)
 }

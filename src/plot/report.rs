@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::data::ChartData;
 use super::page::{CSS, escape};
 use super::style::thousands;
+use crate::metrics::group_digits;
 use crate::scenario::{OnMiss, OutagePolicy, QuotaUnit, Scenario, Schedule};
 
 fn num(x: f64, decimals: usize) -> String {
@@ -52,6 +53,7 @@ pub fn html(d: &ChartData, svgs: &[(&str, &str)]) -> String {
     headline(&mut o, d);
     o.push_str(&super::summary::how_to_read(d));
     cohorts(&mut o, d);
+    ports(&mut o, d);
     verdicts(&mut o, d);
     parameters(&mut o, s);
     o.push_str(&super::provenance::section(s));
@@ -286,6 +288,40 @@ fn sources_and_outages(o: &mut String, s: &Scenario) {
         outages.push(format!("random outages: {} per month", p.per_month));
     }
     dt("Outages", if outages.is_empty() { "none".into() } else { outages.join("; ") });
+}
+
+/// Each port's headline figures from `ports.csv`, one row per port.
+fn ports(o: &mut String, d: &ChartData) {
+    if d.ports.is_empty() {
+        return;
+    }
+    let days = d.scenario.report_days().max(1) as f64;
+    o.push_str("<section id=\"ports\">\n<h2>By port of entry</h2>\n<div class=\"wide\"><table>\n<thead><tr><th>Port</th><th>Slots a day</th><th>Persons processed</th><th>Wait to processing, mean [days]</th><th>p90 [days]</th><th>Persons waiting, time-average</th><th>Persons who gave up</th></tr></thead>\n<tbody>\n");
+    for p in &d.ports {
+        let name = d.scenario.ports.iter().find(|q| q.id == p.id).map_or(p.id.as_str(), |q| q.name.as_str());
+        let cell = |m: &str, decimals: usize| match p.metrics.get(m) {
+            Some((v, lo, hi)) if v.is_finite() && lo.is_finite() && hi.is_finite() => format!(
+                "{} <small>[{}, {}]</small>",
+                group_digits(*v, decimals),
+                group_digits(*lo, decimals),
+                group_digits(*hi, decimals)
+            ),
+            Some((v, _, _)) if v.is_finite() => group_digits(*v, decimals),
+            _ => "–".into(),
+        };
+        let slots = p.mean("slots").map_or("–".into(), |x| group_digits(x / days, 0));
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td class=\"num\">{slots}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(name),
+            cell("processed_persons", 0),
+            cell("wait_mean_days", 1),
+            cell("wait_p90_days", 1),
+            cell("mean_waiting_persons", 0),
+            cell("abandoned_persons", 0),
+        );
+    }
+    o.push_str("</tbody>\n</table></div>\n<p class=\"note\">Each port's figures cover the same period as the headline and count a group where it queued at the time (a group that moved counts at its new port). Slots a day are those given out, after closures, redistribution and reissued slots, averaged over the period. Means over replications with 95 % intervals (bootstrap for counts, Student-t for waits and time-averages); waits leave out those who gave up and those still waiting. Every metric is in ports.csv, the daily series in ports_daily.csv.</p>\n</section>\n");
 }
 
 /// The charts, each SVG inlined.

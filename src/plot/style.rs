@@ -43,7 +43,11 @@ pub fn register_fonts() -> Result<(), String> {
 pub trait Chart {
     /// File stem (`backlog` → `backlog.png`, `backlog.svg`).
     fn name(&self) -> &'static str;
-    /// Draws onto `root` (already sized `WIDTH × HEIGHT`).
+    /// Width and height [px]; `WIDTH × HEIGHT` unless the chart needs more room.
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, HEIGHT)
+    }
+    /// Draws onto `root` (already sized by [`Chart::size`]).
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
 }
 
@@ -55,15 +59,16 @@ pub(super) fn e<E: std::error::Error + Send + Sync>(err: DrawingAreaErrorKind<E>
 /// Renders `chart` to PNG bytes and SVG text.
 pub fn render(chart: &impl Chart) -> Result<(Vec<u8>, String), String> {
     register_fonts()?;
-    let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    let (width, height) = chart.size();
+    let mut rgb = vec![0u8; (width * height * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
         chart.draw(&root)?;
         root.present().map_err(e)?;
     }
     let mut png_bytes = Vec::new();
     {
-        let mut enc = png::Encoder::new(&mut png_bytes, WIDTH, HEIGHT);
+        let mut enc = png::Encoder::new(&mut png_bytes, width, height);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
         let mut w = enc.write_header().map_err(|err| err.to_string())?;
@@ -71,7 +76,7 @@ pub fn render(chart: &impl Chart) -> Result<(Vec<u8>, String), String> {
     }
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         chart.draw(&root)?;
         root.present().map_err(e)?;
     }

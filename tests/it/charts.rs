@@ -223,3 +223,38 @@ fn events_csv_lists_caravan_windows_changes_and_the_program_end_and_plot_redraws
     let backlog = std::fs::read_to_string(end.path().join("backlog.svg")).unwrap();
     assert!(!backlog.contains("960 h") && backlog.contains("end of the program"));
 }
+
+/// With ports: `ports.png/.svg` as small multiples (a panel per port, its name and slots), a
+/// per-port table in the report, and `plot` redraws them identically from the CSV files.
+#[test]
+fn ports_chart_and_report_rows_and_plot_redraws_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    borderq()
+        .args(["run", "laredo-jun-2023", "--replications", "2", "--quiet", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let png = std::fs::read(tmp.path().join("ports.png")).unwrap();
+    let reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap();
+    assert_eq!((reader.info().width, reader.info().height), (borderq::plot::WIDTH, 60 + 4 * 260), "four rows of two");
+    let svg = std::fs::read_to_string(tmp.path().join("ports.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let text: String = doc.descendants().filter_map(|n| n.text()).collect::<Vec<_>>().join("\n");
+    for label in
+        ["Laredo: mean wait to processing", "San Ysidro", "Brownsville", "daily slots (grey, right axis)", "Jun 2023"]
+    {
+        assert!(text.contains(label), "ports.svg lacks {label:?}");
+    }
+    let html = std::fs::read_to_string(tmp.path().join("report.html")).unwrap();
+    assert!(html.contains("<h2>By port of entry</h2>") && html.contains("<td>Eagle Pass</td>"), "per-port rows");
+    assert!(html.contains("id=\"chart-ports\""), "the ports chart in the report");
+    let names = ["ports.png", "ports.svg", "report.html"];
+    let before: Vec<Vec<u8>> = names.iter().map(|n| std::fs::read(tmp.path().join(n)).unwrap()).collect();
+    for n in names {
+        std::fs::remove_file(tmp.path().join(n)).unwrap();
+    }
+    borderq().arg("plot").arg(tmp.path()).assert().success();
+    for (n, b) in names.iter().zip(&before) {
+        assert!(std::fs::read(tmp.path().join(n)).unwrap() == *b, "{n} differs after borderq plot");
+    }
+}

@@ -1,0 +1,169 @@
+//! The `ports` chart: persons waiting at each port of entry over time (mean and 5–95 % band across
+//! replications) with the port's daily slots, as small multiples, each with its own scale; drawn
+//! from `ports_daily.csv` and `ports.csv`.
+
+use std::collections::BTreeMap;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::data::{ChartData, records};
+use super::style::{BLUE, Chart, FONT, GREY, draw_mesh, e, nice_max, thousands};
+
+/// One port's daily series for its panel.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PortPanel {
+    /// The port's id.
+    pub id: String,
+    /// Persons waiting: mean, 5 % and 95 % across replications, by day.
+    pub waiting: (Vec<f64>, Vec<f64>, Vec<f64>),
+    /// The day's slots (mean across replications), by day.
+    pub quota: Vec<f64>,
+    /// The port's rows of `ports.csv`: metric → (mean, 95 % low, 95 % high), NaN where empty.
+    pub metrics: BTreeMap<String, (f64, f64, f64)>,
+}
+
+impl PortPanel {
+    /// The mean of a metric of `ports.csv`, if known.
+    pub fn mean(&self, metric: &str) -> Option<f64> {
+        self.metrics.get(metric).map(|m| m.0).filter(|x| x.is_finite())
+    }
+}
+
+/// Reads `ports_daily.csv` (and the mean waits of `ports.csv`) into one panel per port, in the
+/// file's port order.
+pub(super) fn port_panels(daily: &[u8], summary: Option<&[u8]>) -> Result<Vec<PortPanel>, String> {
+    let rows = records(daily, "ports_daily.csv", &["day", "date", "port", "series", "mean", "p05", "p95"])?;
+    let mut panels: Vec<PortPanel> = Vec::new();
+    for r in rows {
+        let num = |s: &str| -> Result<f64, String> {
+            if s.is_empty() {
+                Ok(f64::NAN)
+            } else {
+                s.parse().map_err(|_| format!("ports_daily.csv: bad number {s:?}"))
+            }
+        };
+        let i = match panels.iter().position(|p| p.id == r[2]) {
+            Some(i) => i,
+            None => {
+                panels.push(PortPanel { id: r[2].clone(), ..PortPanel::default() });
+                panels.len() - 1
+            }
+        };
+        let p = &mut panels[i];
+        match r[3].as_str() {
+            "waiting_persons" => {
+                p.waiting.0.push(num(&r[4])?);
+                p.waiting.1.push(num(&r[5])?);
+                p.waiting.2.push(num(&r[6])?);
+            }
+            "quota" => p.quota.push(num(&r[4])?),
+            _ => {}
+        }
+    }
+    if let Some(bytes) = summary {
+        for r in records(bytes, "ports.csv", &["port", "metric", "mean", "sd", "ci95_low", "ci95_high", "n"])? {
+            let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+            if let Some(p) = panels.iter_mut().find(|p| p.id == r[0]) {
+                p.metrics.insert(r[1].clone(), (num(&r[2]), num(&r[4]), num(&r[5])));
+            }
+        }
+    }
+    Ok(panels)
+}
+
+/// The ports chart.
+#[derive(Debug)]
+pub(super) struct Ports<'a>(pub &'a ChartData);
+
+/// Panels per row.
+const COLUMNS: usize = 2;
+/// Height of one row of panels [px].
+const ROW_HEIGHT: u32 = 260;
+
+impl Chart for Ports<'_> {
+    fn name(&self) -> &'static str {
+        "ports"
+    }
+
+    fn size(&self) -> (u32, u32) {
+        let rows = self.0.ports.len().div_ceil(COLUMNS).max(1) as u32;
+        (super::style::WIDTH, 60 + rows * ROW_HEIGHT)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let d = self.0;
+        root.fill(&WHITE).map_err(e)?;
+        let root = root
+            .titled(
+                &format!(
+                    "{}: persons waiting at each port (blue, left axis) and its daily slots (grey, right axis)",
+                    d.scenario.name
+                ),
+                (FONT, 22, FontStyle::Bold),
+            )
+            .map_err(e)?;
+        let rows = d.ports.len().div_ceil(COLUMNS).max(1);
+        let areas = root.split_evenly((rows, COLUMNS));
+        for (panel, area) in d.ports.iter().zip(areas.iter()) {
+            let name =
+                d.scenario.ports.iter().find(|p| p.id == panel.id).map_or(panel.id.as_str(), |p| p.name.as_str());
+            draw_panel(area, (name, d.scenario.report_start()), panel)?;
+        }
+        Ok(())
+    }
+}
+
+/// One port's panel: the band and mean of persons waiting, and the slots as a step line on the
+/// right axis.
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (name, start): (&str, chrono::NaiveDate),
+    p: &PortPanel,
+) -> Result<(), String> {
+    let n = p.waiting.0.len();
+    let finite_max = |xs: &[f64]| xs.iter().copied().filter(|x| x.is_finite()).fold(0.0, f64::max);
+    let ymax = nice_max(finite_max(&p.waiting.2).max(finite_max(&p.waiting.0)) * 1.1);
+    let qmax = nice_max(finite_max(&p.quota) * 1.25);
+    let title = match p.mean("wait_mean_days") {
+        Some(w) => format!("{name}: mean wait to processing {w:.0} days"),
+        None => name.to_string(),
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FONT, 17, FontStyle::Bold))
+        .margin(10)
+        .x_label_area_size(24)
+        .y_label_area_size(62)
+        .right_y_label_area_size(48)
+        .build_cartesian_2d(0f64..n.max(1) as f64, 0f64..ymax)
+        .map_err(e)?
+        .set_secondary_coord(0f64..n.max(1) as f64, 0f64..qmax);
+    draw_mesh(
+        chart
+            .configure_mesh()
+            .x_labels(5)
+            .x_label_formatter(&|v| (start + chrono::Days::new(v.max(0.0) as u64)).format("%b %Y").to_string())
+            .y_label_formatter(&|v| thousands(*v))
+            .y_labels(5),
+    )?;
+    chart
+        .configure_secondary_axes()
+        .label_style((FONT, 13).into_font().color(&GREY))
+        .y_labels(4)
+        .y_label_formatter(&|v| thousands(*v))
+        .draw()
+        .map_err(e)?;
+    let mut band: Vec<(f64, f64)> = (0..n).map(|i| (i as f64 + 0.5, p.waiting.2[i])).collect();
+    band.extend((0..n).rev().map(|i| (i as f64 + 0.5, p.waiting.1[i])));
+    chart.draw_series(std::iter::once(Polygon::new(band, BLUE.mix(0.22).filled()))).map_err(e)?;
+    chart
+        .draw_series(LineSeries::new((0..n).map(|i| (i as f64 + 0.5, p.waiting.0[i])), BLUE.stroke_width(2)))
+        .map_err(e)?;
+    let mut steps = Vec::with_capacity(2 * p.quota.len());
+    for (i, q) in p.quota.iter().enumerate() {
+        steps.push((i as f64, *q));
+        steps.push((i as f64 + 1.0, *q));
+    }
+    chart.draw_secondary_series(LineSeries::new(steps, GREY.stroke_width(2))).map_err(e)?;
+    Ok(())
+}
