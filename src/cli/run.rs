@@ -21,7 +21,7 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     let dir = a.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&s.name));
     output::check_dir(&dir, &s, a.force).map_err(output_failure)?;
     let signals = Signals::install();
-    let model = Model::new(&s).with_booking_windows(borderq::reported::booking_windows(&s));
+    let model = record_model(&s);
 
     let (dir_existed, lock) = prepare_dir(&dir)?;
     let previous = output::read_manifest(&dir);
@@ -92,6 +92,13 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
         out(&summary_table(&s, &tables, &record, &output::cohort_rows(&s, &reps), &dir))?;
     }
     Ok(())
+}
+
+/// The scenario's model, measuring apart the bookings in the periods of the reported figures.
+fn record_model(s: &Scenario) -> Model {
+    Model::new(s)
+        .with_booking_windows(borderq::reported::booking_windows(s))
+        .with_port_booking_windows(borderq::reported::port_booking_windows(s))
 }
 
 /// Bands for the per-port daily series, folded in as replications finish so that memory does not

@@ -77,6 +77,9 @@ pub struct Model {
     /// Windows `[from, to)` [s] in which the waits of the groups booked are measured apart (to compare
     /// with figures reported for a period); none unless set with [`Model::with_booking_windows`].
     pub booking_windows: Vec<(SimTime, SimTime)>,
+    /// Windows `[from, to)` [s] in which the waits of the groups booked at a port (index) are
+    /// measured apart; none unless set with [`Model::with_port_booking_windows`].
+    pub port_booking_windows: Vec<(SimTime, SimTime, usize)>,
     /// The registration cohort (index into [`Scenario::cohort_months`]) of each day of the horizon.
     pub(crate) cohort_of_day: Vec<u16>,
     /// How many cohorts there are.
@@ -144,6 +147,15 @@ pub(crate) fn largest_remainder(total: u64, weights: &[f64]) -> Vec<u64> {
         out[i] += 1;
     }
     out
+}
+
+/// The output label of each source, by source id: "initial", each stream, each caravan, "random caravans".
+fn source_names(s: &Scenario) -> Vec<String> {
+    let mut names = vec!["initial".to_string()];
+    names.extend(s.arrivals.iter().map(|a| a.name.clone()));
+    names.extend(s.caravans.iter().map(|c| c.name.clone()));
+    names.push("random caravans".to_string());
+    names
 }
 
 /// Each source's port choice weights, by source id (`None`: by the ports' slots).
@@ -248,10 +260,7 @@ impl Model {
         let q = &s.quota;
         let seniority_share = q.seniority_share.per_day(s.start, days);
         let start_dt = s.start.and_time(chrono::NaiveTime::MIN);
-        let mut source_names = vec!["initial".to_string()];
-        source_names.extend(s.arrivals.iter().map(|a| a.name.clone()));
-        source_names.extend(s.caravans.iter().map(|c| c.name.clone()));
-        source_names.push("random caravans".to_string());
+        let source_names = source_names(&s);
         let quota: Vec<u64> = q.daily.per_day(s.start, days).into_iter().map(|v| v as u64).collect();
         let ports = port_models(&s, &quota);
         let choice = source_choices(&s);
@@ -313,6 +322,7 @@ impl Model {
             patience: s.abandonment.as_ref().map(|a| (a.patience_days.clone(), a.patience_days.sampler())),
             explicit_outages: outages::explicit(&s),
             booking_windows: Vec::new(),
+            port_booking_windows: Vec::new(),
             cohort_of_day: cohort_of_day(&s),
             cohorts: s.cohort_months().len(),
             scenario: s,
@@ -339,6 +349,13 @@ impl Model {
     /// [`RepResult::booking_windows`].
     pub fn with_booking_windows(mut self, windows: Vec<(SimTime, SimTime)>) -> Model {
         self.booking_windows = windows;
+        self
+    }
+
+    /// Measures the waits of the groups booked at each window's port in `[from, to)` [s] apart, in
+    /// that port's [`RepResult::booking_windows`], in order.
+    pub fn with_port_booking_windows(mut self, windows: Vec<(SimTime, SimTime, usize)>) -> Model {
+        self.port_booking_windows = windows;
         self
     }
 

@@ -63,7 +63,7 @@ pub struct ChartData {
     /// caravan arrival windows).
     pub events: Vec<crate::output::EventRow>,
     /// One panel per port from `ports_daily.csv`, when the run wrote one.
-    pub ports: Vec<super::ports::PortPanel>,
+    pub ports: Vec<PortPanel>,
 }
 
 /// One row of `summary.csv`.
@@ -126,7 +126,7 @@ impl ChartData {
             && let Ok(bytes) = std::fs::read(dir.join("ports_daily.csv"))
         {
             let summary = std::fs::read(dir.join("ports.csv")).ok().filter(|_| is_listed("ports.csv"));
-            data.ports = super::ports::port_panels(&bytes, summary.as_deref()).map_err(not_output)?;
+            data.ports = port_panels(&bytes, summary.as_deref()).map_err(not_output)?;
         }
         Ok(data)
     }
@@ -366,4 +366,66 @@ pub fn cohort_lines(bytes: &[u8]) -> Result<Vec<CohortLine>, String> {
             value: (num(&r[4]), num(&r[5]), num(&r[6])),
         })
         .collect())
+}
+
+/// One port's daily series for its panel.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PortPanel {
+    /// The port's id.
+    pub id: String,
+    /// Persons waiting: mean, 5 % and 95 % across replications, by day.
+    pub waiting: (Vec<f64>, Vec<f64>, Vec<f64>),
+    /// The day's slots (mean across replications), by day.
+    pub quota: Vec<f64>,
+    /// The port's rows of `ports.csv`: metric → (mean, 95 % low, 95 % high), NaN where empty.
+    pub metrics: BTreeMap<String, (f64, f64, f64)>,
+}
+
+impl PortPanel {
+    /// The mean of a metric of `ports.csv`, if known.
+    pub fn mean(&self, metric: &str) -> Option<f64> {
+        self.metrics.get(metric).map(|m| m.0).filter(|x| x.is_finite())
+    }
+}
+
+/// Reads `ports_daily.csv` (and the mean waits of `ports.csv`) into one panel per port, in the
+/// file's port order.
+pub(super) fn port_panels(daily: &[u8], summary: Option<&[u8]>) -> Result<Vec<PortPanel>, String> {
+    let rows = records(daily, "ports_daily.csv", &["day", "date", "port", "series", "mean", "p05", "p95"])?;
+    let mut panels: Vec<PortPanel> = Vec::new();
+    for r in rows {
+        let num = |s: &str| -> Result<f64, String> {
+            if s.is_empty() {
+                Ok(f64::NAN)
+            } else {
+                s.parse().map_err(|_| format!("ports_daily.csv: bad number {s:?}"))
+            }
+        };
+        let i = match panels.iter().position(|p| p.id == r[2]) {
+            Some(i) => i,
+            None => {
+                panels.push(PortPanel { id: r[2].clone(), ..PortPanel::default() });
+                panels.len() - 1
+            }
+        };
+        let p = &mut panels[i];
+        match r[3].as_str() {
+            "waiting_persons" => {
+                p.waiting.0.push(num(&r[4])?);
+                p.waiting.1.push(num(&r[5])?);
+                p.waiting.2.push(num(&r[6])?);
+            }
+            "quota" => p.quota.push(num(&r[4])?),
+            _ => {}
+        }
+    }
+    if let Some(bytes) = summary {
+        for r in records(bytes, "ports.csv", &["port", "metric", "mean", "sd", "ci95_low", "ci95_high", "n"])? {
+            let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+            if let Some(p) = panels.iter_mut().find(|p| p.id == r[0]) {
+                p.metrics.insert(r[1].clone(), (num(&r[2]), num(&r[4]), num(&r[5])));
+            }
+        }
+    }
+    Ok(panels)
 }

@@ -22,11 +22,10 @@ pub use charts::{Backlog, Flows, Waits};
 pub use cohorts::Cohorts;
 pub use compare::{Side, compare_charts, compare_html};
 pub use data::{
-    ChartData, CohortLine, DAILY_COLUMNS, INPUTS, MetricSummary, MonthRow, PlotError, VerdictRow, cohort_lines,
-    month_rows, verdict_rows,
+    ChartData, CohortLine, DAILY_COLUMNS, INPUTS, MetricSummary, MonthRow, PlotError, PortPanel, VerdictRow,
+    cohort_lines, month_rows, verdict_rows,
 };
 pub use page::escape;
-pub use ports::PortPanel;
 pub use report::html;
 pub use style::{Chart, HEIGHT, WIDTH, register_fonts, render};
 pub use sweep::{SweepSpec, sweep_charts};
@@ -89,7 +88,7 @@ pub fn chart_files<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<
         data.events = crate::output::parse_events(bytes).map_err(not_output)?;
     }
     if let Some(bytes) = find("ports_daily.csv") {
-        data.ports = ports::port_panels(bytes, find("ports.csv")).map_err(not_output)?;
+        data.ports = data::port_panels(bytes, find("ports.csv")).map_err(not_output)?;
     }
     render_all(&data)
 }

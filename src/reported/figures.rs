@@ -13,6 +13,7 @@ pub const FIGURES: &[Figure] = &[
         value: 49_000.0,
         kind: Kind::AtLeast,
         tolerance: 0.0,
+        port: None,
         source: "CBP news release, 30 June 2023: more than 49,000 presented at southwest border ports 12 May – 23 June 2023, https://cbp.gov/newsroom/national-media-release/cbp-one-appointments-increased-1450-day",
     },
     Figure {
@@ -22,6 +23,7 @@ pub const FIGURES: &[Figure] = &[
         value: 43_000.0,
         kind: Kind::AtLeast,
         tolerance: 0.0,
+        port: None,
         source: "CBP figure reported by Radio Televisión Martí, December 2023: more than 43,000 in November 2023 (copy: https://spamchronicles.com/in-november-more-than-20000-cuban-immigrants-arrived-in-the-united-states-in-2023-a-total-of-more-than-128000-people-arrived-radio-television-marti)",
     },
     Figure {
@@ -31,6 +33,7 @@ pub const FIGURES: &[Figure] = &[
         value: 45_000.0,
         kind: Kind::About,
         tolerance: 500.0,
+        port: None,
         source: "CBP statement, February 2024: about 45,000 in January 2024, 87 % of noncitizens processed at ports (copy: https://playcrazygame.com/the-legal-route-through-which-most-migrants-manage-to-enter-the-united-states-including-many-venezuelans/)",
     },
     Figure {
@@ -40,6 +43,7 @@ pub const FIGURES: &[Figure] = &[
         value: 44_049.5,
         kind: Kind::About,
         tolerance: 49.5,
+        port: None,
         source: "DHS official quoted by Cuba Herald, April 2024: \"44,0xx\" a month, i.e. 44,000 to 44,099, https://cubaherald.org/incremento-en-el-tiempo-de-espera-para-citas-de-cbp-one-confirma-funcionario-de-ee-uu",
     },
     Figure {
@@ -49,6 +53,7 @@ pub const FIGURES: &[Figure] = &[
         value: 44_500.0,
         kind: Kind::AtLeast,
         tolerance: 0.0,
+        port: None,
         source: "14ymedio, June 2024: more than 44,500 in May 2024 (via Translating Cuba: https://translatingcuba.com/cuban-migrants-will-be-able-to-get-their-us-cbp-one-appointment-in-two-more-mexican-states)",
     },
     Figure {
@@ -58,6 +63,7 @@ pub const FIGURES: &[Figure] = &[
         value: 38_000.0,
         kind: Kind::AtLeast,
         tolerance: 0.0,
+        port: None,
         source: "Coverage of the DHS Inspector General's report OIG-24-48, August 2024: more than 38,000 in July 2024, https://write2rule.com/cbps-migrant-app-faces-tech-glitches-security-flaws-report",
     },
     Figure {
@@ -67,6 +73,7 @@ pub const FIGURES: &[Figure] = &[
         value: 30_000.0,
         kind: Kind::About,
         tolerance: 5_000.0,
+        port: None,
         source: "New York Times and Washington Post via Newser, 21 January 2025: about 30,000 held appointments when scheduling ended, https://static2-azrcdn.newser.com/story/362839/message-to-migrants-existing-appointments-are-no-longer-valid.html",
     },
     Figure {
@@ -76,6 +83,7 @@ pub const FIGURES: &[Figure] = &[
         value: 2.0 / 3.0,
         kind: Kind::AtLeast,
         tolerance: 0.0,
+        port: None,
         source: "DHS frequently asked questions, late 2023: more than two thirds get an appointment in under 8 weeks (copy: https://www.world-today-news.com/the-us-addresses-the-issue-of-waiting-time-to-obtain-an-appointment-at-cbp-one/)",
     },
     Figure {
@@ -85,6 +93,7 @@ pub const FIGURES: &[Figure] = &[
         value: 70.0,
         kind: Kind::About,
         tolerance: 3.5,
+        port: None,
         source: "DHS official quoted by Cuba Herald, April 2024: the average wait is about 10 weeks (read as 9.5 to 10.5 weeks), https://cubaherald.org/incremento-en-el-tiempo-de-espera-para-citas-de-cbp-one-confirma-funcionario-de-ee-uu",
     },
     Figure {
@@ -94,6 +103,37 @@ pub const FIGURES: &[Figure] = &[
         value: 270.0,
         kind: Kind::AtMost,
         tolerance: 54.0,
+        port: None,
         source: "Strauss Center report via KJZZ, 3 September 2024: waits of up to 9 months, https://www.kjzz.org/fronteras-desk/2024-09-03/report-migrants-seeking-asylum-through-cbp-one-face-wait-times-of-up-to-9-months",
+    },
+    Figure {
+        from: (2024, 1, 1),
+        to: (2024, 2, 1),
+        measure: Measure::MeanSelectionWait,
+        value: 150.0,
+        kind: Kind::About,
+        tolerance: 30.0,
+        port: Some("san-ysidro"),
+        source: "Conexión Migrante, 14 January 2024: shelters in Baja California report waits of 4 to 6 months for a CBP One appointment (read as 120 to 180 days), https://conexionmigrante.com/2024-/01-/14/proponen-a-autoridades-migratorias-mejorar-aplicacion-cbp-one/",
+    },
+    Figure {
+        from: (2024, 3, 1),
+        to: (2024, 4, 1),
+        measure: Measure::MeanSelectionWait,
+        value: 210.0,
+        kind: Kind::About,
+        tolerance: 15.0,
+        port: Some("nogales"),
+        source: "Arizona Luminaria, 7 March 2024: in Nogales the wait for a CBP One appointment is about 7 months (read as 6.5 to 7.5 months), https://azluminaria.org/2024/03/07/in-nogales-an-asylum-bottleneck-forces-a-choice-monthslong-wait-or-dangerous-desert-crossing/",
+    },
+    Figure {
+        from: (2024, 8, 1),
+        to: (2024, 9, 1),
+        measure: Measure::P99SelectionWait,
+        value: 240.0,
+        kind: Kind::AtMost,
+        tolerance: 48.0,
+        port: Some("nogales"),
+        source: "Strauss Center report via KJZZ, 3 September 2024: at Nogales, waits of up to 8 months, https://www.kjzz.org/fronteras-desk/2024-09-03/report-migrants-seeking-asylum-through-cbp-one-face-wait-times-of-up-to-9-months",
     },
 ];

@@ -86,6 +86,9 @@ pub struct Figure {
     /// Its tolerance, in its unit: for "about", the imprecision the source states or half a unit of
     /// the last stated digit; for "at most", 20 % of the figure; none for "at least".
     pub tolerance: f64,
+    /// The port of entry it is about (by id); `None`: the whole program. A scenario without that
+    /// port has no row for it.
+    pub port: Option<&'static str>,
     /// Publisher, date, what it says, and its address.
     pub source: &'static str,
 }
@@ -98,8 +101,8 @@ pub struct ComparisonRow {
     pub period: String,
     /// The measure's name.
     pub measure: &'static str,
-    /// Which groups the model's value covers in the period.
-    pub model_scope: &'static str,
+    /// Which groups the model's value covers in the period (and at which port).
+    pub model_scope: String,
     /// Model mean over replications.
     pub model_mean: Option<f64>,
     /// Lower end of the model's 95 % CI.
@@ -163,9 +166,29 @@ pub fn booking_windows(s: &Scenario) -> Vec<(SimTime, SimTime)> {
     let from = s.report_start();
     FIGURES
         .iter()
-        .filter(|f| f.measure.on_bookings() && date(f.from) >= from && date(f.to) <= s.end)
+        .filter(|f| f.port.is_none() && f.measure.on_bookings() && date(f.from) >= from && date(f.to) <= s.end)
         .map(|f| (secs(date(f.from)), secs(date(f.to))))
         .collect()
+}
+
+/// The per-port booking windows the model must measure: the periods of the figures on bookings at a
+/// port the scenario has, inside the horizon, in [`FIGURES`] order, with the port's index [s].
+pub fn port_booking_windows(s: &Scenario) -> Vec<(SimTime, SimTime, usize)> {
+    if !s.compare_with_record {
+        return Vec::new();
+    }
+    let secs = |d: NaiveDate| (d - s.start).num_days() * DAY;
+    let from = s.report_start();
+    FIGURES
+        .iter()
+        .filter(|f| f.measure.on_bookings() && date(f.from) >= from && date(f.to) <= s.end)
+        .filter_map(|f| Some((secs(date(f.from)), secs(date(f.to)), port_of(s, f)?)))
+        .collect()
+}
+
+/// The index of the port figure `f` is about, if the scenario has it.
+fn port_of(s: &Scenario, f: &Figure) -> Option<usize> {
+    f.port.and_then(|id| s.ports.iter().position(|p| p.id == id))
 }
 
 /// Every full calendar month's processed persons, beside a figure when one covers that month, and
@@ -175,8 +198,11 @@ pub fn booking_windows(s: &Scenario) -> Vec<(SimTime, SimTime)> {
 pub fn rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
     let mut out = month_rows(s, reps);
     let start = s.report_start();
-    let mut window = 0;
+    let (mut window, mut port_windows) = (0, vec![0; s.ports.len()]);
     for f in FIGURES {
+        if f.port.is_some() && port_of(s, f).is_none() {
+            continue;
+        }
         let (a, b) = (date(f.from), date(f.to));
         let is_month = a.day() == 1 && a.checked_add_months(chrono::Months::new(1)) == Some(b);
         if b <= start || a >= s.end || (f.measure == Measure::ProcessedPersons && is_month && a >= start && b <= s.end)
@@ -192,8 +218,18 @@ pub fn rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
             };
             (Summary::of(&[]), "", why)
         } else {
-            let (xs, method) = per_replication(s, reps, f, window);
-            window += usize::from(f.measure.on_bookings());
+            let (xs, method) = match port_of(s, f) {
+                Some(p) => {
+                    let ports: Vec<RepResult> = reps.iter().map(|r| r.ports[p].clone()).collect();
+                    let k = port_windows[p];
+                    port_windows[p] += usize::from(f.measure.on_bookings());
+                    per_replication(s, &ports, f, k)
+                }
+                None => {
+                    window += usize::from(f.measure.on_bookings());
+                    per_replication(s, reps, f, window - usize::from(f.measure.on_bookings()))
+                }
+            };
             let sm = method_summary(f.measure, &xs, reps);
             let reason = if sm.n == 0 { "the model booked nobody in the period" } else { "" };
             (sm, method.name(), reason)
@@ -280,7 +316,7 @@ fn month_rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
             };
             r.period = m.format("%Y-%m").to_string();
             r.measure = Measure::ProcessedPersons.name();
-            r.model_scope = Measure::ProcessedPersons.scope();
+            r.model_scope = Measure::ProcessedPersons.scope().to_string();
             out.push(r);
         }
         m = next;
@@ -302,7 +338,10 @@ fn row(
     ComparisonRow {
         period: format!("{a}..{b}"),
         measure: f.measure.name(),
-        model_scope: f.measure.scope(),
+        model_scope: match f.port {
+            Some(p) => format!("{} at {p}", f.measure.scope()),
+            None => f.measure.scope().to_string(),
+        },
         model_mean: fin(summary.mean),
         model_ci95_low: fin(summary.ci95_low),
         model_ci95_high: fin(summary.ci95_high),

@@ -38,6 +38,16 @@ const LABELS: &[(&str, &str)] = &[
     ("outages.hours", "Outage length [hours]"),
     ("outage_process.per_month", "Outages per month"),
     ("scenario.warmup_days", "Warm-up [days]"),
+    ("ports.quota", "Daily slots of a port"),
+    ("ports.share", "Share of the quota of a port"),
+    ("ports.lead_days", "Days from booking to appointment at a port"),
+    ("arrivals.ports", "Port choice of new groups"),
+    ("initial.ports", "Port choice of the groups waiting at the start"),
+    ("caravans.ports", "Port choice of a caravan's groups"),
+    ("caravan_process.ports", "Port choice of random caravans' groups"),
+    ("outages.start", "Outage start"),
+    ("port_switching.daily_probability", "Daily probability of moving to another port"),
+    ("port_switching.after_days", "Days waited before moving to another port"),
 ];
 
 /// The human label of a scenario path: "Daily quota [persons]" for `quota.daily`. A path into a

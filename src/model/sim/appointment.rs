@@ -63,6 +63,9 @@ impl Sim<'_> {
             self.port_tally.add_daily(port, PortSeries::BookedPersons, t, size as u64);
         }
         self.tally.booking_in_windows(t, t - reg);
+        if !self.port_tally.windows.is_empty() {
+            self.port_tally.booking_in_windows(port, t, t - reg);
+        }
         if !self.groups.was_booked(slot) {
             self.cohorts.booked(reg, t, size);
         }

@@ -132,6 +132,10 @@ impl Sim<'_> {
         let n = self.port_tally.ports.len();
         let paths: Vec<u64> = (0..n).map(|p| self.port_tally.path_groups(p)).collect();
         let pools: Vec<u64> = self.pool.ports.iter().map(|p| p.len() as u64).collect();
+        let mut windows: Vec<Vec<WindowWaits>> = vec![Vec::new(); n];
+        for (_, _, p, log, within) in &mut self.port_tally.windows {
+            windows[*p as usize].push(WindowWaits { wait: log.stats(), within_56_days: *within });
+        }
         for (p, m) in self.port_tally.ports.iter_mut().enumerate() {
             let c = &m.counts;
             let moved_in = (c.moved_in_groups, c.moved_in_persons);
@@ -165,6 +169,7 @@ impl Sim<'_> {
                 selection_wait: m.selection_waits.stats(),
                 waiting_integral: m.integral_groups,
                 waiting_time_sum: m.spells as u128,
+                booking_windows: std::mem::take(&mut windows[p]),
                 ..RepResult::default()
             });
         }

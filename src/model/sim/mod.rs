@@ -170,6 +170,7 @@ impl<'m> Sim<'m> {
         tally.clear(m.days, m.warmup, m.report, m.horizon);
         port_tally.clear(m.per_port, m.ports.len(), m.days, m.warmup.max(m.report), m.report, m.horizon);
         tally.set_windows(&m.booking_windows);
+        port_tally.set_windows(&m.port_booking_windows);
         cohorts.clear(m.days, &m.cohort_of_day, m.cohorts);
         for d in m.report_day..m.days {
             tally.set_daily(Series::OutageHours, d, Model::seconds_in(&outages.any, d));

@@ -44,6 +44,9 @@ pub(super) struct PortTally {
     pub(super) ports: Vec<PortMeasure>,
     /// Daily series of the reported days, in integer amounts (taken by the result).
     pub(super) daily: PortDaily,
+    /// Per booking window: its bounds [s], its port, the waits of the groups booked there in it,
+    /// and how many were under 56 days.
+    pub(super) windows: Vec<(SimTime, SimTime, u8, WaitLog, u64)>,
 }
 
 impl PortTally {
@@ -57,7 +60,8 @@ impl PortTally {
         report: SimTime,
         horizon: SimTime,
     ) {
-        let PortTally { on: o, report: r, report_day, window: w, horizon: h, ports: measures, daily } = self;
+        let PortTally { on: o, report: r, report_day, window: w, horizon: h, ports: measures, daily, windows } = self;
+        windows.clear();
         *o = on;
         (*r, *w, *h) = (report, window, horizon);
         *report_day = (report / DAY) as usize;
@@ -153,6 +157,29 @@ impl PortTally {
         if self.on {
             let x = t.clamp(self.window, self.horizon) as i128;
             self.ports[port as usize].spells += if enter { -x } else { x };
+        }
+    }
+
+    /// Measures the bookings at each window's port in `[from, to)` apart.
+    pub(super) fn set_windows(&mut self, bounds: &[(SimTime, SimTime, usize)]) {
+        self.windows = bounds
+            .iter()
+            .map(|&(from, to, port)| {
+                let mut log = WaitLog::default();
+                log.clear(EXACT_WAITS);
+                (from, to, port as u8, log, 0)
+            })
+            .collect();
+    }
+
+    /// Records a booking at `port` at `t` after a wait [s] in the windows of that port that hold `t`.
+    #[inline]
+    pub(super) fn booking_in_windows(&mut self, port: u8, t: SimTime, wait: SimTime) {
+        for (from, to, p, log, within) in &mut self.windows {
+            if *p == port && *from <= t && t < *to {
+                log.push(wait);
+                *within += u64::from(wait < 56 * DAY);
+            }
         }
     }
 
