@@ -2,6 +2,8 @@
 //!
 //! - `replication/reference`: one replication of the real-scale reference model R
 //!   (`benches/reference.toml`: 2,000 groups/day for 365 days, about 730,000 groups), one core.
+//! - `replication/reference-8-ports`: one replication of R split into 8 equal ports with equal
+//!   choice weights (`benches/reference-8-ports.toml`): the cost of ports.
 //! - `replication/default`: one replication of the default scenario `may-2024-outage`.
 //! - `scaling/rate`: one replication of R at 0.25×, 1× and 4× its arrival rate (and quota).
 //! - `queue/hold`: the event queue under a hold model with 100,000 pending events (events per second).
@@ -27,6 +29,12 @@ fn replication(c: &mut Criterion) {
     g.sample_size(10);
     let r = reference(&[]);
     g.bench_function("reference", |b| b.iter(|| black_box(r.replicate(0, &mut NoRecords))));
+    let text = ScenarioText {
+        label: "benches/reference-8-ports.toml".into(),
+        text: include_str!("reference-8-ports.toml").into(),
+    };
+    let r8 = Model::new(&scenario::parse(&text, &[]).expect("reference-8-ports scenario is valid"));
+    g.bench_function("reference-8-ports", |b| b.iter(|| black_box(r8.replicate(0, &mut NoRecords))));
     let d = Model::new(&scenario::bundled("may-2024-outage").unwrap().unwrap());
     g.bench_function("default", |b| b.iter(|| black_box(d.replicate(0, &mut NoRecords))));
     g.finish();

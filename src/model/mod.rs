@@ -96,6 +96,10 @@ pub struct Model {
     pub(crate) quota_cdf: Vec<f64>,
     /// Whether some closure to appointments cancels them (booked groups may then wait again).
     pub(crate) closures_cancel: bool,
+    /// Whether some port is ever closed to appointments.
+    pub(crate) appointment_closures: bool,
+    /// Whether some port has its own lead time.
+    pub(crate) port_leads: bool,
     /// Moves between ports: after how long [s], the daily probability, the rule.
     pub(crate) switching: Option<(SimTime, f64, crate::scenario::SwitchRule)>,
 }
@@ -270,6 +274,8 @@ impl Model {
             ports,
             per_port: !s.ports.is_empty(),
             closures_cancel: s.outages.iter().any(|o| o.affects.appointments && o.booked == Booked::Cancel),
+            appointment_closures: s.outages.iter().any(|o| o.affects.appointments),
+            port_leads: s.ports.iter().any(|p| p.lead_days.is_some()),
             choice,
             switching: s.port_switching.as_ref().map(|w| (time::from_days(w.after_days), w.daily_probability, w.rule)),
             days,

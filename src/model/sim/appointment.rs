@@ -69,18 +69,11 @@ impl Sim<'_> {
         if !self.groups.was_booked(slot) {
             self.cohorts.booked(reg, t, size);
         }
-        let port_model = &self.m.ports[port as usize];
-        let (appointment_at, no_show) = match &self.m.appointment {
-            Some((lead, p)) => {
-                let rng = &mut self.appointments.rng;
-                let lead = port_model.lead.as_ref().unwrap_or(lead);
-                let at = later_if_closed(port_model, t.saturating_add(time::from_days(lead.sample(rng))));
-                (at, *p > 0.0 && at < self.m.horizon && rng.random_bool(*p))
-            }
-            None => (later_if_closed(port_model, t), false),
-        };
+        let (appointment_at, no_show) = self.appointment_of(port, t);
         let mut cancel = self.m.cancel_at.filter(|c| appointment_at >= *c);
-        if let Some((start, _, Booked::Cancel)) = port_model.closed_to_appointments(appointment_at) {
+        if self.m.appointment_closures
+            && let Some((start, _, Booked::Cancel)) = self.m.ports[port as usize].closed_to_appointments(appointment_at)
+        {
             cancel = Some(cancel.map_or(start, |c| c.min(start)));
         }
         self.groups.note_booked(slot, t, appointment_at);
@@ -101,6 +94,24 @@ impl Sim<'_> {
         } else {
             // Still booked at the horizon.
             self.groups.materialise(slot, e);
+        }
+    }
+
+    /// The appointment of a group booked at `t` at `port`, and whether it will not show: the lead
+    /// time (the port's own if it has one), then any move past a closure, then the no-show coin.
+    #[inline]
+    fn appointment_of(&mut self, port: u8, t: SimTime) -> (SimTime, bool) {
+        let m = self.m;
+        let later =
+            |at: SimTime| if m.appointment_closures { later_if_closed(&m.ports[port as usize], at) } else { at };
+        match &m.appointment {
+            Some((lead, p)) => {
+                let rng = &mut self.appointments.rng;
+                let lead = if m.port_leads { m.ports[port as usize].lead.as_ref().unwrap_or(lead) } else { lead };
+                let at = later(t.saturating_add(time::from_days(lead.sample(rng))));
+                (at, *p > 0.0 && at < m.horizon && rng.random_bool(*p))
+            }
+            None => (later(t), false),
         }
     }
 

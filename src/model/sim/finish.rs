@@ -148,7 +148,7 @@ impl Sim<'_> {
             check_invariants(&whole, pools[p], r);
             assert_eq!(paths[p], pools[p], "port {p}'s pool path out of step in replication {r}");
             assert_eq!(
-                m.integral_groups as i128, m.spells,
+                m.integral_groups as i64, m.spells,
                 "Little's law (sample path) violated at port {p} in replication {r}"
             );
             for (s, x) in
@@ -167,7 +167,7 @@ impl Sim<'_> {
                 max_waiting_persons: m.max_persons,
                 wait: m.waits.stats(),
                 selection_wait: m.selection_waits.stats(),
-                waiting_integral: m.integral_groups,
+                waiting_integral: m.integral_groups as u128,
                 waiting_time_sum: m.spells as u128,
                 booking_windows: std::mem::take(&mut windows[p]),
                 ..RepResult::default()

@@ -21,13 +21,20 @@ pub(super) struct PortMeasure {
     persons: u64,
     /// The pool just before the reported period, once the path passed it.
     pub(super) waiting_at_report: Option<(u64, u64)>,
-    /// ∫ pool dt over the window [group-seconds, person-seconds].
-    pub(super) integral_groups: u128,
-    pub(super) integral_persons: u128,
+    /// ∫ pool dt over the window [group-seconds, person-seconds], set by [`PortTally::close`]; 64
+    /// bits hold ten million persons over the longest horizon allowed (100 years).
+    pub(super) integral_groups: u64,
+    pub(super) integral_persons: u64,
+    /// ∫ pool dt over the whole run, and over the part of it before the window [group-seconds,
+    /// person-seconds]: the window's integrals are their differences.
+    total: (u64, u64),
+    before_window: (u64, u64),
+    /// ∫ persons waiting dt over each day of the run [person-seconds].
+    day_secs: Vec<u64>,
     pub(super) max_groups: u64,
     pub(super) max_persons: u64,
     /// Σ clamp(leave) − Σ clamp(enter) over the port's waiting spells [group-seconds].
-    pub(super) spells: i128,
+    pub(super) spells: i64,
     pub(super) waits: WaitLog,
     pub(super) selection_waits: WaitLog,
 }
@@ -72,6 +79,7 @@ impl PortTally {
             for m in measures.iter_mut() {
                 m.waits.clear(EXACT_WAITS);
                 m.selection_waits.clear(EXACT_WAITS);
+                m.day_secs = vec![0; days];
             }
             *daily = PortDaily::zeros(ports, days - *report_day);
         }
@@ -122,40 +130,46 @@ impl PortTally {
     }
 
     /// Integrates `port`'s pool path from its last change to `t`, per day and over the window.
+    #[inline]
     pub(super) fn advance(&mut self, port: usize, t: SimTime) {
-        let (report, report_day, window, horizon) = (self.report, self.report_day, self.window, self.horizon);
+        let report = self.report;
         let m = &mut self.ports[port];
-        let mut a = m.last_t;
+        let a = m.last_t;
         if t <= a {
             return;
         }
+        m.last_t = t;
         let (g, p) = (m.groups, m.persons);
         if report > 0 && a < report && report <= t {
             m.waiting_at_report = Some((g, p));
             m.max_groups = m.max_groups.max(g);
             m.max_persons = m.max_persons.max(p);
         }
-        if g > 0 {
-            let inside = (t.min(horizon) - a.max(window)).max(0) as u128;
-            m.integral_groups += g as u128 * inside;
-            m.integral_persons += p as u128 * inside;
-            while a < t {
-                let d = day_of(a);
-                let seg_end = t.min((d + 1) * DAY);
-                if d as usize >= report_day {
-                    self.daily.add(port, PortSeries::WaitingPersons, d as usize - report_day, p * (seg_end - a) as u64);
-                }
-                a = seg_end;
-            }
+        if g == 0 {
+            return;
         }
-        m.last_t = t;
+        let len = (t - a) as u64;
+        m.total.0 += g * len;
+        m.total.1 += p * len;
+        if a < self.window {
+            let before = (t.min(self.window) - a) as u64;
+            m.before_window.0 += g * before;
+            m.before_window.1 += p * before;
+        }
+        let (mut a, mut d) = (a, day_of(a) as usize);
+        while a < t {
+            let seg_end = t.min((d as SimTime + 1) * DAY);
+            m.day_secs[d] += p * (seg_end - a) as u64;
+            a = seg_end;
+            d += 1;
+        }
     }
 
     /// A waiting spell at `port` starts (`enter`) or ends at `t`.
     #[inline]
     pub(super) fn spell(&mut self, port: u8, t: SimTime, enter: bool) {
         if self.on {
-            let x = t.clamp(self.window, self.horizon) as i128;
+            let x = t.clamp(self.window, self.horizon);
             self.ports[port as usize].spells += if enter { -x } else { x };
         }
     }
@@ -205,9 +219,14 @@ impl PortTally {
         for p in 0..self.ports.len() {
             self.advance(p, self.horizon);
             let m = &mut self.ports[p];
+            m.integral_groups = m.total.0 - m.before_window.0;
+            m.integral_persons = m.total.1 - m.before_window.1;
             if let Some((g, q)) = m.waiting_at_report {
                 m.counts.initial_groups += g;
                 m.counts.initial_persons += q;
+            }
+            for (d, secs) in m.day_secs.iter().enumerate().skip(self.report_day) {
+                self.daily.set(p, PortSeries::WaitingPersons, d - self.report_day, *secs);
             }
         }
     }

@@ -127,10 +127,13 @@ fn default_weight(m: &Model, p: usize, d: usize) -> f64 {
 
 impl Sim<'_> {
     /// The port a group of `source` registering at `registered_at` queues at.
+    #[inline]
     pub(super) fn choose_port(&mut self, source: u16, registered_at: SimTime) -> u8 {
         let m = self.m;
+        if m.ports.len() == 1 {
+            return 0;
+        }
         match &m.choice_cdf[source as usize] {
-            _ if m.ports.len() == 1 => 0,
             PortChoice::Fixed(p) => *p,
             PortChoice::Cumulative(cdf) => draw_cumulative(&mut self.ports.choice, cdf),
             PortChoice::ByQuota => {

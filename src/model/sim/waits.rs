@@ -51,20 +51,25 @@ impl WaitLog {
     #[inline]
     pub(crate) fn push(&mut self, wait: SimTime) {
         debug_assert!(wait >= 0, "negative wait {wait}");
-        match &mut self.histogram {
-            None if self.exact.len() < self.exact_cap => {
-                self.exact.push(u32::try_from(wait.max(0)).expect("a wait inside a horizon of at most 100 years"))
-            }
-            None => {
-                self.spill();
-                self.push(wait);
-            }
-            Some(h) => {
-                h.saturating_record(wait.max(0) as u64);
-                self.sum += wait as i128;
-                self.n += 1;
-            }
+        if self.histogram.is_none() && self.exact.len() < self.exact_cap {
+            // A wait lies inside the horizon, at most 100 years: under 2³² seconds.
+            self.exact.push(wait as u32);
+        } else {
+            self.push_to_histogram(wait);
         }
+    }
+
+    /// Records a wait past the exact cap, moving the exact values into the histogram first.
+    #[cold]
+    #[inline(never)]
+    fn push_to_histogram(&mut self, wait: SimTime) {
+        if self.histogram.is_none() {
+            self.spill();
+        }
+        let h = self.histogram.as_mut().expect("spilled");
+        h.saturating_record(wait.max(0) as u64);
+        self.sum += wait as i128;
+        self.n += 1;
     }
 
     /// Moves the exact values into a new histogram and frees their memory.
