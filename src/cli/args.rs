@@ -162,9 +162,16 @@ pub(crate) struct SweepArgs {
     pub(crate) flags: ScenarioFlags,
     #[command(flatten)]
     pub(crate) precision: PrecisionFlags,
-    /// Run only grid points i with i mod N = K − 1 (1-based K/N).
-    #[arg(long, value_name = "K/N")]
+    /// Run only grid points i with i mod N = K − 1 (1-based K/N), or `auto`: K from a Slurm job
+    /// array (SLURM_ARRAY_TASK_ID) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX).
+    #[arg(long, value_name = "K/N|auto")]
     pub(crate) shard: Option<String>,
+    /// The number of shards N for `--shard auto` [default under Slurm: SLURM_ARRAY_TASK_COUNT].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub(crate) shards: Option<u32>,
+    /// The first index of the Slurm array, so that task `base` is shard 1 [default: 1].
+    #[arg(long, value_name = "B", default_value_t = 1)]
+    pub(crate) shard_base: u32,
     /// Skip grid points already written in the output directory.
     #[arg(long)]
     pub(crate) resume: bool,

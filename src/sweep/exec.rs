@@ -64,6 +64,16 @@ pub fn prepare(dir: &Path, plan: &Plan, shard: Option<Shard>, policy: DirPolicy)
                 plan.hash
             )));
         }
+        let this = plan.identity(shard).shard;
+        if same && policy.resume && !policy.force && existing.shard != this {
+            let name = |s: &Option<String>| s.as_deref().map_or("the whole grid".to_string(), |s| format!("shard {s}"));
+            return Err(SweepError::Input(format!(
+                "{} holds {} of this sweep, not {}: resume each shard into its own directory (or pass --force to start over there)",
+                dir.display(),
+                name(&existing.shard),
+                name(&this)
+            )));
+        }
         if same {
             done = finished_points(dir, &header).map_err(SweepError::Input)?;
         }

@@ -5,6 +5,7 @@
 //!
 //! Read [`Plan`] first: it validates every grid point before anything runs.
 
+mod cluster;
 pub mod grid;
 
 use std::collections::BTreeMap;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 mod exec;
 
+pub use cluster::auto_shard;
 pub use exec::{DirPolicy, Merged, Prepared, SweepError, finish, merge, prepare, run_into, run_points};
 pub use grid::{Grid, MAX_POINTS, Shard, Vary, VaryError};
 

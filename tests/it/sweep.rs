@@ -54,8 +54,12 @@ fn sweep_csv_is_identical_for_threads_shards_and_resume() {
     assert_eq!(reference, read(&t("merged").join("sweep.csv")), "2 shards merged");
     assert_eq!(read(&t("one").join("sweep.json")), read(&t("merged").join("sweep.json")));
 
-    // An interruption leaves only whole points; --resume completes the same sweep.
-    sweep(&t("resumed"), &["--shard", "1/3"]).success();
+    // An interruption leaves only whole points (here: all but two); --resume completes the same sweep.
+    sweep(&t("resumed"), &[]).success();
+    for i in [1, 2] {
+        std::fs::remove_file(t("resumed").join("points").join(format!("point-{i:06}.csv"))).unwrap();
+    }
+    std::fs::remove_file(t("resumed").join("sweep.csv")).unwrap();
     sweep(&t("resumed"), &[]).failure().stderr(predicate::str::contains("pass --resume"));
     sweep(&t("resumed"), &["--resume"]).success();
     assert_eq!(reference, read(&t("resumed").join("sweep.csv")), "interrupted then resumed");
@@ -229,4 +233,62 @@ fn a_completed_sweep_prints_its_table_and_writes_a_report() {
     assert!(table.lines().nth(2).unwrap().contains('['), "with intervals: {table}");
     let html = std::fs::read_to_string(tmp.path().join("report.html")).unwrap();
     assert!(html.contains("<section id=\"points\">") && html.contains("chart-sweep-wait_mean_days"));
+}
+
+/// `--shard auto` picks the shard from a Slurm array task or a Kubernetes Indexed Job, a Slurm task
+/// resubmitted alone keeps its index given `--shards`, and `--resume` refuses a directory that
+/// holds another shard of the sweep.
+#[test]
+fn shard_auto_reads_slurm_and_kubernetes_and_resume_keeps_the_split() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = |dir: &str, envs: &[(&str, &str)], extra: &[&str]| {
+        let mut c = crate::common::borderq();
+        c.env_remove("SLURM_ARRAY_TASK_ID").env_remove("SLURM_ARRAY_TASK_COUNT").env_remove("JOB_COMPLETION_INDEX");
+        for (k, v) in envs {
+            c.env(k, v);
+        }
+        c.args([
+            "sweep",
+            "bailey",
+            "--vary",
+            "quota.daily=95,100,110",
+            "--replications",
+            "2",
+            "--quiet",
+            "--no-charts",
+        ])
+        .args(["--shard", "auto", "--out"])
+        .arg(tmp.path().join(dir))
+        .args(extra);
+        c.output().unwrap()
+    };
+    let shard = |dir: &str| {
+        let plan: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(tmp.path().join(dir).join("plan.json")).unwrap()).unwrap();
+        plan["shard"].as_str().unwrap().to_string()
+    };
+    assert!(sweep("slurm", &[("SLURM_ARRAY_TASK_ID", "2"), ("SLURM_ARRAY_TASK_COUNT", "3")], &[]).status.success());
+    assert_eq!(shard("slurm"), "2/3");
+    // Resubmitted alone (`sbatch --array=2`): the count is 1, so --shards gives N.
+    let alone = [("SLURM_ARRAY_TASK_ID", "2"), ("SLURM_ARRAY_TASK_COUNT", "1")];
+    assert!(sweep("slurm", &alone, &["--shards", "3", "--resume"]).status.success());
+    let out = sweep("slurm", &alone, &["--resume"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give --shards N"));
+    // A 0-based array: --shard-base 0.
+    assert!(
+        sweep("zero", &[("SLURM_ARRAY_TASK_ID", "0"), ("SLURM_ARRAY_TASK_COUNT", "3")], &["--shard-base", "0"])
+            .status
+            .success()
+    );
+    assert_eq!(shard("zero"), "1/3");
+    assert!(sweep("k8s", &[("JOB_COMPLETION_INDEX", "2")], &["--shards", "3"]).status.success());
+    assert_eq!(shard("k8s"), "3/3");
+    let out = sweep("none", &[], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("neither SLURM_ARRAY_TASK_ID"));
+    // Resuming shard 1/3 into shard 2/3's directory is refused.
+    let out = sweep("slurm", &[("SLURM_ARRAY_TASK_ID", "1"), ("SLURM_ARRAY_TASK_COUNT", "3")], &["--resume"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds shard 2/3 of this sweep, not shard 1/3"));
 }
