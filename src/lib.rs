@@ -29,5 +29,6 @@ pub mod plot;
 pub mod reported;
 pub mod run;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 pub mod sweep;

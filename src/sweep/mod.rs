@@ -64,7 +64,7 @@ pub enum PlanError {
 }
 
 /// FNV-1a, 64 bits: a stable hash (not cryptographic) to tell sweeps apart.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3))
 }
 

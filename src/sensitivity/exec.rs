@@ -1,0 +1,160 @@
+//! Running a study into a directory: its plan, its points (written as they finish, resumable,
+//! sharded like a sweep's), and, once every point is there, `design.csv`, `sensitivity.csv` and the
+//! report; and merging shard directories.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::study::{Study, StudyError, StudyPlan};
+use crate::model::Model;
+use crate::output;
+use crate::run::{self, RunOptions};
+use crate::scenario::{RunFlags, ScenarioText};
+use crate::sweep::{self, Shard};
+
+/// What a directory already holds and what is left to run.
+#[derive(Debug)]
+pub struct Prepared {
+    /// Finished points: index → line.
+    pub done: BTreeMap<usize, String>,
+    /// Points of this shard still to run.
+    pub todo: Vec<usize>,
+}
+
+fn input(e: impl std::fmt::Display) -> StudyError {
+    StudyError(e.to_string())
+}
+
+/// Claims `dir` for `study` (shard `shard`): refuses another study or another shard split without
+/// `force`, and finished points without `resume`; writes `plan.json` and the resolved scenario.
+pub fn prepare(
+    dir: &Path,
+    study: &Study,
+    shard: Option<Shard>,
+    resume: bool,
+    force: bool,
+) -> Result<Prepared, StudyError> {
+    let header = study.header();
+    let plan = study.plan(shard);
+    let mut done = BTreeMap::new();
+    if let Ok(bytes) = std::fs::read(dir.join("plan.json")) {
+        let existing: Option<StudyPlan> = serde_json::from_slice(&bytes).ok();
+        let same = existing.as_ref().is_some_and(|p| p.hash == plan.hash);
+        if !same && !force {
+            return Err(StudyError(format!(
+                "{} holds another study or sweep: choose another --out, or pass --force to start over",
+                dir.display()
+            )));
+        }
+        if same && resume && !force && existing.as_ref().and_then(|p| p.shard.clone()) != plan.shard {
+            return Err(StudyError(format!(
+                "{} holds another shard split of this study: resume each shard into its own directory",
+                dir.display()
+            )));
+        }
+        if same {
+            done = sweep::finished_points(dir, &header).map_err(input)?;
+        }
+        if !done.is_empty() && !resume && !force {
+            return Err(StudyError(format!(
+                "{} already holds {} finished points of this study: pass --resume to keep them, or --force to start over",
+                dir.display(),
+                done.len()
+            )));
+        }
+        if force && !resume || !same {
+            let _ = std::fs::remove_dir_all(sweep::points_dir(dir));
+            done.clear();
+        }
+    }
+    output::create_dir(dir).map_err(input)?;
+    output::write_atomic(dir, "plan.json", &serde_json::to_vec_pretty(&plan).expect("in-memory JSON"))
+        .map_err(input)?;
+    output::write_atomic(dir, "scenario.toml", crate::scenario::to_toml(&study.base).as_bytes()).map_err(input)?;
+    let n = study.design.points.len();
+    let todo = (0..n).filter(|i| shard.is_none_or(|s| s.owns(*i)) && !done.contains_key(i)).collect();
+    Ok(Prepared { done, todo })
+}
+
+/// Runs the points `todo` in parallel, each for the study's replications on the base seed (common
+/// random numbers across points), writing each point's file the moment it finishes.
+pub fn run_points(dir: &Path, study: &Study, todo: &[usize], opts: &RunOptions) -> Result<(), StudyError> {
+    let header = study.header();
+    todo.par_iter().try_for_each(|&i| {
+        let model = Model::new(&study.point(i)?);
+        let reps = run::replications(&model, study.base.replications as u64, opts, None).map_err(input)?;
+        sweep::write_point(dir, &header, i, &study.point_line(i, &reps), "").map_err(input)
+    })
+}
+
+/// Writes `design.csv`, `sensitivity.csv` and (unless `no_charts`) the chart and the report of a
+/// study whose points are all in `points`.
+pub fn finish(dir: &Path, study: &Study, points: &BTreeMap<usize, String>, no_charts: bool) -> Result<(), StudyError> {
+    let rows = study.estimate(points)?;
+    let mut files: Vec<(String, Vec<u8>)> =
+        vec![("design.csv".into(), study.design_csv()), ("sensitivity.csv".into(), output::csv_bytes(&rows))];
+    if !no_charts {
+        files.extend(crate::plot::sensitivity_files(study, &rows).map_err(input)?);
+    }
+    output::write_run(dir, &files).map_err(input)
+}
+
+/// Joins the shard directories of one study into `out`: every point once (a point found twice
+/// must have the same line), then the study's files.
+pub fn merge(dirs: &[PathBuf], out: &Path, no_charts: bool) -> Result<usize, StudyError> {
+    let plans: Vec<StudyPlan> = dirs
+        .iter()
+        .map(|d| {
+            let bytes = std::fs::read(d.join("plan.json")).map_err(|e| StudyError(format!("{}: {e}", d.display())))?;
+            serde_json::from_slice(&bytes)
+                .map_err(|e| StudyError(format!("{}/plan.json: not a study plan: {e}", d.display())))
+        })
+        .collect::<Result<_, _>>()?;
+    if let Some((d, _)) = dirs.iter().zip(&plans).find(|(_, p)| p.hash != plans[0].hash) {
+        return Err(StudyError(format!("{} belongs to another study: merge only shards of one study", d.display())));
+    }
+    let text = std::fs::read_to_string(dirs[0].join("scenario.toml"))
+        .map_err(|e| StudyError(format!("{}: {e}", dirs[0].display())))?;
+    let p = &plans[0];
+    let method = if p.method == "morris" { super::Method::Morris } else { super::Method::Sobol };
+    let text = ScenarioText { label: dirs[0].join("scenario.toml").display().to_string(), text };
+    let flags = RunFlags { seed: Some(p.seed), replications: Some(p.replications) };
+    let study = Study::new(&text, &[], &p.params, method, (p.samples, p.levels), &p.metrics, flags)?;
+    if study.hash != p.hash {
+        return Err(StudyError(format!(
+            "{}: the saved scenario does not give the study's identity",
+            dirs[0].display()
+        )));
+    }
+    let header = study.header();
+    let mut lines: BTreeMap<usize, String> = BTreeMap::new();
+    for d in dirs {
+        for (i, line) in sweep::finished_points(d, &header).map_err(input)? {
+            match lines.get(&i) {
+                Some(other) if *other != line => {
+                    return Err(StudyError(format!(
+                        "point {i} differs between shards: they were not run from the same inputs"
+                    )));
+                }
+                _ => {
+                    lines.insert(i, line);
+                }
+            }
+        }
+    }
+    let missing = study.design.points.len() - lines.len();
+    if missing > 0 {
+        return Err(StudyError(format!(
+            "{missing} of {} design points are missing: run (or resume) every shard first",
+            study.design.points.len()
+        )));
+    }
+    prepare(out, &study, None, true, true)?;
+    for (i, line) in &lines {
+        sweep::write_point(out, &header, *i, line, "").map_err(input)?;
+    }
+    finish(out, &study, &lines, no_charts)?;
+    Ok(lines.len())
+}

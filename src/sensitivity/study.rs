@@ -1,0 +1,339 @@
+//! A sensitivity study: validated parameters, the design, the points' lines and the estimates.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Param;
+use super::design::{self, Design, Method};
+use super::estimate;
+use crate::metrics::{self, Metric};
+use crate::model::RepResult;
+use crate::output::fmt_f64;
+use crate::scenario::{self, RunFlags, Scenario, ScenarioText};
+
+/// Why a study cannot be set up: bad input, reported before anything runs (exit 2).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct StudyError(pub String);
+
+/// A validated study.
+#[derive(Debug, Clone)]
+pub struct Study {
+    /// The scenario text.
+    pub text: ScenarioText,
+    /// `--set` overrides applied to every point, before the parameters.
+    pub sets: Vec<String>,
+    /// `--seed` and `--replications`.
+    pub flags: RunFlags,
+    /// The base scenario (overrides and flags applied).
+    pub base: Scenario,
+    /// The varied parameters.
+    pub params: Vec<Param>,
+    /// The design.
+    pub design: Design,
+    /// The metrics analysed.
+    pub metrics: Vec<&'static Metric>,
+    /// Identity: shards of one study share it.
+    pub hash: String,
+}
+
+/// `plan.json` of a study directory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StudyPlan {
+    /// Always `sensitivity` (tells it from a sweep's plan).
+    pub kind: String,
+    /// The study's identity hash.
+    pub hash: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// `sobol` or `morris`.
+    pub method: String,
+    /// The parameters as given.
+    pub params: Vec<String>,
+    /// Base samples or trajectories.
+    pub samples: usize,
+    /// Morris levels (0 for Sobol).
+    pub levels: usize,
+    /// Metrics.
+    pub metrics: Vec<String>,
+    /// Replications per point.
+    pub replications: u32,
+    /// Seed.
+    pub seed: u64,
+    /// Design points.
+    pub points: usize,
+    /// The shard this directory holds, if any.
+    pub shard: Option<String>,
+}
+
+impl Study {
+    /// Validates the parameters (each end or level must make a valid scenario), the metrics and the
+    /// sample size, and builds the design.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        text: &ScenarioText,
+        sets: &[String],
+        specs: &[String],
+        method: Method,
+        (samples, levels): (usize, usize),
+        metric_names: &[String],
+        flags: RunFlags,
+    ) -> Result<Study, StudyError> {
+        flags.check().map_err(StudyError)?;
+        let mut base = scenario::parse(text, sets).map_err(|e| StudyError(e.to_string()))?;
+        flags.apply(&mut base);
+        if specs.is_empty() {
+            return Err(StudyError(
+                "nothing to vary: give --param PATH=LOW:HIGH (or PATH=V1,V2,…), at least one".into(),
+            ));
+        }
+        let params: Vec<Param> = specs.iter().map(|s| Param::parse(s)).collect::<Result<_, _>>().map_err(StudyError)?;
+        for p in &params {
+            for v in p.extremes() {
+                let mut all = sets.to_vec();
+                all.push(format!("{}={v}", p.path));
+                scenario::parse(text, &all).map_err(|e| {
+                    StudyError(format!("--param {}: {} = {v} does not make a valid scenario: {e}", p.spec(), p.path))
+                })?;
+            }
+        }
+        let metrics = choose_metrics(metric_names)?;
+        let k = params.len();
+        let design = match method {
+            Method::Sobol if samples < 8 => {
+                return Err(StudyError(format!(
+                    "--samples {samples}: the Sobol' estimators need at least 8 base samples"
+                )));
+            }
+            Method::Morris if samples < 2 => {
+                return Err(StudyError(format!("--samples {samples}: Morris needs at least 2 trajectories")));
+            }
+            Method::Morris if levels < 2 => {
+                return Err(StudyError(format!("--levels {levels}: Morris needs at least 2 levels")));
+            }
+            Method::Sobol => design::saltelli(k, samples, base.seed),
+            Method::Morris => design::morris(k, samples, levels, base.seed),
+        };
+        let mut identity = scenario::to_toml(&base);
+        identity.push_str(&format!("\nmethod {} samples {samples} levels {}", method.name(), design.levels));
+        for p in &params {
+            identity.push_str(&format!("\nparam {}", p.spec()));
+        }
+        for m in &metrics {
+            identity.push_str(&format!("\nmetric {}", m.name));
+        }
+        let hash = format!("{:016x}", crate::sweep::fnv1a(identity.as_bytes()));
+        Ok(Study { text: text.clone(), sets: sets.to_vec(), flags, base, params, design, metrics, hash })
+    }
+
+    /// The scenario of design point `i`.
+    pub fn point(&self, i: usize) -> Result<Scenario, StudyError> {
+        let mut all = self.sets.clone();
+        all.extend(self.point_sets(i));
+        let mut s = scenario::parse(&self.text, &all).map_err(|e| StudyError(format!("design point {i}: {e}")))?;
+        self.flags.apply(&mut s);
+        Ok(s)
+    }
+
+    /// The `--set` overrides of design point `i`.
+    pub fn point_sets(&self, i: usize) -> Vec<String> {
+        self.params.iter().zip(&self.design.points[i]).map(|(p, u)| format!("{}={}", p.path, p.value(*u))).collect()
+    }
+
+    /// The header of the point files: `point, replications`, then each metric's mean and variance
+    /// over the point's replications.
+    pub fn header(&self) -> String {
+        let mut cols = vec!["point".to_string(), "replications".to_string()];
+        for m in &self.metrics {
+            cols.extend([format!("{}_mean", m.name), format!("{}_var", m.name)]);
+        }
+        format!("{}\n", cols.join(","))
+    }
+
+    /// Point `i`'s line from its replications.
+    pub fn point_line(&self, i: usize, reps: &[RepResult]) -> String {
+        let mut cols = vec![i.to_string(), reps.len().to_string()];
+        for m in &self.metrics {
+            let xs: Vec<f64> = reps.iter().map(|r| (m.value)(r).as_f64()).collect();
+            let n = xs.len() as f64;
+            let mean = xs.iter().sum::<f64>() / n;
+            let var = if xs.len() > 1 { xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
+            cols.extend([fmt_f64(mean), fmt_f64(var)]);
+        }
+        format!("{}\n", cols.join(","))
+    }
+
+    /// `plan.json` of a directory holding `shard` (or the whole study).
+    pub fn plan(&self, shard: Option<crate::sweep::Shard>) -> StudyPlan {
+        StudyPlan {
+            kind: "sensitivity".into(),
+            hash: self.hash.clone(),
+            scenario: self.base.name.clone(),
+            method: self.design.method.name().into(),
+            params: self.params.iter().map(Param::spec).collect(),
+            samples: self.design.samples,
+            levels: self.design.levels,
+            metrics: self.metrics.iter().map(|m| m.name.to_string()).collect(),
+            replications: self.base.replications,
+            seed: self.base.seed,
+            points: self.design.points.len(),
+            shard: shard.map(|s| format!("{}/{}", s.k, s.n)),
+        }
+    }
+
+    /// `design.csv`: each point's role in the scheme and its parameter values.
+    pub fn design_csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header = vec!["point".to_string(), "role".to_string(), "group".to_string()];
+        header.extend(self.params.iter().map(|p| p.path.clone()));
+        w.write_record(&header).expect("in-memory write");
+        for (i, (role, group)) in self.design.roles.iter().enumerate() {
+            let mut rec = vec![i.to_string(), role.clone(), group.to_string()];
+            rec.extend(
+                self.params.iter().zip(&self.design.points[i]).map(|(p, u)| p.value(*u).trim_matches('"').to_string()),
+            );
+            w.write_record(&rec).expect("in-memory write");
+        }
+        w.into_inner().expect("in-memory flush")
+    }
+
+    /// The indices of every metric from the complete set of point lines, in index order.
+    pub fn estimate(&self, lines: &BTreeMap<usize, String>) -> Result<Vec<IndexRow>, StudyError> {
+        let points = self.design.points.len();
+        if lines.len() != points {
+            return Err(StudyError(format!("{} of {points} design points are finished", lines.len())));
+        }
+        let mut rows = Vec::new();
+        for (mi, m) in self.metrics.iter().enumerate() {
+            let (means, vars) = column(lines, mi)?;
+            let noise: Vec<f64> = vars.iter().map(|v| v / self.base.replications as f64).collect();
+            rows.extend(match self.design.method {
+                Method::Sobol => self.sobol_rows(m, &means, &noise),
+                Method::Morris => self.morris_rows(m, &means, &noise),
+            });
+        }
+        Ok(rows)
+    }
+
+    fn sobol_rows(&self, m: &Metric, y: &[f64], noise: &[f64]) -> Vec<IndexRow> {
+        let (k, n) = (self.params.len(), self.design.samples);
+        let at = |j: usize, o: usize| j * (k + 2) + o;
+        let f_a: Vec<f64> = (0..n).map(|j| y[at(j, 0)]).collect();
+        let f_b: Vec<f64> = (0..n).map(|j| y[at(j, 1)]).collect();
+        let f_ab: Vec<Vec<f64>> = (0..k).map(|i| (0..n).map(|j| y[at(j, 2 + i)]).collect()).collect();
+        let est = estimate::sobol(&f_a, &f_b, &f_ab, self.base.seed);
+        let mut rows = Vec::new();
+        for (p, (s1, st)) in self.params.iter().zip(est) {
+            rows.push(IndexRow::of(m.name, &p.path, "S1", s1));
+            rows.push(IndexRow::of(m.name, &p.path, "ST", st));
+        }
+        let ab: Vec<usize> = (0..n).flat_map(|j| [at(j, 0), at(j, 1)]).collect();
+        rows.push(noise_row(m.name, &ab, y, noise));
+        rows
+    }
+
+    // The trajectory index addresses both the points and each parameter's effects.
+    #[allow(clippy::needless_range_loop)]
+    fn morris_rows(&self, m: &Metric, y: &[f64], noise: &[f64]) -> Vec<IndexRow> {
+        let (k, r) = (self.params.len(), self.design.samples);
+        let delta = self.design.delta();
+        let mut effects = vec![vec![0.0; r]; k];
+        for t in 0..r {
+            for s in 0..k {
+                let (a, b) = (t * (k + 1) + s, t * (k + 1) + s + 1);
+                let i = (0..k).find(|i| self.design.points[a][*i] != self.design.points[b][*i]).expect("one step");
+                effects[i][t] = (y[b] - y[a]) / delta;
+            }
+        }
+        let est = estimate::morris(&effects, self.base.seed);
+        let mut rows = Vec::new();
+        for (p, (mu_star, mu, sigma)) in self.params.iter().zip(est) {
+            rows.push(IndexRow::of(m.name, &p.path, "mu_star", mu_star));
+            rows.push(IndexRow::of(m.name, &p.path, "mu", mu));
+            rows.push(IndexRow::of(m.name, &p.path, "sigma", sigma));
+        }
+        let all: Vec<usize> = (0..y.len()).collect();
+        rows.push(noise_row(m.name, &all, y, noise));
+        rows
+    }
+}
+
+/// The share of the variance of the points' means that is replication noise: the mean of the
+/// points' noise variances (variance of the replications over R) over the variance of the means.
+fn noise_row(metric: &'static str, idx: &[usize], y: &[f64], noise: &[f64]) -> IndexRow {
+    let n = idx.len() as f64;
+    let mean = idx.iter().map(|&i| y[i]).sum::<f64>() / n;
+    let v = idx.iter().map(|&i| (y[i] - mean).powi(2)).sum::<f64>() / n;
+    let share = idx.iter().map(|&i| noise[i]).sum::<f64>() / n / v;
+    IndexRow {
+        metric,
+        parameter: "(replication noise)".into(),
+        index: "noise_share",
+        value: Some(share),
+        ci_low: None,
+        ci_high: None,
+    }
+}
+
+/// Each point's mean and variance of metric `mi`, by point.
+fn column(lines: &BTreeMap<usize, String>, mi: usize) -> Result<(Vec<f64>, Vec<f64>), StudyError> {
+    let mut means = Vec::with_capacity(lines.len());
+    let mut vars = Vec::with_capacity(lines.len());
+    for (i, line) in lines {
+        let cols: Vec<&str> = line.trim_end().split(',').collect();
+        let num =
+            |c: Option<&&str>| c.map_or(Ok(f64::NAN), |s| if s.is_empty() { Ok(f64::NAN) } else { s.parse::<f64>() });
+        let bad = |_| StudyError(format!("point {i}: a value is not a number"));
+        means.push(num(cols.get(2 + 2 * mi)).map_err(bad)?);
+        vars.push(num(cols.get(3 + 2 * mi)).map_err(bad)?);
+    }
+    Ok((means, vars))
+}
+
+/// One row of `sensitivity.csv`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IndexRow {
+    /// The metric's `replications.csv` name.
+    pub metric: &'static str,
+    /// The parameter's path (or "(replication noise)").
+    pub parameter: String,
+    /// `S1`, `ST`, `mu_star`, `mu`, `sigma` or `noise_share`.
+    pub index: &'static str,
+    /// The estimate.
+    pub value: Option<f64>,
+    /// Lower end of its percentile-bootstrap 95 % interval.
+    pub ci_low: Option<f64>,
+    /// Upper end.
+    pub ci_high: Option<f64>,
+}
+
+impl IndexRow {
+    fn of(metric: &'static str, parameter: &str, index: &'static str, e: estimate::Estimate) -> IndexRow {
+        let f = |x: f64| x.is_finite().then_some(x);
+        IndexRow {
+            metric,
+            parameter: parameter.to_string(),
+            index,
+            value: f(e.value),
+            ci_low: f(e.low),
+            ci_high: f(e.high),
+        }
+    }
+}
+
+/// The metrics named (default: the mean wait to processing), or an error listing the valid names.
+fn choose_metrics(names: &[String]) -> Result<Vec<&'static Metric>, StudyError> {
+    if names.is_empty() {
+        return Ok(vec![metrics::get("wait_mean_days").expect("a metric")]);
+    }
+    names
+        .iter()
+        .map(|n| {
+            metrics::get(n).ok_or_else(|| {
+                let valid: Vec<&str> = metrics::METRICS.iter().map(|m| m.name).collect();
+                StudyError(format!("--metric {n}: unknown metric: valid metrics are {}", valid.join(", ")))
+            })
+        })
+        .collect()
+}
