@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod progress;
 mod run;
+mod sensitivity;
 mod signals;
 mod sweep;
 
@@ -50,6 +51,8 @@ pub(crate) fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::check(a),
         Command::Sweep(a) => sweep::sweep(a),
+        Command::Sensitivity(a) => sensitivity::sensitivity(a),
+        Command::Merge(a) if sensitivity::is_study(&a.dirs) => sensitivity::merge(a),
         Command::Merge(a) => sweep::merge(a),
         Command::Compare(a) => compare::compare(a),
         Command::Plot(a) => plot(&a.dir),

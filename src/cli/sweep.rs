@@ -21,17 +21,18 @@ fn io(e: impl std::fmt::Display) -> Failure {
     Failure::Run(e.to_string())
 }
 
-/// The shard `--shard` names: `K/N`, or `auto` from the cluster's environment.
-fn shard_of(a: &SweepArgs) -> Result<Option<Shard>, Failure> {
+/// The shard `--shard` names: `K/N`, or `auto` from the cluster's environment (with `--shards`
+/// and `--shard-base`).
+pub(crate) fn shard_of(shard: Option<&str>, shards: Option<u32>, base: u32) -> Result<Option<Shard>, Failure> {
     let input = |e: sweep::VaryError| Failure::Input(e.to_string());
-    match a.shard.as_deref() {
-        None if a.shards.is_some() => Err(Failure::Input("--shards N goes with --shard auto".into())),
+    match shard {
+        None if shards.is_some() => Err(Failure::Input("--shards N goes with --shard auto".into())),
         None => Ok(None),
         Some("auto") => {
             let env = |name: &str| std::env::var(name).ok();
-            sweep::auto_shard(&env, a.shards.map(|n| n as usize), a.shard_base as usize).map(Some).map_err(input)
+            sweep::auto_shard(&env, shards.map(|n| n as usize), base as usize).map(Some).map_err(input)
         }
-        Some(_) if a.shards.is_some() => {
+        Some(_) if shards.is_some() => {
             Err(Failure::Input("--shards N goes with --shard auto, not with --shard K/N".into()))
         }
         Some(s) => Shard::parse(s).map(Some).map_err(input),
@@ -41,7 +42,7 @@ fn shard_of(a: &SweepArgs) -> Result<Option<Shard>, Failure> {
 pub(crate) fn sweep(a: SweepArgs) -> Result<(), Failure> {
     let text = scenario::locate(&a.scenario)?;
     let precision = precision(&a.precision)?;
-    let shard = shard_of(&a)?;
+    let shard = shard_of(a.shard.as_deref(), a.shards, a.shard_base)?;
     let plan = Plan::new(&text, &a.flags.sets, &a.vary, a.flags.run_flags(), precision)
         .map_err(|e| Failure::Input(e.to_string()))?;
     for p in &plan.points {

@@ -28,7 +28,7 @@ pub use data::{
 };
 pub use page::escape;
 pub use report::html;
-pub use sensitivity::{ranking as sensitivity_ranking, sensitivity_files};
+pub use sensitivity::{SensitivitySpec, ranking as sensitivity_ranking, sensitivity_files};
 pub use style::{Chart, HEIGHT, WIDTH, register_fonts, render};
 pub use sweep::{SweepSpec, sweep_charts};
 pub use sweep_report::{sweep_report, sweep_table, sweep_table_text};

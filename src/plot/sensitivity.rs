@@ -9,14 +9,36 @@ use plotters::prelude::*;
 use super::page::{CSS, escape};
 use super::style::{BLUE, Chart, FONT, ORANGE, draw_mesh, e, legend, nice_max, render};
 use crate::scenario::parameter_label;
-use crate::sensitivity::study::IndexRow;
-use crate::sensitivity::{Method, Study};
+use crate::stats::IndexRow;
+
+/// What the charts and the report of a sensitivity study need of it.
+#[derive(Debug, Clone)]
+pub struct SensitivitySpec {
+    /// Scenario name.
+    pub scenario: String,
+    /// The period its outputs cover, in words.
+    pub period: String,
+    /// Sobol' indices (true) or Morris effects.
+    pub sobol: bool,
+    /// Base samples or trajectories.
+    pub samples: usize,
+    /// Design points.
+    pub points: usize,
+    /// Replications per point.
+    pub replications: u32,
+    /// Seed.
+    pub seed: u64,
+    /// Each parameter's path and its range or levels as given.
+    pub params: Vec<(String, String)>,
+    /// Each metric's name and short label.
+    pub metrics: Vec<(&'static str, &'static str)>,
+}
 
 /// The indices of one metric, one bar pair per parameter.
 struct Indices<'a> {
     metric: &'static str,
     label: &'static str,
-    method: Method,
+    sobol: bool,
     rows: Vec<&'a IndexRow>,
     params: Vec<String>,
 }
@@ -27,9 +49,10 @@ impl Chart for Indices<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let (first, second, ylabel) = match self.method {
-            Method::Sobol => ("S1", "ST", "Share of the variance (first-order S1, total ST)"),
-            Method::Morris => ("mu_star", "sigma", "Elementary effects per unit of range (μ*, σ)"),
+        let (first, second, ylabel) = if self.sobol {
+            ("S1", "ST", "Share of the variance (first-order S1, total ST)")
+        } else {
+            ("mu_star", "sigma", "Elementary effects per unit of range (μ*, σ)")
         };
         let get = |p: &str, idx: &str| self.rows.iter().find(|r| r.parameter == p && r.index == idx).copied();
         let top = self
@@ -38,7 +61,7 @@ impl Chart for Indices<'_> {
             .filter(|r| r.index != "noise_share" && r.index != "mu")
             .filter_map(|r| r.ci_high.or(r.value))
             .fold(0.0, f64::max);
-        let ymax = if self.method == Method::Sobol { top.max(1.0) } else { nice_max(top * 1.1) };
+        let ymax = if self.sobol { top.max(1.0) } else { nice_max(top * 1.1) };
         let n = self.params.len();
         root.fill(&WHITE).map_err(e)?;
         let mut chart = ChartBuilder::on(root)
@@ -93,21 +116,21 @@ impl Chart for Indices<'_> {
 }
 
 /// `sensitivity-<metric>.png/.svg` for each metric, and `report.html`.
-pub fn sensitivity_files(study: &Study, rows: &[IndexRow]) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub fn sensitivity_files(study: &SensitivitySpec, rows: &[IndexRow]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut files = Vec::new();
     let mut svgs = Vec::new();
-    let params: Vec<String> = study.params.iter().map(|p| p.path.clone()).collect();
-    for m in &study.metrics {
+    let params: Vec<String> = study.params.iter().map(|p| p.0.clone()).collect();
+    for &(name, short) in &study.metrics {
         let chart = Indices {
-            metric: m.name,
-            label: m.short,
-            method: study.design.method,
-            rows: rows.iter().filter(|r| r.metric == m.name).collect(),
+            metric: name,
+            label: short,
+            sobol: study.sobol,
+            rows: rows.iter().filter(|r| r.metric == name).collect(),
             params: params.clone(),
         };
         let (png, svg) = render(&chart)?;
-        files.push((format!("sensitivity-{}.png", m.name), png));
-        files.push((format!("sensitivity-{}.svg", m.name), svg.clone().into_bytes()));
+        files.push((format!("sensitivity-{name}.png"), png));
+        files.push((format!("sensitivity-{name}.svg"), svg.clone().into_bytes()));
         svgs.push(svg);
     }
     files.push(("report.html".to_string(), report(study, rows, &svgs).into_bytes()));
@@ -115,33 +138,32 @@ pub fn sensitivity_files(study: &Study, rows: &[IndexRow]) -> Result<Vec<(String
 }
 
 /// The ranking in words, per metric: "X explains 61 % [55, 67] of the variance of the mean wait".
-pub fn ranking(study: &Study, rows: &[IndexRow]) -> Vec<String> {
+pub fn ranking(study: &SensitivitySpec, rows: &[IndexRow]) -> Vec<String> {
     let pct = |x: Option<f64>| x.map_or("–".into(), |v| format!("{:.0}", 100.0 * v));
     let mut out = Vec::new();
-    for m in &study.metrics {
-        let of =
-            |idx: &str| -> Vec<&IndexRow> { rows.iter().filter(|r| r.metric == m.name && r.index == idx).collect() };
-        let mut ranked = of(if study.design.method == Method::Sobol { "ST" } else { "mu_star" });
+    for &(name, short) in &study.metrics {
+        let of = |idx: &str| -> Vec<&IndexRow> { rows.iter().filter(|r| r.metric == name && r.index == idx).collect() };
+        let mut ranked = of(if study.sobol { "ST" } else { "mu_star" });
         ranked.sort_by(|a, b| b.value.unwrap_or(f64::NAN).total_cmp(&a.value.unwrap_or(f64::NAN)));
         for r in ranked {
-            let name = parameter_label(&r.parameter);
-            let line = match study.design.method {
-                Method::Sobol => {
+            let param = parameter_label(&r.parameter);
+            let line = match study.sobol {
+                true => {
                     let s1 = of("S1").into_iter().find(|x| x.parameter == r.parameter);
                     format!(
-                        "{name} explains {} % [{}, {}] of the variance of {} on its own, and {} % [{}, {}] with its interactions.",
+                        "{param} explains {} % [{}, {}] of the variance of {} on its own, and {} % [{}, {}] with its interactions.",
                         pct(s1.and_then(|x| x.value)),
                         pct(s1.and_then(|x| x.ci_low)),
                         pct(s1.and_then(|x| x.ci_high)),
-                        m.short,
+                        short,
                         pct(r.value),
                         pct(r.ci_low),
                         pct(r.ci_high)
                     )
                 }
-                Method::Morris => format!(
-                    "{name} moves {} by {} on average over a step of its range (μ*, 95 % interval [{}, {}]).",
-                    m.short,
+                false => format!(
+                    "{param} moves {} by {} on average over a step of its range (μ*, 95 % interval [{}, {}]).",
+                    short,
                     r.value.map_or("–".into(), |v| format!("{v:.3}")),
                     r.ci_low.map_or("–".into(), |v| format!("{v:.3}")),
                     r.ci_high.map_or("–".into(), |v| format!("{v:.3}"))
@@ -153,28 +175,27 @@ pub fn ranking(study: &Study, rows: &[IndexRow]) -> Vec<String> {
             out.push(format!(
                 "Replication noise is {:.1} % of the variance of {} across the design points.",
                 100.0 * n,
-                m.short
+                short
             ));
         }
     }
     out
 }
 
-fn report(study: &Study, rows: &[IndexRow], svgs: &[String]) -> String {
+fn report(study: &SensitivitySpec, rows: &[IndexRow], svgs: &[String]) -> String {
     let mut o = String::new();
-    let s = &study.base;
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>borderq sensitivity: {}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n<header><h1>What drives the results of {}</h1>\n<p class=\"identity\">{} · {} design points ({} method, {} {}) · {} replications per point · seed {} · borderq {}</p></header>\n",
-        escape(&s.name),
-        escape(&s.name),
-        escape(&s.period_text()),
-        study.design.points.len(),
-        study.design.method.name(),
-        study.design.samples,
-        if study.design.method == Method::Sobol { "base samples" } else { "trajectories" },
-        s.replications,
-        s.seed,
+        escape(&study.scenario),
+        escape(&study.scenario),
+        escape(&study.period),
+        study.points,
+        if study.sobol { "Sobol'" } else { "Morris" },
+        study.samples,
+        if study.sobol { "base samples" } else { "trajectories" },
+        study.replications,
+        study.seed,
         env!("CARGO_PKG_VERSION")
     );
     o.push_str("<section id=\"ranking\">\n<h2>Ranking</h2>\n<ul>\n");
@@ -182,8 +203,8 @@ fn report(study: &Study, rows: &[IndexRow], svgs: &[String]) -> String {
         let _ = writeln!(o, "<li>{}</li>", escape(&line));
     }
     o.push_str("</ul>\n<p class=\"note\">Sobol' indices: first-order S1 (Saltelli 2010) and total ST (Jansen 1999) from a Saltelli design on scrambled Sobol' points; Morris: the mean absolute elementary effect μ* and its spread σ, per unit of each parameter's range. Intervals are percentile-bootstrap 95 % intervals over the design's rows (1,000 resamples). Each design point averages its replications on the same seeds as every other point (common random numbers); the replication-noise share is the mean variance of a point's average due to its replications over the variance across points.</p>\n</section>\n<section id=\"parameters\">\n<h2>Parameters</h2>\n<ul>\n");
-    for p in &study.params {
-        let _ = writeln!(o, "<li>{} <small>({})</small></li>", escape(&parameter_label(&p.path)), escape(&p.spec()));
+    for (path, spec) in &study.params {
+        let _ = writeln!(o, "<li>{} <small>({})</small></li>", escape(&parameter_label(path)), escape(spec));
     }
     o.push_str("</ul>\n</section>\n<section id=\"charts\">\n<h2>Charts</h2>\n");
     for svg in svgs {

@@ -89,14 +89,14 @@ pub fn run_points(dir: &Path, study: &Study, todo: &[usize], opts: &RunOptions) 
     })
 }
 
-/// Writes `design.csv`, `sensitivity.csv` and (unless `no_charts`) the chart and the report of a
-/// study whose points are all in `points`.
+/// Writes `design.csv`, `sensitivity.csv` and (unless `no_charts`) a chart per metric and the
+/// report, for a study whose points are all in `points`.
 pub fn finish(dir: &Path, study: &Study, points: &BTreeMap<usize, String>, no_charts: bool) -> Result<(), StudyError> {
     let rows = study.estimate(points)?;
     let mut files: Vec<(String, Vec<u8>)> =
         vec![("design.csv".into(), study.design_csv()), ("sensitivity.csv".into(), output::csv_bytes(&rows))];
     if !no_charts {
-        files.extend(crate::plot::sensitivity_files(study, &rows).map_err(input)?);
+        files.extend(crate::plot::sensitivity_files(&study.chart_spec(), &rows).map_err(input)?);
     }
     output::write_run(dir, &files).map_err(input)
 }

@@ -13,9 +13,10 @@ pub mod estimate;
 mod exec;
 pub mod study;
 
+pub use crate::stats::IndexRow;
 pub use design::{Design, Method};
 pub use exec::{Prepared, finish, merge, prepare, run_points};
-pub use study::{IndexRow, Study, StudyError, StudyPlan};
+pub use study::{Study, StudyError, StudyPlan};
 
 /// One varied parameter.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,7 +104,10 @@ impl Param {
     /// The parameter as written, for identities and tables.
     pub fn spec(&self) -> String {
         match &self.kind {
-            ParamKind::Range { lo, hi, .. } => format!("{}={lo}:{hi}", self.path),
+            ParamKind::Range { lo, hi, integer: true } => format!("{}={lo}:{hi}", self.path),
+            ParamKind::Range { lo, hi, integer: false } => {
+                format!("{}={}:{}", self.path, crate::output::fmt_f64(*lo), crate::output::fmt_f64(*hi))
+            }
             ParamKind::Levels(levels) => format!("{}={}", self.path, levels.join(",")),
         }
     }
@@ -129,5 +133,7 @@ mod tests {
         assert!(Param::parse("quota.daily=a:b").unwrap_err().contains("not a number"));
         assert!(Param::parse("quota.daily=5").unwrap_err().contains("at least two"));
         assert!(Param::parse("=1:2").is_err());
+        let c = Param::parse("arrivals.0.groups_per_day=80.0:100.0").unwrap();
+        assert_eq!(Param::parse(&c.spec()).unwrap(), c, "the spec reads back as the same parameter");
     }
 }

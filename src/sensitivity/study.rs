@@ -11,6 +11,7 @@ use crate::metrics::{self, Metric};
 use crate::model::RepResult;
 use crate::output::fmt_f64;
 use crate::scenario::{self, RunFlags, Scenario, ScenarioText};
+use crate::stats::IndexRow;
 
 /// Why a study cannot be set up: bad input, reported before anything runs (exit 2).
 #[derive(Debug, Clone, thiserror::Error)]
@@ -198,6 +199,21 @@ impl Study {
         w.into_inner().expect("in-memory flush")
     }
 
+    /// What the charts and the report need of the study.
+    pub fn chart_spec(&self) -> crate::plot::SensitivitySpec {
+        crate::plot::SensitivitySpec {
+            scenario: self.base.name.clone(),
+            period: self.base.period_text(),
+            sobol: self.design.method == Method::Sobol,
+            samples: self.design.samples,
+            points: self.design.points.len(),
+            replications: self.base.replications,
+            seed: self.base.seed,
+            params: self.params.iter().map(|p| (p.path.clone(), p.spec())).collect(),
+            metrics: self.metrics.iter().map(|m| (m.name, m.short)).collect(),
+        }
+    }
+
     /// The indices of every metric from the complete set of point lines, in index order.
     pub fn estimate(&self, lines: &BTreeMap<usize, String>) -> Result<Vec<IndexRow>, StudyError> {
         let points = self.design.points.len();
@@ -225,8 +241,8 @@ impl Study {
         let est = estimate::sobol(&f_a, &f_b, &f_ab, self.base.seed);
         let mut rows = Vec::new();
         for (p, (s1, st)) in self.params.iter().zip(est) {
-            rows.push(IndexRow::of(m.name, &p.path, "S1", s1));
-            rows.push(IndexRow::of(m.name, &p.path, "ST", st));
+            rows.push(index_row(m.name, &p.path, "S1", s1));
+            rows.push(index_row(m.name, &p.path, "ST", st));
         }
         let ab: Vec<usize> = (0..n).flat_map(|j| [at(j, 0), at(j, 1)]).collect();
         rows.push(noise_row(m.name, &ab, y, noise));
@@ -249,9 +265,9 @@ impl Study {
         let est = estimate::morris(&effects, self.base.seed);
         let mut rows = Vec::new();
         for (p, (mu_star, mu, sigma)) in self.params.iter().zip(est) {
-            rows.push(IndexRow::of(m.name, &p.path, "mu_star", mu_star));
-            rows.push(IndexRow::of(m.name, &p.path, "mu", mu));
-            rows.push(IndexRow::of(m.name, &p.path, "sigma", sigma));
+            rows.push(index_row(m.name, &p.path, "mu_star", mu_star));
+            rows.push(index_row(m.name, &p.path, "mu", mu));
+            rows.push(index_row(m.name, &p.path, "sigma", sigma));
         }
         let all: Vec<usize> = (0..y.len()).collect();
         rows.push(noise_row(m.name, &all, y, noise));
@@ -291,34 +307,16 @@ fn column(lines: &BTreeMap<usize, String>, mi: usize) -> Result<(Vec<f64>, Vec<f
     Ok((means, vars))
 }
 
-/// One row of `sensitivity.csv`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct IndexRow {
-    /// The metric's `replications.csv` name.
-    pub metric: &'static str,
-    /// The parameter's path (or "(replication noise)").
-    pub parameter: String,
-    /// `S1`, `ST`, `mu_star`, `mu`, `sigma` or `noise_share`.
-    pub index: &'static str,
-    /// The estimate.
-    pub value: Option<f64>,
-    /// Lower end of its percentile-bootstrap 95 % interval.
-    pub ci_low: Option<f64>,
-    /// Upper end.
-    pub ci_high: Option<f64>,
-}
-
-impl IndexRow {
-    fn of(metric: &'static str, parameter: &str, index: &'static str, e: estimate::Estimate) -> IndexRow {
-        let f = |x: f64| x.is_finite().then_some(x);
-        IndexRow {
-            metric,
-            parameter: parameter.to_string(),
-            index,
-            value: f(e.value),
-            ci_low: f(e.low),
-            ci_high: f(e.high),
-        }
+/// A row of `sensitivity.csv` from an estimate.
+fn index_row(metric: &'static str, parameter: &str, index: &'static str, e: estimate::Estimate) -> IndexRow {
+    let f = |x: f64| x.is_finite().then_some(x);
+    IndexRow {
+        metric,
+        parameter: parameter.to_string(),
+        index,
+        value: f(e.value),
+        ci_low: f(e.low),
+        ci_high: f(e.high),
     }
 }
 

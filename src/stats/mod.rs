@@ -3,8 +3,10 @@
 //! functions on numbers; no IO and no simulation types.
 
 mod bands;
+mod indices;
 
 pub use bands::{Amount, Bands};
+pub use indices::IndexRow;
 
 use rand::RngExt;
 use statrs::distribution::{ContinuousCDF, StudentsT};

@@ -16,6 +16,8 @@ mod ports;
 mod robustness;
 /// Bad inputs: pinned messages, exit 2, nothing written.
 mod scenario_errors;
+/// Sensitivity studies: identical however run, bad input refused.
+mod sensitivity;
 mod structure;
 /// Sweeps: thread counts, shards + merge, resume after interruption, compare, precision.
 mod sweep;
