@@ -1,8 +1,9 @@
 //! Estimators with percentile-bootstrap 95 % intervals: Sobol' first-order (Saltelli 2010) and total
 //! (Jansen 1999) indices from a Saltelli design, and Morris' μ*, μ and σ from trajectories.
 //!
-//! With `f_A`, `f_B`, `f_ABi` the outputs at the rows of a Saltelli design and `V` the variance
-//! (divisor 2N) of all `f_A` and `f_B`:
+//! With `f_A`, `f_B`, `f_ABi` the outputs at the rows of a Saltelli design, centred on the mean of
+//! all of them (the first-order estimator is biased for outputs far from zero; SALib centres too),
+//! and `V` the variance (divisor 2N) of all `f_A` and `f_B`:
 //! - `S_i = mean(f_B (f_ABi − f_A)) / V`;
 //! - `ST_i = mean((f_A − f_ABi)²) / (2 V)`.
 //!
@@ -31,6 +32,12 @@ pub struct Estimate {
 /// Sobol' indices of each parameter: (first order, total).
 pub fn sobol(f_a: &[f64], f_b: &[f64], f_ab: &[Vec<f64>], seed: u64) -> Vec<(Estimate, Estimate)> {
     let n = f_a.len();
+    let count = (n * (2 + f_ab.len())) as f64;
+    let centre = (f_a.iter().chain(f_b).chain(f_ab.iter().flatten()).sum::<f64>()) / count;
+    let f_a: Vec<f64> = f_a.iter().map(|y| y - centre).collect();
+    let f_b: Vec<f64> = f_b.iter().map(|y| y - centre).collect();
+    let f_ab: Vec<Vec<f64>> = f_ab.iter().map(|ab| ab.iter().map(|y| y - centre).collect()).collect();
+    let (f_a, f_b, f_ab) = (&f_a[..], &f_b[..], &f_ab[..]);
     let point = |rows: &[usize]| -> Vec<(f64, f64)> {
         let all: Vec<f64> = rows.iter().flat_map(|&j| [f_a[j], f_b[j]]).collect();
         let mean = all.iter().sum::<f64>() / all.len() as f64;

@@ -125,7 +125,17 @@ impl Study {
             identity.push_str(&format!("\nmetric {}", m.name));
         }
         let hash = format!("{:016x}", crate::sweep::fnv1a(identity.as_bytes()));
-        Ok(Study { text: text.clone(), sets: sets.to_vec(), flags, base, params, design, metrics, hash })
+        let study = Study { text: text.clone(), sets: sets.to_vec(), flags, base, params, design, metrics, hash };
+        // Every design point must be a valid scenario before anything runs (a whole-number key
+        // given a range with decimals, a combination the scenario refuses).
+        for i in 0..study.design.points.len() {
+            study.point(i).map_err(|e| {
+                let whole = e.0.contains("is not a whole number");
+                let hint = if whole { "; a key that takes whole numbers needs a range written with whole numbers (95:110)" } else { "" };
+                StudyError(format!("{} ({}){hint}", e.0, study.point_sets(i).join(" ")))
+            })?;
+        }
+        Ok(study)
     }
 
     /// The scenario of design point `i`.
