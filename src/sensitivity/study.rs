@@ -131,7 +131,11 @@ impl Study {
         for i in 0..study.design.points.len() {
             study.point(i).map_err(|e| {
                 let whole = e.0.contains("is not a whole number");
-                let hint = if whole { "; a key that takes whole numbers needs a range written with whole numbers (95:110)" } else { "" };
+                let hint = if whole {
+                    "; a key that takes whole numbers needs a range written with whole numbers (95:110)"
+                } else {
+                    ""
+                };
                 StudyError(format!("{} ({}){hint}", e.0, study.point_sets(i).join(" ")))
             })?;
         }

@@ -266,7 +266,7 @@ fn the_readme_synopsis_matches_help() {
             .map(str::to_string)
             .collect()
     };
-    for cmd in ["run", "sweep", "merge", "compare", "check", "plot", "scenarios"] {
+    for cmd in ["run", "sweep", "sensitivity", "merge", "compare", "check", "plot", "scenarios"] {
         let line_start = block.find(&format!("borderq {cmd}")).unwrap_or_else(|| panic!("{cmd} in the synopsis"));
         let rest = &block[line_start + 8..];
         let end = rest.find("\nborderq ").unwrap_or(rest.len());
