@@ -21,6 +21,7 @@
 
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
+pub mod calibrate;
 pub mod engine;
 pub mod metrics;
 pub mod model;

@@ -63,6 +63,20 @@ every point is there, design.csv, sensitivity.csv (metric, parameter, index, val
 per metric (sensitivity-<metric>.png, .svg) and report.html with the ranking in words. A range LOW:HIGH
 written with whole numbers is an integer parameter (rounded); PATH=V1,V2,V3 gives levels.")]
     Sensitivity(SensitivityArgs),
+    /// Fit uncertain parameters to targets (the record, or a CSV) with Nelder–Mead, on common random numbers.
+    #[command(after_help = "\
+Examples:
+  borderq calibrate may-2024-outage --fit abandonment.patience_days.scale=100:400 \\
+      --fit arrivals.0.groups_per_day.0.value=650:1000 --target record --replications 10 --budget 60
+  borderq calibrate mine.toml --fit quota.seniority_share=0.2:0.8 --target targets.csv
+
+Targets: `record` (the scenario's reported figures inside its reported period) or a CSV with the columns
+from,to,metric,value,tolerance (metric: processed_persons, booked_persons, waiting_persons, wait_mean_days,
+selection_wait_mean_days, abandoned_persons; tolerance: the target's standard uncertainty).
+Writes DIR/calibration.csv (one row per evaluation; a rerun resumes from it), calibrated.toml (runnable),
+fit.csv (each target, the model before and after), parameters.csv (each fitted value with its profile
+interval and whether the targets pin it down), and fit.png/.svg unless --no-charts.")]
+    Calibrate(CalibrateArgs),
     /// Merge the output directories of sweep (or sensitivity) shards into one.
     #[command(after_help = "\
 Examples:
@@ -251,6 +265,38 @@ pub(crate) struct SensitivityArgs {
     #[arg(long)]
     pub(crate) force: bool,
     /// Skip the charts and the report.
+    #[arg(long)]
+    pub(crate) no_charts: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CalibrateArgs {
+    /// A scenario file, or the name of a bundled scenario.
+    pub(crate) scenario: String,
+    /// A fitted parameter and its range: PATH=LOW:HIGH (repeatable).
+    #[arg(long, value_name = "PATH=LOW:HIGH")]
+    pub(crate) fit: Vec<String>,
+    /// `record` (the reported figures) or a CSV file of targets.
+    #[arg(long, value_name = "record|FILE.csv", default_value = "record")]
+    pub(crate) target: String,
+    /// The most evaluations the search may make (each runs the replications).
+    #[arg(long, value_name = "N", default_value_t = 60, value_parser = clap::value_parser!(u64).range(4..=100_000))]
+    pub(crate) budget: u64,
+    #[command(flatten)]
+    pub(crate) flags: ScenarioFlags,
+    /// Output directory [default: output/<scenario name>-calibration].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Worker threads [default: one per core].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub(crate) threads: Option<u16>,
+    /// No progress output.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+    /// Start over, ignoring the evaluations of an earlier calibration.csv in the directory.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Skip the fit chart.
     #[arg(long)]
     pub(crate) no_charts: bool,
 }

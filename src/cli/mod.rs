@@ -1,6 +1,7 @@
 //! The binary's glue: flags → library calls → files and terminal output. Owns the exit-code policy.
 
 mod args;
+mod calibrate;
 mod check;
 mod compare;
 mod progress;
@@ -52,6 +53,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Check(a) => check::check(a),
         Command::Sweep(a) => sweep::sweep(a),
         Command::Sensitivity(a) => sensitivity::sensitivity(a),
+        Command::Calibrate(a) => calibrate::calibrate(a),
         Command::Merge(a) if sensitivity::is_study(&a.dirs) => sensitivity::merge(a),
         Command::Merge(a) => sweep::merge(a),
         Command::Compare(a) => compare::compare(a),

@@ -8,6 +8,7 @@ mod cohorts;
 mod compare;
 mod data;
 mod events;
+mod fit;
 mod page;
 mod ports;
 mod provenance;
@@ -26,6 +27,7 @@ pub use data::{
     ChartData, CohortLine, DAILY_COLUMNS, INPUTS, MetricSummary, MonthRow, PlotError, PortPanel, VerdictRow,
     cohort_lines, month_rows, verdict_rows,
 };
+pub use fit::{FitRow, fit_chart};
 pub use page::escape;
 pub use report::html;
 pub use sensitivity::{SensitivitySpec, ranking as sensitivity_ranking, sensitivity_files};

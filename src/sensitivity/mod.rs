@@ -91,6 +91,18 @@ impl Param {
         }
     }
 
+    /// The unit coordinate of a value this parameter took (the inverse of [`Param::value`] for a
+    /// range; the middle of its share for a level).
+    pub fn unit(&self, v: &str) -> f64 {
+        match &self.kind {
+            ParamKind::Range { lo, hi, .. } => ((v.parse::<f64>().unwrap_or(*lo) - lo) / (hi - lo)).clamp(0.0, 1.0),
+            ParamKind::Levels(levels) => {
+                let i = levels.iter().position(|l| l == v.trim_matches('"')).unwrap_or(0);
+                (i as f64 + 0.5) / levels.len() as f64
+            }
+        }
+    }
+
     /// The values checked before any run: both ends, or every level.
     pub fn extremes(&self) -> Vec<String> {
         match &self.kind {

@@ -2,6 +2,8 @@
 
 /// report.html in headless Chromium at 420 and 1280 px.
 mod browser;
+/// Calibration: recovering known values, resuming, bad targets.
+mod calibrate;
 /// Charts and report: PNG size, SVG text, HTML parts, `plot` reproduces `run`.
 mod charts;
 /// The command line: run, check, scenarios, exit codes, output files.

@@ -1,0 +1,198 @@
+//! `borderq calibrate`: glue around `borderq::calibrate`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use borderq::calibrate::{self, Evaluation, Problem, Target, targets};
+use borderq::output;
+use borderq::run::RunOptions;
+use borderq::scenario;
+use borderq::sensitivity::Param;
+
+use super::args::CalibrateArgs;
+use super::signals::Signals;
+use super::{Failure, output_failure};
+
+pub(crate) fn calibrate(a: CalibrateArgs) -> Result<(), Failure> {
+    let text = scenario::locate(&a.scenario)?;
+    let flags = a.flags.run_flags();
+    flags.check().map_err(Failure::Input)?;
+    let mut base = scenario::parse(&text, &a.flags.sets)?;
+    flags.apply(&mut base);
+    super::check_scale(&base)?;
+    if a.fit.is_empty() {
+        return Err(Failure::Input("nothing to fit: give --fit PATH=LOW:HIGH, at least one".into()));
+    }
+    let params: Vec<Param> = a
+        .fit
+        .iter()
+        .map(|s| Param::parse(s))
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::Input(e.replacen("--param", "--fit", 1)))?;
+    calibrate::check_params(&text, &a.flags.sets, &params).map_err(Failure::Input)?;
+    let targets: Vec<Target> = if a.target == "record" {
+        let t = targets::from_record(&base);
+        if t.is_empty() {
+            return Err(Failure::Input(format!(
+                "--target record: no reported figure lies inside {}'s reported period ({}): give a CSV of targets",
+                base.name,
+                base.period_text()
+            )));
+        }
+        t
+    } else {
+        let body = std::fs::read_to_string(&a.target)
+            .map_err(|e| Failure::Input(format!("--target {}: {e}: expected `record` or a CSV file", a.target)))?;
+        targets::read_csv(&a.target, &body, &base).map_err(Failure::Input)?
+    };
+    let dir = a.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{}-calibration", base.name)));
+    output::create_dir(&dir).map_err(output_failure)?;
+    let _lock = output::DirLock::acquire(&dir).map_err(output_failure)?;
+    let cache = match std::fs::read_to_string(dir.join("calibration.csv")) {
+        Ok(t) if !a.force => calibrate::read_cache(&params, &targets, &t),
+        _ => BTreeMap::new(),
+    };
+    if !a.quiet && !cache.is_empty() {
+        eprintln!("borderq: resuming: {} evaluations found in {}", cache.len(), dir.join("calibration.csv").display());
+    }
+    let signals = Signals::install();
+    let opts = RunOptions {
+        threads: a.threads.map(usize::from),
+        cancel: Some(&signals.stop),
+        progress: None,
+        port_daily: None,
+    };
+    let write_log = |log: &[Evaluation]| {
+        let _ = output::write_atomic(&dir, "calibration.csv", &calibrate::calibration_csv(&params, &targets, log));
+        if !a.quiet {
+            let last = &log[log.len() - 1];
+            eprint!("\rborderq: evaluation {} ({}): loss {:.3}      ", log.len(), last.purpose, last.loss);
+        }
+    };
+    let problem = Problem {
+        text: &text,
+        sets: &a.flags.sets,
+        flags,
+        params: &params,
+        targets: &targets,
+        cache: Mutex::new(cache),
+        log: Mutex::new(Vec::new()),
+        on_evaluation: &write_log,
+        opts: &opts,
+        budget: a.budget as usize,
+    };
+    let fit = calibrate::calibrate(&problem);
+    if !a.quiet {
+        eprintln!();
+    }
+    if signals.stop.load(std::sync::atomic::Ordering::SeqCst) {
+        eprintln!(
+            "borderq: interrupted; the evaluations so far are in {} (rerun to resume)",
+            dir.join("calibration.csv").display()
+        );
+        return Err(match signals.failure() {
+            Failure::Signal(sig) => Failure::Interrupted(sig),
+            other => other,
+        });
+    }
+    let fit = fit.map_err(Failure::Run)?;
+    let log = problem.log.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let before = log.first().map(|e| e.model.clone()).unwrap_or_default();
+    let after = log.iter().rev().find(|e| e.purpose == "fit").map(|e| e.model.clone()).unwrap_or_default();
+    let calibrated = problem.scenario(&fit.values).map_err(Failure::Run)?;
+    let mut files = vec![
+        ("calibration.csv".to_string(), calibrate::calibration_csv(&params, &targets, &log)),
+        ("calibrated.toml".to_string(), scenario::to_toml(&calibrated).into_bytes()),
+        ("fit.csv".to_string(), fit_csv(&targets, &before, &after)),
+        ("parameters.csv".to_string(), parameters_csv(&fit)),
+    ];
+    if !a.no_charts {
+        let rows: Vec<borderq::plot::FitRow> = targets
+            .iter()
+            .zip(before.iter().zip(&after))
+            .map(|(t, (b, f))| borderq::plot::FitRow {
+                label: format!("{} {}..{}", t.metric.name(), t.from, t.to),
+                value: t.value,
+                scale: t.scale,
+                before: *b,
+                after: *f,
+            })
+            .collect();
+        files.extend(borderq::plot::fit_chart(&base.name, &rows).map_err(Failure::Run)?);
+    }
+    output::write_run(&dir, &files).map_err(output_failure)?;
+    if !a.quiet {
+        println!(
+            "loss {:.3} at the centre of the ranges, {:.3} at the fit ({} evaluations)",
+            fit.start_loss, fit.loss, fit.evaluations
+        );
+        for f in &fit.fitted {
+            let verdict = if f.identifiable {
+                ""
+            } else {
+                " — not identifiable from these targets: the profile stays within 3.84 of the minimum over the whole range"
+            };
+            println!("{} = {} (95 % profile interval {} to {}){verdict}", f.path, f.value, f.low, f.high);
+        }
+        eprintln!("borderq: calibration complete: {}", dir.join("calibrated.toml").display());
+    }
+    Ok(())
+}
+
+/// `fit.csv`: each target beside the model before (the centre of the ranges) and at the fit.
+fn fit_csv(targets: &[Target], before: &[f64], after: &[f64]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "from",
+        "to",
+        "metric",
+        "value",
+        "scale",
+        "bound",
+        "model_before",
+        "model_after",
+        "loss_before",
+        "loss_after",
+    ])
+    .expect("in-memory write");
+    for (i, t) in targets.iter().enumerate() {
+        let (b, f) = (before.get(i).copied().unwrap_or(f64::NAN), after.get(i).copied().unwrap_or(f64::NAN));
+        let bound = match t.bound {
+            calibrate::Bound::Equal => "about",
+            calibrate::Bound::AtLeast => "at_least",
+            calibrate::Bound::AtMost => "at_most",
+        };
+        let rec = [
+            t.from.to_string(),
+            t.to.to_string(),
+            t.metric.name().to_string(),
+            output::fmt_f64(t.value),
+            output::fmt_f64(t.scale),
+            bound.to_string(),
+            output::fmt_f64(b),
+            output::fmt_f64(f),
+            output::fmt_f64(t.loss(b)),
+            output::fmt_f64(t.loss(f)),
+        ];
+        w.write_record(&rec).expect("in-memory write");
+    }
+    w.into_inner().expect("in-memory flush")
+}
+
+/// `parameters.csv`: each fitted value, its profile interval, and whether the targets pin it down.
+fn parameters_csv(fit: &calibrate::Fit) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["parameter", "fitted", "profile_low", "profile_high", "identifiable"]).expect("in-memory write");
+    for f in &fit.fitted {
+        w.write_record([
+            f.path.clone(),
+            output::fmt_f64(f.value),
+            output::fmt_f64(f.low),
+            output::fmt_f64(f.high),
+            f.identifiable.to_string(),
+        ])
+        .expect("in-memory write");
+    }
+    w.into_inner().expect("in-memory flush")
+}
