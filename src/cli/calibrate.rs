@@ -7,14 +7,16 @@ use std::sync::Mutex;
 use borderq::calibrate::{self, Evaluation, Problem, Target, targets};
 use borderq::output;
 use borderq::run::RunOptions;
-use borderq::scenario;
+use borderq::scenario::{self, Scenario};
 use borderq::sensitivity::Param;
 
 use super::args::CalibrateArgs;
 use super::signals::Signals;
 use super::{Failure, output_failure};
 
-pub(crate) fn calibrate(a: CalibrateArgs) -> Result<(), Failure> {
+/// What a calibration needs, checked before anything runs: the scenario, the fitted parameters
+/// and the targets.
+fn inputs(a: &CalibrateArgs) -> Result<(scenario::ScenarioText, Scenario, Vec<Param>, Vec<Target>), Failure> {
     let text = scenario::locate(&a.scenario)?;
     let flags = a.flags.run_flags();
     flags.check().map_err(Failure::Input)?;
@@ -46,6 +48,12 @@ pub(crate) fn calibrate(a: CalibrateArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::Input(format!("--target {}: {e}: expected `record` or a CSV file", a.target)))?;
         targets::read_csv(&a.target, &body, &base).map_err(Failure::Input)?
     };
+    Ok((text, base, params, targets))
+}
+
+pub(crate) fn calibrate(a: CalibrateArgs) -> Result<(), Failure> {
+    let (text, base, params, targets) = inputs(&a)?;
+    let flags = a.flags.run_flags();
     let dir = a.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{}-calibration", base.name)));
     output::create_dir(&dir).map_err(output_failure)?;
     let _lock = output::DirLock::acquire(&dir).map_err(output_failure)?;
@@ -98,16 +106,50 @@ pub(crate) fn calibrate(a: CalibrateArgs) -> Result<(), Failure> {
     }
     let fit = fit.map_err(Failure::Run)?;
     let log = problem.log.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let calibrated = problem.scenario(&fit.values).map_err(Failure::Run)?;
+    let files = outputs((&base, &calibrated), &params, &targets, (&fit, &log), a.no_charts)?;
+    output::write_run(&dir, &files).map_err(output_failure)?;
+    if !a.quiet {
+        summary(&fit);
+        eprintln!("borderq: calibration complete: {}", dir.join("calibrated.toml").display());
+    }
+    Ok(())
+}
+
+/// The loss before and after, and each fitted value with its interval, in words.
+fn summary(fit: &calibrate::Fit) {
+    println!(
+        "loss {:.3} at the centre of the ranges, {:.3} at the fit ({} evaluations)",
+        fit.start_loss, fit.loss, fit.evaluations
+    );
+    for f in &fit.fitted {
+        let verdict = if f.identifiable {
+            ""
+        } else {
+            " — not identifiable from these targets: the profile stays within 3.84 of the minimum over the whole range"
+        };
+        println!("{} = {} (95 % profile interval {} to {}){verdict}", f.path, f.value, f.low, f.high);
+    }
+}
+
+/// The files of a calibration: the evaluations, the calibrated scenario, the fit and the
+/// parameters, and the fit chart.
+fn outputs(
+    (base, calibrated): (&Scenario, &Scenario),
+    params: &[Param],
+    targets: &[Target],
+    (fit, log): (&calibrate::Fit, &[Evaluation]),
+    no_charts: bool,
+) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let before = log.first().map(|e| e.model.clone()).unwrap_or_default();
     let after = log.iter().rev().find(|e| e.purpose == "fit").map(|e| e.model.clone()).unwrap_or_default();
-    let calibrated = problem.scenario(&fit.values).map_err(Failure::Run)?;
     let mut files = vec![
-        ("calibration.csv".to_string(), calibrate::calibration_csv(&params, &targets, &log)),
-        ("calibrated.toml".to_string(), scenario::to_toml(&calibrated).into_bytes()),
-        ("fit.csv".to_string(), fit_csv(&targets, &before, &after)),
-        ("parameters.csv".to_string(), parameters_csv(&fit)),
+        ("calibration.csv".to_string(), calibrate::calibration_csv(params, targets, log)),
+        ("calibrated.toml".to_string(), scenario::to_toml(calibrated).into_bytes()),
+        ("fit.csv".to_string(), fit_csv(targets, &before, &after)),
+        ("parameters.csv".to_string(), parameters_csv(fit)),
     ];
-    if !a.no_charts {
+    if !no_charts {
         let rows: Vec<borderq::plot::FitRow> = targets
             .iter()
             .zip(before.iter().zip(&after))
@@ -121,23 +163,7 @@ pub(crate) fn calibrate(a: CalibrateArgs) -> Result<(), Failure> {
             .collect();
         files.extend(borderq::plot::fit_chart(&base.name, &rows).map_err(Failure::Run)?);
     }
-    output::write_run(&dir, &files).map_err(output_failure)?;
-    if !a.quiet {
-        println!(
-            "loss {:.3} at the centre of the ranges, {:.3} at the fit ({} evaluations)",
-            fit.start_loss, fit.loss, fit.evaluations
-        );
-        for f in &fit.fitted {
-            let verdict = if f.identifiable {
-                ""
-            } else {
-                " — not identifiable from these targets: the profile stays within 3.84 of the minimum over the whole range"
-            };
-            println!("{} = {} (95 % profile interval {} to {}){verdict}", f.path, f.value, f.low, f.high);
-        }
-        eprintln!("borderq: calibration complete: {}", dir.join("calibrated.toml").display());
-    }
-    Ok(())
+    Ok(files)
 }
 
 /// `fit.csv`: each target beside the model before (the centre of the ranges) and at the fit.
