@@ -157,6 +157,8 @@ pub struct Fitted {
     pub high: f64,
     /// Whether the profile stays within the threshold over the whole range.
     pub identifiable: bool,
+    /// Whether the fit lies at an end of the range (within 2 % of it): the best value may lie beyond.
+    pub at_edge: bool,
 }
 
 /// The result of a calibration.
@@ -267,6 +269,7 @@ fn profile(problem: &Problem, best: &[f64], i: usize, loss: f64) -> Result<Fitte
         low: num(lo),
         high: num(hi),
         identifiable: !(lo <= 0.0 && hi >= 1.0),
+        at_edge: best[i] <= 0.02 || best[i] >= 0.98,
     })
 }
 

@@ -128,7 +128,8 @@ fn summary(fit: &calibrate::Fit) {
         } else {
             " — not identifiable from these targets: the profile stays within 3.84 of the minimum over the whole range"
         };
-        println!("{} = {} (95 % profile interval {} to {}){verdict}", f.path, f.value, f.low, f.high);
+        let edge = if f.at_edge { " — at the edge of its range: the best value may lie beyond it" } else { "" };
+        println!("{} = {} (95 % profile interval {} to {}){verdict}{edge}", f.path, f.value, f.low, f.high);
     }
 }
 
@@ -209,7 +210,8 @@ fn fit_csv(targets: &[Target], before: &[f64], after: &[f64]) -> Vec<u8> {
 /// `parameters.csv`: each fitted value, its profile interval, and whether the targets pin it down.
 fn parameters_csv(fit: &calibrate::Fit) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["parameter", "fitted", "profile_low", "profile_high", "identifiable"]).expect("in-memory write");
+    w.write_record(["parameter", "fitted", "profile_low", "profile_high", "identifiable", "at_range_edge"])
+        .expect("in-memory write");
     for f in &fit.fitted {
         w.write_record([
             f.path.clone(),
@@ -217,6 +219,7 @@ fn parameters_csv(fit: &calibrate::Fit) -> Vec<u8> {
             output::fmt_f64(f.low),
             output::fmt_f64(f.high),
             f.identifiable.to_string(),
+            f.at_edge.to_string(),
         ])
         .expect("in-memory write");
     }
