@@ -405,7 +405,7 @@ fn check(file: &std::path::Path, sets: &[&str], expected: &str) {
 
 #[test]
 fn broken_scenarios_and_overrides_get_one_pinned_message_each() {
-    assert!(CASES.len() >= 40, "issue 7 asks for at least 40 cases");
+    assert!(CASES.len() >= 40, "at least 40 pinned cases");
     let tmp = tempfile::tempdir().unwrap();
     for (i, case) in CASES.iter().enumerate() {
         let file = tmp.path().join(format!("case{i}.toml"));
