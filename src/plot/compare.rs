@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::{columns, records};
-use super::page::escape;
+use super::page::{escape, figure};
 use super::style::{BLUE, Chart, FONT, ORANGE, draw_mesh, e, legend, nice_max, render, thousands};
 
 /// One side of a comparison: its label, first reported day, and daily and waits tables.
@@ -179,10 +179,7 @@ pub fn compare_html(
     let _ = writeln!(o, "</tbody>\n</table></div>\n<p class=\"note\">{}</p>\n</section>", escape(note));
     o.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     for (name, svg) in svgs {
-        let body = svg.trim_start_matches(|c| c != '<');
-        let body =
-            if body.starts_with("<?xml") { body.split_once("?>").map_or(body, |(_, r)| r.trim_start()) } else { body };
-        let _ = writeln!(o, "<figure id=\"chart-{name}\">\n{body}\n</figure>");
+        o.push_str(&figure(Some(name), svg));
     }
     o.push_str("</section>\n</body>\n</html>\n");
     o

@@ -5,6 +5,18 @@ pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// An SVG chart as a page's `<figure>` (with `id="chart-NAME"` when named): the SVG text without
+/// anything before its first tag and without its XML declaration, so it can be inlined in HTML.
+pub(super) fn figure(name: Option<&str>, svg: &str) -> String {
+    let body = svg.trim_start_matches(|c| c != '<');
+    let body =
+        if body.starts_with("<?xml") { body.split_once("?>").map_or(body, |(_, r)| r.trim_start()) } else { body };
+    match name {
+        Some(n) => format!("<figure id=\"chart-{n}\">\n{body}\n</figure>\n"),
+        None => format!("<figure>\n{body}\n</figure>\n"),
+    }
+}
+
 /// The style sheet of every page.
 pub(super) const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:2em auto;max-width:1240px;color:#222;line-height:1.4;padding:0 1em}\
 h1{margin-bottom:.2em}.description{font-size:1.15em;margin-top:0}.identity{color:#555}\

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::data::ChartData;
-use super::page::{CSS, escape};
+use super::page::{CSS, escape, figure};
 use super::style::thousands;
 use crate::metrics::group_digits;
 use crate::scenario::{OnMiss, OutagePolicy, QuotaUnit, Scenario, Schedule};
@@ -328,12 +328,6 @@ fn ports(o: &mut String, d: &ChartData) {
 fn charts(o: &mut String, svgs: &[(&str, &str)]) {
     o.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     for (name, svg) in svgs {
-        let body = svg.trim_start_matches(|c| c != '<');
-        let body = if body.starts_with("<?xml") {
-            body.split_once("?>").map_or(body, |(_, rest)| rest.trim_start())
-        } else {
-            body
-        };
-        let _ = writeln!(o, "<figure id=\"chart-{name}\">\n{body}\n</figure>");
+        o.push_str(&figure(Some(name), svg));
     }
 }

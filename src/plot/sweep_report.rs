@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::page::{CSS, escape};
+use super::page::{CSS, escape, figure};
 use super::sweep::SweepSpec;
 use crate::metrics;
 
@@ -100,13 +100,7 @@ pub fn sweep_report(plan: &SweepSpec, csv_text: &str, svgs: &[(String, String)])
     if !svgs.is_empty() {
         o.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
         for (name, svg) in svgs {
-            let body = svg.trim_start_matches(|c| c != '<');
-            let body = if body.starts_with("<?xml") {
-                body.split_once("?>").map_or(body, |(_, r)| r.trim_start())
-            } else {
-                body
-            };
-            let _ = writeln!(o, "<figure id=\"chart-{name}\">\n{body}\n</figure>");
+            o.push_str(&figure(Some(name), svg));
         }
         o.push_str("</section>\n");
     }
