@@ -182,12 +182,7 @@ pub fn check_params(text: &ScenarioText, sets: &[String], params: &[Param]) -> R
         if let ParamKind::Levels(_) = p.kind {
             return Err(format!("--fit {}: levels cannot be fitted: expected a range PATH=LOW:HIGH", p.spec()));
         }
-        for v in p.extremes() {
-            let mut all = sets.to_vec();
-            all.push(format!("{}={v}", p.path));
-            scenario::parse(text, &all)
-                .map_err(|e| format!("--fit {}: {} = {v} does not make a valid scenario: {e}", p.spec(), p.path))?;
-        }
+        p.check(text, sets, "--fit")?;
     }
     Ok(())
 }

@@ -159,31 +159,26 @@ pub fn verdict(kind: Kind, value: f64, tolerance: f64, s: &Summary) -> &'static 
 /// The booking windows the model must measure for the figures of `s`: the periods of the figures
 /// on bookings that lie inside the horizon, in [`FIGURES`] order [s].
 pub fn booking_windows(s: &Scenario) -> Vec<(SimTime, SimTime)> {
-    if !s.compare_with_record {
-        return Vec::new();
-    }
-    let secs = |d: NaiveDate| (d - s.start).num_days() * DAY;
-    let from = s.report_start();
-    FIGURES
-        .iter()
-        .filter(|f| f.port.is_none() && f.measure.on_bookings() && date(f.from) >= from && date(f.to) <= s.end)
-        .map(|f| (secs(date(f.from)), secs(date(f.to))))
-        .collect()
+    on_bookings(s).filter(|(f, _)| f.port.is_none()).map(|(_, w)| w).collect()
 }
 
 /// The per-port booking windows the model must measure: the periods of the figures on bookings at a
 /// port the scenario has, inside the horizon, in [`FIGURES`] order, with the port's index [s].
 pub fn port_booking_windows(s: &Scenario) -> Vec<(SimTime, SimTime, usize)> {
-    if !s.compare_with_record {
-        return Vec::new();
-    }
+    on_bookings(s).filter_map(|(f, (a, b))| Some((a, b, port_of(s, f)?))).collect()
+}
+
+/// The figures on bookings whose periods lie inside the reported period, with those periods [s]
+/// (none unless the scenario compares with the record).
+fn on_bookings(s: &Scenario) -> impl Iterator<Item = (&'static Figure, (SimTime, SimTime))> + '_ {
     let secs = |d: NaiveDate| (d - s.start).num_days() * DAY;
     let from = s.report_start();
     FIGURES
         .iter()
-        .filter(|f| f.measure.on_bookings() && date(f.from) >= from && date(f.to) <= s.end)
-        .filter_map(|f| Some((secs(date(f.from)), secs(date(f.to)), port_of(s, f)?)))
-        .collect()
+        .filter(move |f| {
+            s.compare_with_record && f.measure.on_bookings() && date(f.from) >= from && date(f.to) <= s.end
+        })
+        .map(move |f| (f, (secs(date(f.from)), secs(date(f.to)))))
 }
 
 /// The index of the port figure `f` is about, if the scenario has it.

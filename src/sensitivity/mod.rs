@@ -113,6 +113,19 @@ impl Param {
         }
     }
 
+    /// Checks that each end (or level) of the parameter makes a valid scenario with `sets`; the
+    /// message names the parameter as given with `flag` (`--param`, `--fit`).
+    pub fn check(&self, text: &crate::scenario::ScenarioText, sets: &[String], flag: &str) -> Result<(), String> {
+        for v in self.extremes() {
+            let mut all = sets.to_vec();
+            all.push(format!("{}={v}", self.path));
+            crate::scenario::parse(text, &all).map_err(|e| {
+                format!("{flag} {}: {} = {v} does not make a valid scenario: {e}", self.spec(), self.path)
+            })?;
+        }
+        Ok(())
+    }
+
     /// The parameter as written, for identities and tables.
     pub fn spec(&self) -> String {
         match &self.kind {

@@ -91,13 +91,7 @@ impl Study {
         }
         let params: Vec<Param> = specs.iter().map(|s| Param::parse(s)).collect::<Result<_, _>>().map_err(StudyError)?;
         for p in &params {
-            for v in p.extremes() {
-                let mut all = sets.to_vec();
-                all.push(format!("{}={v}", p.path));
-                scenario::parse(text, &all).map_err(|e| {
-                    StudyError(format!("--param {}: {} = {v} does not make a valid scenario: {e}", p.spec(), p.path))
-                })?;
-            }
+            p.check(text, sets, "--param").map_err(StudyError)?;
         }
         let metrics = choose_metrics(metric_names)?;
         let k = params.len();
