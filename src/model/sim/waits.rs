@@ -86,42 +86,85 @@ impl WaitLog {
     }
 
     /// Mean and quantiles in days, or `None` without observations.
-    pub(crate) fn stats(&mut self) -> Option<WaitStats> {
+    pub(crate) fn stats(&self) -> Option<WaitStats> {
         match &self.histogram {
-            None => exact_stats(&mut self.exact),
+            None => exact_stats(&self.exact),
             Some(h) => histogram_stats(h, self.sum, self.n),
         }
     }
 }
 
-/// Mean and exact quantiles in days, via O(n) selection. The quantiles are taken in increasing
-/// order, each selected only among the values above the previous one.
-fn exact_stats(xs: &mut [u32]) -> Option<WaitStats> {
+/// Mean and exact quantiles in days. The mean is the exact integer sum over n (below 2⁵³, as n ≤
+/// 2²⁰ values of under 2³², so the same as a sum in floating point); the order statistics that the
+/// type-7 quantiles read come from [`order_statistics`].
+fn exact_stats(xs: &[u32]) -> Option<WaitStats> {
     if xs.is_empty() {
         return None;
     }
     let n = xs.len();
-    let mean = xs.iter().map(|x| *x as f64).sum::<f64>() / n as f64;
-    // Invariant: xs[..from] holds the `from` smallest values, so order statistic k ≥ from is the
-    // (k − from)-th smallest of xs[from..]. Once rank `lo` is selected, rank `lo + 1` is the
-    // smallest value after it.
-    let mut from = 0;
-    let mut q = |p: f64| -> f64 {
-        let base = from;
-        let mut lo = None;
-        let value = type7(n, p, |k| match lo {
-            Some(l) if k == l + 1 => *xs[k..].iter().min().expect("k < n") as f64,
-            _ => {
-                let (_, a, _) = xs[base..].select_nth_unstable(k - base);
-                lo = Some(k);
-                *a as f64
-            }
+    let mean = xs.iter().map(|x| *x as u64).sum::<u64>() as f64 / n as f64;
+    let ps = [0.5, 0.9, 0.99];
+    let mut ranks = Vec::with_capacity(2 * ps.len());
+    for p in ps {
+        type7(n, p, |k| {
+            ranks.push(k);
+            0.0
         });
-        from = lo.expect("type7 asks for rank ⌊(n−1)p⌋ first");
-        value
-    };
-    let (p50, p90, p99) = (q(0.5), q(0.9), q(0.99));
+    }
+    ranks.sort_unstable();
+    ranks.dedup();
+    let values = order_statistics(xs, &ranks);
+    let at = |k: usize| values[ranks.binary_search(&k).expect("a rank asked for above")] as f64;
+    let [p50, p90, p99] = ps.map(|p| type7(n, p, at));
     Some(in_days(n as u64, mean, p50, p90, p99))
+}
+
+/// Bits of the value that [`order_statistics`] buckets by: 2,048 counters, which stay in cache.
+const RADIX_BITS: u32 = 11;
+
+/// The values of rank `ranks` (sorted, distinct, each below `xs.len()`) in `xs`, by one radix pass:
+/// count the values by their top bits, find the bucket of each rank, keep only those buckets'
+/// values, and select inside each. Two passes over `xs` with no comparisons, where a selection
+/// over the whole would make several; `xs` is left as it was.
+fn order_statistics(xs: &[u32], ranks: &[usize]) -> Vec<u32> {
+    let max = xs.iter().copied().max().unwrap_or(0);
+    let shift = (u32::BITS - max.leading_zeros()).saturating_sub(RADIX_BITS);
+    let mut counts = vec![0u32; 1 << RADIX_BITS];
+    for &x in xs {
+        counts[(x >> shift) as usize] += 1;
+    }
+    // For each rank: its bucket, and its rank among that bucket's values.
+    let (mut located, mut below, mut bucket) = (Vec::with_capacity(ranks.len()), 0usize, 0usize);
+    for &k in ranks {
+        while below + counts[bucket] as usize <= k {
+            below += counts[bucket] as usize;
+            bucket += 1;
+        }
+        located.push((bucket, k - below));
+    }
+    // The values of the wanted buckets, each bucket gathered once.
+    const NONE: u8 = u8::MAX;
+    let mut slot = vec![NONE; 1 << RADIX_BITS];
+    let mut gathered: Vec<Vec<u32>> = Vec::new();
+    for &(b, _) in &located {
+        if slot[b] == NONE {
+            slot[b] = gathered.len() as u8;
+            gathered.push(Vec::with_capacity(counts[b] as usize));
+        }
+    }
+    for &x in xs {
+        let s = slot[(x >> shift) as usize];
+        if s != NONE {
+            gathered[s as usize].push(x);
+        }
+    }
+    located
+        .iter()
+        .map(|&(b, r)| {
+            let values = &mut gathered[slot[b] as usize];
+            *values.select_nth_unstable(r).1
+        })
+        .collect()
 }
 
 /// Mean (exact) and quantiles from the histogram, each order statistic the midpoint of its bucket.
@@ -188,6 +231,23 @@ mod tests {
             let reference = |p: f64| type7(n, p, |k| sorted[k] as f64) / DAY as f64;
             let s = stats_of(&xs, EXACT_WAITS);
             assert_eq!((s.p50, s.p90, s.p99), (reference(0.5), reference(0.9), reference(0.99)), "n = {n}");
+        }
+    }
+
+    /// The radix selection finds every rank of a full sort: ties, a single bucket, the full range.
+    #[test]
+    fn order_statistics_match_a_sort() {
+        let mut rng = crate::engine::rng::StreamRng::seed_from_u64(5);
+        for (n, top) in [(1, 10), (7, 1), (500, 3), (3000, 1 << 20), (5000, u32::MAX), (4096, 2047)] {
+            let xs: Vec<u32> = (0..n).map(|_| rng.random_range(0..=top)).collect();
+            let mut sorted = xs.clone();
+            sorted.sort_unstable();
+            let mut ranks: Vec<usize> = (0..6).map(|_| rng.random_range(0..n)).chain([0, n - 1]).collect();
+            ranks.sort_unstable();
+            ranks.dedup();
+            let got = order_statistics(&xs, &ranks);
+            let want: Vec<u32> = ranks.iter().map(|&k| sorted[k]).collect();
+            assert_eq!(got, want, "n = {n}, values up to {top}");
         }
     }
 
