@@ -17,9 +17,12 @@ pub struct RunOptions<'a> {
     pub cancel: Option<&'a AtomicBool>,
     /// Called with the number of replications finished so far, from worker threads.
     pub progress: Option<&'a (dyn Fn(usize) + Sync)>,
-    /// Receives each replication's per-port daily series as it finishes (they are not kept in
-    /// the results, so that memory does not grow with the replications).
+    /// Receives each replication's per-port daily series as it finishes.
     pub port_daily: Option<&'a Mutex<crate::model::PortBands>>,
+    /// Keeps each replication's per-port daily series in its result (calibration targets at a
+    /// port read them); otherwise they are dropped, so that memory does not grow with the
+    /// replications.
+    pub keep_port_daily: bool,
 }
 
 impl std::fmt::Debug for RunOptions<'_> {
@@ -83,8 +86,13 @@ pub fn replication_range(
                     model.replicate(r, &mut crate::model::NoRecords)
                 };
                 let mut result = result;
-                if let (Some(bands), Some(daily)) = (opts.port_daily, result.port_daily.take()) {
-                    bands.lock().unwrap_or_else(|e| e.into_inner()).add(&daily);
+                if let Some(daily) = result.port_daily.take() {
+                    if let Some(bands) = opts.port_daily {
+                        bands.lock().unwrap_or_else(|e| e.into_inner()).add(&daily);
+                    }
+                    if opts.keep_port_daily {
+                        result.port_daily = Some(daily);
+                    }
                 }
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = opts.progress {

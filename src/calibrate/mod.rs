@@ -101,17 +101,16 @@ impl Problem<'_> {
             Some(c) => c,
             None => {
                 let s = self.scenario(&values)?;
-                let m = Model::new(&s).with_booking_windows(targets::booking_windows(&s, self.targets));
+                let m = Model::new(&s)
+                    .with_booking_windows(targets::booking_windows(&s, self.targets))
+                    .with_port_booking_windows(targets::port_booking_windows(&s, self.targets));
                 let reps = run::replications(&m, s.replications as u64, self.opts, None).map_err(|e| e.to_string())?;
-                let mut window = 0;
+                let windows = targets::window_indices(self.targets);
                 let model: Vec<f64> = self
                     .targets
                     .iter()
-                    .map(|t| {
-                        let w = (t.metric == TargetMetric::SelectionWaitMeanDays).then(|| {
-                            window += 1;
-                            window - 1
-                        });
+                    .zip(windows)
+                    .map(|(t, w)| {
                         let xs: Vec<f64> =
                             reps.iter().map(|r| t.model_value(&s, r, w)).filter(|x| x.is_finite()).collect();
                         if xs.is_empty() { f64::NAN } else { xs.iter().sum::<f64>() / xs.len() as f64 }
@@ -275,7 +274,7 @@ pub fn calibration_csv(params: &[Param], targets: &[Target], log: &[Evaluation])
     let mut header = vec!["evaluation".to_string(), "purpose".to_string()];
     header.extend(params.iter().map(|p| p.path.clone()));
     header.push("loss".into());
-    header.extend(targets.iter().map(|t| format!("{}:{}..{}", t.metric.name(), t.from, t.to)));
+    header.extend(targets.iter().map(Target::label));
     w.write_record(&header).expect("in-memory write");
     for (i, e) in log.iter().enumerate() {
         let mut rec = vec![i.to_string(), e.purpose.clone()];

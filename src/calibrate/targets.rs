@@ -1,10 +1,11 @@
-//! Calibration targets: what the model must come near, over which period, and how far off counts.
-//! From a CSV (`from,to,metric,value,tolerance`) or from the reported figures of the record.
+//! Calibration targets: what the model must come near, over which period, at which port, and how
+//! far off counts. From a CSV (`from,to,metric,value,tolerance`, and optionally `port`) or from the
+//! reported figures of the record, those about a port of the scenario included.
 
 use chrono::NaiveDate;
 
 use crate::engine::time::{DAY, SimTime};
-use crate::model::{RepResult, Series};
+use crate::model::{PortSeries, RepResult, Series};
 use crate::reported::{FIGURES, Kind};
 use crate::scenario::Scenario;
 
@@ -87,9 +88,19 @@ pub struct Target {
     pub scale: f64,
     /// How it bounds the truth.
     pub bound: Bound,
+    /// The port of entry it is about (index and id); `None`: every port together.
+    pub port: Option<(usize, String)>,
 }
 
 impl Target {
+    /// The target's name in file headers and charts: `metric:from..to`, or `metric@port:from..to`.
+    pub fn label(&self) -> String {
+        match &self.port {
+            Some((_, id)) => format!("{}@{id}:{}..{}", self.metric.name(), self.from, self.to),
+            None => format!("{}:{}..{}", self.metric.name(), self.from, self.to),
+        }
+    }
+
     /// The loss of a model value: 0 on the feasible side of a bound, else the squared
     /// standardised difference.
     pub fn loss(&self, model: f64) -> f64 {
@@ -104,10 +115,14 @@ impl Target {
         }
     }
 
-    /// The model's value in one replication (`window`: its booking window, for waits to booking).
+    /// The model's value in one replication (`window`: its booking window, among the whole's or
+    /// its port's, for waits to booking).
     pub fn model_value(&self, s: &Scenario, r: &RepResult, window: Option<usize>) -> f64 {
         let day = |d: NaiveDate| (d - s.report_start()).num_days() as usize;
         let (a, b) = (day(self.from), day(self.to));
+        if let Some((p, _)) = &self.port {
+            return self.port_value(r, *p, (a, b), window);
+        }
         let sum = |series: Series| (a..b).map(|d| r.daily.value(series, d)).sum::<f64>();
         match self.metric {
             TargetMetric::ProcessedPersons => sum(Series::ProcessedPersons),
@@ -120,25 +135,71 @@ impl Target {
             TargetMetric::WaitMeanDays => r.wait.map_or(f64::NAN, |w| w.mean),
         }
     }
+
+    /// The model's value at port `p` over the reported days `[a, b)`.
+    fn port_value(&self, r: &RepResult, p: usize, (a, b): (usize, usize), window: Option<usize>) -> f64 {
+        let (Some(daily), Some(port)) = (r.port_daily.as_deref(), r.ports.get(p)) else { return f64::NAN };
+        let sum = |series: PortSeries| (a..b).map(|d| daily.get(p, series, d) as f64).sum::<f64>();
+        match self.metric {
+            TargetMetric::ProcessedPersons => sum(PortSeries::ProcessedPersons),
+            TargetMetric::BookedPersons => sum(PortSeries::BookedPersons),
+            TargetMetric::AbandonedPersons => sum(PortSeries::AbandonedPersons),
+            TargetMetric::WaitingPersons => sum(PortSeries::WaitingPersons) / (DAY as f64 * (b - a) as f64),
+            TargetMetric::SelectionWaitMeanDays => {
+                window.and_then(|k| port.booking_windows.get(k)).and_then(|w| w.wait).map_or(f64::NAN, |w| w.mean)
+            }
+            TargetMetric::WaitMeanDays => port.wait.map_or(f64::NAN, |w| w.mean),
+        }
+    }
 }
 
-/// The booking windows the targets on waits to booking need, in target order [s].
+/// The booking windows the targets on waits to booking of every port together need, in target
+/// order [s].
 pub fn booking_windows(s: &Scenario, targets: &[Target]) -> Vec<(SimTime, SimTime)> {
     let secs = |d: NaiveDate| (d - s.start).num_days() * DAY;
     targets
         .iter()
-        .filter(|t| t.metric == TargetMetric::SelectionWaitMeanDays)
+        .filter(|t| t.metric == TargetMetric::SelectionWaitMeanDays && t.port.is_none())
         .map(|t| (secs(t.from), secs(t.to)))
         .collect()
 }
 
-/// Reads a target CSV (`from,to,metric,value,tolerance`); every error names the file and line.
+/// The booking windows the targets on waits to booking at one port need, in target order, with
+/// the port's index [s].
+pub fn port_booking_windows(s: &Scenario, targets: &[Target]) -> Vec<(SimTime, SimTime, usize)> {
+    let secs = |d: NaiveDate| (d - s.start).num_days() * DAY;
+    targets
+        .iter()
+        .filter(|t| t.metric == TargetMetric::SelectionWaitMeanDays)
+        .filter_map(|t| t.port.as_ref().map(|(p, _)| (secs(t.from), secs(t.to), *p)))
+        .collect()
+}
+
+/// The index of each target's booking window among those of its port (or of the whole), for
+/// [`Target::model_value`]; `None` for targets on other metrics.
+pub fn window_indices(targets: &[Target]) -> Vec<Option<usize>> {
+    let mut next = std::collections::BTreeMap::new();
+    targets
+        .iter()
+        .map(|t| {
+            (t.metric == TargetMetric::SelectionWaitMeanDays).then(|| {
+                let k = next.entry(t.port.as_ref().map(|(p, _)| *p)).or_insert(0);
+                *k += 1;
+                *k - 1
+            })
+        })
+        .collect()
+}
+
+/// Reads a target CSV (`from,to,metric,value,tolerance`, optionally then `port`: a port's id, or
+/// empty for every port together); every error names the file and line.
 pub fn read_csv(label: &str, text: &str, s: &Scenario) -> Result<Vec<Target>, String> {
     let mut r = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let header: Vec<String> = r.headers().map_err(|e| format!("{label}:1: {e}"))?.iter().map(str::to_string).collect();
-    if header != ["from", "to", "metric", "value", "tolerance"] {
+    let with_port = header == ["from", "to", "metric", "value", "tolerance", "port"];
+    if !with_port && header != ["from", "to", "metric", "value", "tolerance"] {
         return Err(format!(
-            "{label}:1: the columns are {}: expected from,to,metric,value,tolerance",
+            "{label}:1: the columns are {}: expected from,to,metric,value,tolerance (and optionally port)",
             header.join(",")
         ));
     }
@@ -173,12 +234,27 @@ pub fn read_csv(label: &str, text: &str, s: &Scenario) -> Result<Vec<Target>, St
             ));
         }
         check_period(s, from, to, metric).map_err(|e| format!("{label}:{line}: {e}"))?;
-        out.push(Target { from, to, metric, value, scale, bound: Bound::Equal });
+        let port = match rec.get(5).filter(|id| with_port && !id.is_empty()) {
+            None => None,
+            Some(id) => Some((port_index(s, id).map_err(|e| format!("{label}:{line}: {e}"))?, id.to_string())),
+        };
+        out.push(Target { from, to, metric, value, scale, bound: Bound::Equal, port });
     }
     if out.is_empty() {
         return Err(format!("{label}: no targets"));
     }
     Ok(out)
+}
+
+/// The index of the scenario's port `id`, or an error that lists the valid ids.
+fn port_index(s: &Scenario, id: &str) -> Result<usize, String> {
+    if s.ports.len() < 2 {
+        return Err(format!("port = {id:?}, but the scenario declares no ports: leave port empty"));
+    }
+    s.ports.iter().position(|p| p.id == id).ok_or_else(|| {
+        let ids: Vec<&str> = s.ports.iter().map(|p| p.id.as_str()).collect();
+        format!("port = {id:?} is not a port of the scenario: expected one of {}", ids.join(", "))
+    })
 }
 
 /// A period must lie inside the reported period and not be empty; a mean wait to processing
@@ -200,12 +276,16 @@ fn check_period(s: &Scenario, from: NaiveDate, to: NaiveDate, m: TargetMetric) -
 
 /// The reported figures whose periods lie inside the reported period, as targets: processed persons
 /// and the mean wait to booking, each with its bound; "about" with its stated imprecision as the
-/// scale, "more than" and "up to" with half a unit of the figure's last stated digit.
+/// scale, "more than" and "up to" with half a unit of the figure's last stated digit. A figure about
+/// a port is a target at that port when the scenario has it.
 pub fn from_record(s: &Scenario) -> Vec<Target> {
     FIGURES
         .iter()
-        .filter(|f| f.port.is_none())
         .filter_map(|f| {
+            let port = match f.port {
+                None => None,
+                Some(id) => Some((port_index(s, id).ok()?, id.to_string())),
+            };
             let date = |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).expect("valid record date");
             let (from, to) = (date(f.from), date(f.to));
             let metric = match f.measure {
@@ -220,7 +300,7 @@ pub fn from_record(s: &Scenario) -> Vec<Target> {
                 Kind::AtMost => Bound::AtMost,
             };
             let scale = if f.kind == Kind::About && f.tolerance > 0.0 { f.tolerance } else { half_last_digit(f.value) };
-            Some(Target { from, to, metric, value: f.value, scale, bound })
+            Some(Target { from, to, metric, value: f.value, scale, bound, port })
         })
         .collect()
 }
@@ -248,6 +328,7 @@ mod tests {
             value: 100.0,
             scale: 10.0,
             bound: Bound::AtLeast,
+            port: None,
         };
         assert_eq!((t.loss(120.0), t.loss(80.0)), (0.0, 4.0));
         let e = Target { bound: Bound::Equal, ..t.clone() };

@@ -70,6 +70,7 @@ pub(crate) fn calibrate(a: CalibrateArgs) -> Result<(), Failure> {
         cancel: Some(&signals.stop),
         progress: None,
         port_daily: None,
+        keep_port_daily: targets.iter().any(|t| t.port.is_some()),
     };
     let write_log = |log: &[Evaluation]| {
         let _ = output::write_atomic(&dir, "calibration.csv", &calibrate::calibration_csv(&params, &targets, log));
@@ -155,7 +156,7 @@ fn outputs(
             .iter()
             .zip(before.iter().zip(&after))
             .map(|(t, (b, f))| borderq::plot::FitRow {
-                label: format!("{} {}..{}", t.metric.name(), t.from, t.to),
+                label: t.label().replacen(':', " ", 1),
                 value: t.value,
                 scale: t.scale,
                 before: *b,
@@ -181,6 +182,7 @@ fn fit_csv(targets: &[Target], before: &[f64], after: &[f64]) -> Vec<u8> {
         "model_after",
         "loss_before",
         "loss_after",
+        "port",
     ])
     .expect("in-memory write");
     for (i, t) in targets.iter().enumerate() {
@@ -201,6 +203,7 @@ fn fit_csv(targets: &[Target], before: &[f64], after: &[f64]) -> Vec<u8> {
             output::fmt_f64(f),
             output::fmt_f64(t.loss(b)),
             output::fmt_f64(t.loss(f)),
+            t.port.as_ref().map_or(String::new(), |(_, id)| id.clone()),
         ];
         w.write_record(&rec).expect("in-memory write");
     }

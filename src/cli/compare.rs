@@ -60,6 +60,7 @@ pub(crate) fn compare(a: CompareArgs) -> Result<(), Failure> {
         cancel: Some(&signals.stop),
         progress: Some(&report),
         port_daily: None,
+        keep_port_daily: false,
     };
     let run_one = |s| match run::replications(&Model::new(s), n, &opts, None) {
         Ok(r) => Ok(r),

@@ -12,12 +12,17 @@ pub(crate) enum Shape {
     ArrayOf(&'static [(&'static str, Shape)]),
     /// A number or a list of `{ from, value }` steps.
     Schedule(&'static [(&'static str, Shape)]),
+    /// A table of numbers keyed by port id (`ports = { "nogales" = 2 }`): `--set` may reach one
+    /// weight; the ids are checked against the scenario's ports when it is read.
+    Weights,
 }
 
 const V: Shape = Shape::Value;
 /// A distribution: `dist` plus its parameters; kept as a table so `--set x.mean=…` can reach inside.
 const D: Shape = Shape::Table(DIST);
 const S: Shape = Shape::Schedule(STEP);
+/// Choice weights by port.
+const W: Shape = Shape::Weights;
 
 pub(crate) const DIST: &[(&str, Shape)] = &[
     ("dist", V),
@@ -65,9 +70,9 @@ pub(crate) const CONFIRMATION: &[(&str, Shape)] = &[
 pub(crate) const APPOINTMENT: &[(&str, Shape)] = &[("lead_days", D), ("no_show_probability", V), ("cancel_from", V)];
 pub(crate) const ABANDONMENT: &[(&str, Shape)] = &[("patience_days", D)];
 pub(crate) const INITIAL: &[(&str, Shape)] =
-    &[("groups", V), ("registered_days_ago", D), ("group_size", D), ("ports", V)];
+    &[("groups", V), ("registered_days_ago", D), ("group_size", D), ("ports", W)];
 pub(crate) const ARRIVALS: &[(&str, Shape)] =
-    &[("name", V), ("groups_per_day", S), ("group_size", D), ("travel_days", D), ("register_share", V), ("ports", V)];
+    &[("name", V), ("groups_per_day", S), ("group_size", D), ("travel_days", D), ("register_share", V), ("ports", W)];
 pub(crate) const CARAVANS: &[(&str, Shape)] = &[
     ("name", V),
     ("depart", V),
@@ -76,7 +81,7 @@ pub(crate) const CARAVANS: &[(&str, Shape)] = &[
     ("pace_km_per_day", D),
     ("dropout", V),
     ("group_size", D),
-    ("ports", V),
+    ("ports", W),
 ];
 pub(crate) const CARAVAN_PROCESS: &[(&str, Shape)] = &[
     ("per_month", V),
@@ -85,7 +90,7 @@ pub(crate) const CARAVAN_PROCESS: &[(&str, Shape)] = &[
     ("pace_km_per_day", D),
     ("dropout", V),
     ("group_size", D),
-    ("ports", V),
+    ("ports", W),
 ];
 pub(crate) const OUTAGES: &[(&str, Shape)] =
     &[("label", V), ("start", V), ("hours", V), ("affects", V), ("ports", V), ("redistribute", V), ("booked", V)];
@@ -139,6 +144,8 @@ pub(crate) fn is_path(path: &str) -> bool {
             }
             // A key of every item of a list (`arrivals.groups_per_day`).
             Shape::ArrayOf(k) => k,
+            // One port's weight (`arrivals.0.ports.nogales`).
+            Shape::Weights => return segments.peek().is_none(),
             Shape::Schedule(_) => return false,
             Shape::Value => return false,
         };

@@ -248,7 +248,13 @@ pub(crate) fn apply_set(
                 walked = item_path;
                 i += 2;
             }
-            Shape::Value => {
+            Shape::Weights if i + 2 == segments.len() => {
+                let weights =
+                    table_entry(entries, seg).map_err(|found| not_a_table(src, here, path, &child_path, &found))?;
+                set_entry(weights, segments[i + 1], value);
+                return Ok(());
+            }
+            Shape::Value | Shape::Weights => {
                 return Err(ScenarioError::new(
                     src.locate(here),
                     Some(path),

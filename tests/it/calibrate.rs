@@ -20,7 +20,7 @@ fn targets_csv() -> String {
     let (from, to) = (s.report_start(), s.end);
     let mut csv = String::from("from,to,metric,value,tolerance\n");
     for metric in [TargetMetric::WaitingPersons, TargetMetric::AbandonedPersons] {
-        let t = Target { from, to, metric, value: 0.0, scale: 1.0, bound: Bound::Equal };
+        let t = Target { from, to, metric, value: 0.0, scale: 1.0, bound: Bound::Equal, port: None };
         let v = reps.iter().map(|r| t.model_value(&s, r, None)).sum::<f64>() / 4.0;
         csv.push_str(&format!("{from},{to},{},{v},{}\n", metric.name(), 0.02 * v));
     }

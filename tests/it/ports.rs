@@ -214,3 +214,96 @@ fn long_waiters_move_to_the_shortest_queue() {
     let unused = |reps: &[RepResult]| reps.iter().map(|r| r.ports[1].counts.unused_slots).sum::<u64>();
     assert!(unused(&reps) < unused(&still), "moves use the quiet port's slots");
 }
+
+/// A calibration target at a port reads that port's own measurements: the sums of its daily series
+/// are its counts, the mean of its daily waiting persons is its time-average, its wait is its own.
+#[test]
+fn targets_at_a_port_read_that_port() {
+    use borderq::calibrate::{Bound, Target, TargetMetric};
+    let s = scenario(&two_ports(200));
+    let reps = borderq::run::replications(
+        &Model::new(&s),
+        2,
+        &borderq::run::RunOptions {
+            threads: Some(1),
+            cancel: None,
+            progress: None,
+            port_daily: None,
+            keep_port_daily: true,
+        },
+        None,
+    )
+    .unwrap();
+    let (from, to) = (s.report_start(), s.end);
+    let at = |metric, p: usize| Target {
+        from,
+        to,
+        metric,
+        value: 0.0,
+        scale: 1.0,
+        bound: Bound::Equal,
+        port: Some((p, ["a", "b"][p].to_string())),
+    };
+    for r in &reps {
+        for p in 0..2 {
+            let port = &r.ports[p];
+            let processed = at(TargetMetric::ProcessedPersons, p).model_value(&s, r, None);
+            assert_eq!(processed, port.counts.processed_persons as f64, "port {p}");
+            // The time-averages start after the warm-up.
+            let after_warmup = Target { from: s.start + chrono::Days::new(50), ..at(TargetMetric::WaitingPersons, p) };
+            let waiting = after_warmup.model_value(&s, r, None);
+            assert!((waiting - port.mean_waiting_persons).abs() < 1e-9 * waiting, "port {p}: {waiting}");
+            let wait = at(TargetMetric::WaitMeanDays, p).model_value(&s, r, None);
+            assert_eq!(wait, port.wait.unwrap().mean, "port {p}");
+        }
+        assert_ne!(r.ports[0].counts.processed_persons, r.ports[1].counts.processed_persons);
+    }
+}
+
+/// `--set` reaches one port's weight in a source's `ports` table, and a wrong id is refused with
+/// the valid ones.
+#[test]
+fn set_reaches_a_single_port_weight() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.toml");
+    std::fs::write(&path, two_ports(120)).unwrap();
+    let run = |set: &str| {
+        borderq()
+            .arg("run")
+            .arg(&path)
+            .args(["--replications", "2", "--quiet", "--no-charts", "--force", "--set", set, "--out"])
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap()
+    };
+    let out = run("arrivals.0.ports.b=1");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let used = std::fs::read_to_string(dir.path().join("out/scenario.toml")).unwrap();
+    assert!(used.contains(r#"ports = { "a" = 1.0, "b" = 1.0 }"#), "the weight is in the scenario that ran:\n{used}");
+    let out = run("arrivals.0.ports.c=1");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("unknown port \"c\"") && err.contains("valid ports are \"a\", \"b\""), "{err}");
+}
+
+/// A target CSV may name a port; an unknown one is refused with the file, the line and the ports.
+#[test]
+fn a_target_at_an_unknown_port_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("two.toml"), two_ports(200)).unwrap();
+    let csv = "from,to,metric,value,tolerance,port\n2024-02-20,2024-07-19,processed_persons,5,1,a\n\
+               2024-02-20,2024-07-19,processed_persons,5,1,z\n";
+    std::fs::write(dir.path().join("t.csv"), csv).unwrap();
+    let out = borderq()
+        .arg("calibrate")
+        .arg(dir.path().join("two.toml"))
+        .args(["--fit", "arrivals.0.groups_per_day=40.0:70.0", "--quiet", "--target"])
+        .arg(dir.path().join("t.csv"))
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("t.csv:3: port = \"z\" is not a port of the scenario: expected one of a, b"), "{err}");
+}
