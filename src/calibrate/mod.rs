@@ -29,6 +29,12 @@ pub use targets::{Bound, Target, TargetMetric};
 pub const PROFILE_RISE: f64 = 3.84;
 /// Points on each parameter's profile.
 pub const PROFILE_POINTS: usize = 11;
+/// The largest replication noise of the loss at the fit (its standard deviation over bootstrap
+/// resamples of the replications) under which a profile interval is read: a quarter of
+/// [`PROFILE_RISE`]. Above it, the profile's rise of 3.84 cannot be told from noise.
+pub const NOISE_LIMIT: f64 = PROFILE_RISE / 4.0;
+/// Bootstrap resamples of the replications for the loss's noise.
+const NOISE_RESAMPLES: usize = 500;
 
 /// Evaluations by the parameters' `--set` values: the loss and each target's model value.
 pub type Cache = BTreeMap<Vec<String>, (f64, Vec<f64>)>;
@@ -100,23 +106,9 @@ impl Problem<'_> {
         let (loss, model) = match cached {
             Some(c) => c,
             None => {
-                let s = self.scenario(&values)?;
-                let m = Model::new(&s)
-                    .with_booking_windows(targets::booking_windows(&s, self.targets))
-                    .with_port_booking_windows(targets::port_booking_windows(&s, self.targets));
-                let reps = run::replications(&m, s.replications as u64, self.opts, None).map_err(|e| e.to_string())?;
-                let windows = targets::window_indices(self.targets);
-                let model: Vec<f64> = self
-                    .targets
-                    .iter()
-                    .zip(windows)
-                    .map(|(t, w)| {
-                        let xs: Vec<f64> =
-                            reps.iter().map(|r| t.model_value(&s, r, w)).filter(|x| x.is_finite()).collect();
-                        if xs.is_empty() { f64::NAN } else { xs.iter().sum::<f64>() / xs.len() as f64 }
-                    })
-                    .collect();
-                let loss = self.targets.iter().zip(&model).map(|(t, m)| t.loss(*m)).sum();
+                let per_rep = self.per_replication(&values)?;
+                let model: Vec<f64> = per_rep.iter().map(|xs| finite_mean(xs.iter())).collect();
+                let loss = self.loss_of(&model);
                 self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(values.clone(), (loss, model.clone()));
                 (loss, model)
             }
@@ -126,6 +118,57 @@ impl Problem<'_> {
         (self.on_evaluation)(&log);
         Ok(loss)
     }
+}
+
+impl Problem<'_> {
+    /// Each target's model value in each replication at these values (NaN where a replication has
+    /// none, such as a window without bookings).
+    fn per_replication(&self, values: &[String]) -> Result<Vec<Vec<f64>>, String> {
+        let s = self.scenario(values)?;
+        let m = Model::new(&s)
+            .with_booking_windows(targets::booking_windows(&s, self.targets))
+            .with_port_booking_windows(targets::port_booking_windows(&s, self.targets));
+        let reps = run::replications(&m, s.replications as u64, self.opts, None).map_err(|e| e.to_string())?;
+        let windows = targets::window_indices(self.targets);
+        Ok(self
+            .targets
+            .iter()
+            .zip(windows)
+            .map(|(t, w)| reps.iter().map(|r| t.model_value(&s, r, w)).collect())
+            .collect())
+    }
+
+    /// The loss of these model values, one per target.
+    fn loss_of(&self, model: &[f64]) -> f64 {
+        self.targets.iter().zip(model).map(|(t, m)| t.loss(*m)).sum()
+    }
+
+    /// The replication noise of the loss at these values: its standard deviation over
+    /// [`NOISE_RESAMPLES`] bootstrap resamples of the replications (each resample draws R
+    /// replications with replacement, the same for every target; a fixed seed).
+    pub fn loss_noise(&self, values: &[String]) -> Result<f64, String> {
+        use rand::{RngExt, SeedableRng};
+        let per_rep = self.per_replication(values)?;
+        let r = per_rep.first().map_or(0, Vec::len);
+        if r < 2 {
+            return Ok(f64::INFINITY);
+        }
+        let mut rng = crate::engine::rng::StreamRng::seed_from_u64(0x6c6f_7373);
+        let losses: Vec<f64> = (0..NOISE_RESAMPLES)
+            .map(|_| {
+                let pick: Vec<usize> = (0..r).map(|_| rng.random_range(0..r)).collect();
+                let model: Vec<f64> = per_rep.iter().map(|xs| finite_mean(pick.iter().map(|&i| &xs[i]))).collect();
+                self.loss_of(&model)
+            })
+            .collect();
+        Ok(crate::stats::Summary::of(&losses).sd)
+    }
+}
+
+/// The mean of the finite values, or NaN if there are none.
+fn finite_mean<'a>(xs: impl Iterator<Item = &'a f64>) -> f64 {
+    let (sum, n) = xs.filter(|x| x.is_finite()).fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+    if n == 0 { f64::NAN } else { sum / n as f64 }
 }
 
 impl CostFunction for &Problem<'_> {
@@ -156,6 +199,9 @@ pub struct Fitted {
     pub high: f64,
     /// Whether the profile stays within the threshold over the whole range.
     pub identifiable: bool,
+    /// Whether the loss's replication noise at the fit is under [`NOISE_LIMIT`], so that the
+    /// profile interval and `identifiable` can be read at all.
+    pub resolved: bool,
     /// Whether the fit lies at an end of the range (within 2 % of it): the best value may lie beyond.
     pub at_edge: bool,
 }
@@ -173,6 +219,8 @@ pub struct Fit {
     pub fitted: Vec<Fitted>,
     /// Evaluations made by the search (not counting the profiles).
     pub evaluations: usize,
+    /// The replication noise of the loss at the fit ([`Problem::loss_noise`]).
+    pub loss_noise: f64,
 }
 
 /// Checks that every parameter is a range (levels cannot be fitted) and every end a valid scenario.
@@ -213,11 +261,14 @@ pub fn calibrate(problem: &Problem) -> Result<Fit, String> {
     let best: Vec<f64> = problem.params.iter().zip(&values).map(|(p, v)| p.unit(v)).collect();
     let loss = problem.evaluate("fit", values.clone())?;
     let evaluations = problem.log.lock().unwrap_or_else(|e| e.into_inner()).len();
+    let loss_noise = problem.loss_noise(&values)?;
     let mut fitted = Vec::with_capacity(k);
     for i in 0..k {
-        fitted.push(profile(problem, &best, i, loss)?);
+        let mut f = profile(problem, &best, i, loss)?;
+        f.resolved = loss_noise <= NOISE_LIMIT;
+        fitted.push(f);
     }
-    Ok(Fit { start_loss, loss, values, fitted, evaluations })
+    Ok(Fit { start_loss, loss, values, fitted, evaluations, loss_noise })
 }
 
 /// Parameter `i`'s profile: the loss over a grid of its range with the others at the fit, then the
@@ -263,6 +314,7 @@ fn profile(problem: &Problem, best: &[f64], i: usize, loss: f64) -> Result<Fitte
         low: num(lo),
         high: num(hi),
         identifiable: !(lo <= 0.0 && hi >= 1.0),
+        resolved: true,
         at_edge: best[i] <= 0.02 || best[i] >= 0.98,
     })
 }

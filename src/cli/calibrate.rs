@@ -120,11 +120,20 @@ pub(crate) fn calibrate(a: CalibrateArgs) -> Result<(), Failure> {
 /// The loss before and after, and each fitted value with its interval, in words.
 fn summary(fit: &calibrate::Fit) {
     println!(
-        "loss {:.3} at the centre of the ranges, {:.3} at the fit ({} evaluations)",
-        fit.start_loss, fit.loss, fit.evaluations
+        "loss {:.3} at the centre of the ranges, {:.3} at the fit ({} evaluations); its replication noise at the fit: sd {:.3}",
+        fit.start_loss, fit.loss, fit.evaluations, fit.loss_noise
     );
+    if fit.loss_noise > calibrate::NOISE_LIMIT {
+        println!(
+            "the profile intervals are not resolved: the loss's replication noise (sd {:.3} over bootstrap resamples of the replications) exceeds {:.2}, so a rise of 3.84 cannot be told from noise; run more --replications",
+            fit.loss_noise,
+            calibrate::NOISE_LIMIT
+        );
+    }
     for f in &fit.fitted {
-        let verdict = if f.identifiable {
+        let verdict = if !f.resolved {
+            " — interval not resolved (replication noise)"
+        } else if f.identifiable {
             ""
         } else {
             " — not identifiable from these targets: the profile stays within 3.84 of the minimum over the whole range"
@@ -213,16 +222,27 @@ fn fit_csv(targets: &[Target], before: &[f64], after: &[f64]) -> Vec<u8> {
 /// `parameters.csv`: each fitted value, its profile interval, and whether the targets pin it down.
 fn parameters_csv(fit: &calibrate::Fit) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["parameter", "fitted", "profile_low", "profile_high", "identifiable", "at_range_edge"])
-        .expect("in-memory write");
+    w.write_record([
+        "parameter",
+        "fitted",
+        "profile_low",
+        "profile_high",
+        "identifiable",
+        "at_range_edge",
+        "loss_noise_sd",
+        "profile_resolved",
+    ])
+    .expect("in-memory write");
     for f in &fit.fitted {
         w.write_record([
             f.path.clone(),
             output::fmt_f64(f.value),
             output::fmt_f64(f.low),
             output::fmt_f64(f.high),
-            f.identifiable.to_string(),
+            if f.resolved { f.identifiable.to_string() } else { "unknown".to_string() },
             f.at_edge.to_string(),
+            output::fmt_f64(fit.loss_noise),
+            f.resolved.to_string(),
         ])
         .expect("in-memory write");
     }
