@@ -144,7 +144,7 @@ fn summary(fit: &calibrate::Fit) {
 }
 
 /// The files of a calibration: the evaluations, the calibrated scenario, the fit and the
-/// parameters, and the fit chart.
+/// parameters, and the fit and profile charts.
 fn outputs(
     (base, calibrated): (&Scenario, &Scenario),
     params: &[Param],
@@ -173,6 +173,27 @@ fn outputs(
             })
             .collect();
         files.extend(borderq::plot::fit_chart(&base.name, &rows).map_err(Failure::Run)?);
+        let panels: Vec<borderq::plot::ProfilePanel> = params
+            .iter()
+            .enumerate()
+            .zip(&fit.fitted)
+            .map(|((i, p), f)| {
+                let purpose = format!("profile:{}", p.path);
+                let points = log
+                    .iter()
+                    .filter(|e| e.purpose == purpose || e.purpose == "fit")
+                    .filter_map(|e| Some((e.values.get(i)?.parse::<f64>().ok()?, e.loss)))
+                    .collect();
+                borderq::plot::ProfilePanel {
+                    path: p.path.clone(),
+                    points,
+                    fitted: f.value,
+                    noise: fit.loss_noise,
+                    threshold: calibrate::PROFILE_RISE,
+                }
+            })
+            .collect();
+        files.extend(borderq::plot::profile_chart(&base.name, &panels).map_err(Failure::Run)?);
     }
     Ok(files)
 }

@@ -27,7 +27,7 @@ pub use data::{
     ChartData, CohortLine, DAILY_COLUMNS, INPUTS, MetricSummary, MonthRow, PlotError, PortPanel, VerdictRow,
     cohort_lines, month_rows, verdict_rows,
 };
-pub use fit::{FitRow, fit_chart};
+pub use fit::{FitRow, ProfilePanel, fit_chart, profile_chart};
 pub use page::escape;
 pub use report::html;
 pub use sensitivity::{SensitivitySpec, ranking as sensitivity_ranking, sensitivity_files};
