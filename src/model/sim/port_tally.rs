@@ -6,11 +6,6 @@
 //! Each port's waiting spells are kept as Σ clamp(leave) − Σ clamp(enter) (times clamped to the
 //! window), from the entries and exits of its pool, and its path integral from the pool path's
 //! events in time order: the two meet in the per-port Little's law that `finish.rs` asserts.
-//!
-//! A port's path is integrated in O(1) per event, without walking the time since its last change:
-//! a change of Δ at `t` adds Δ × (horizon − max(t, window)) to the window's integral, and
-//! Δ × (end of t's day − t) to that day's integral, whose later days see Δ through the level at
-//! their start (the running sum of the changes of the days before, added at [`PortTally::close`]).
 
 use super::waits::{EXACT_WAITS, WaitLog};
 use crate::engine::time::{DAY, SimTime, day_of};
@@ -20,22 +15,22 @@ use crate::model::result::{Counts, PortDaily, PortSeries};
 #[derive(Debug, Default)]
 pub(super) struct PortMeasure {
     pub(super) counts: Counts,
-    /// The port's pool path now (groups, persons).
+    /// The port's pool as it was at `last_t` (groups, persons).
+    last_t: SimTime,
     groups: u64,
     persons: u64,
     /// The pool just before the reported period, once the path passed it.
     pub(super) waiting_at_report: Option<(u64, u64)>,
-    /// ∫ pool dt over the window [group-seconds, person-seconds]: Σ Δ × (horizon − max(t, window))
-    /// over the path's changes, signed while they accumulate. 64 bits hold ten million persons over
-    /// the longest horizon allowed (100 years).
-    window_groups: i64,
-    window_persons: i64,
-    /// Set from the sums above by [`PortTally::close`].
+    /// ∫ pool dt over the window [group-seconds, person-seconds], set by [`PortTally::close`]; 64
+    /// bits hold ten million persons over the longest horizon allowed (100 years).
     pub(super) integral_groups: u64,
     pub(super) integral_persons: u64,
-    /// For each day of the run: Σ Δ × (end of day − t) over the day's changes of persons, and Σ Δ
-    /// [person-seconds, persons]; the day's integral adds the level at its start times the day.
-    day_changes: Vec<(i64, i64)>,
+    /// ∫ pool dt over the whole run, and over the part of it before the window [group-seconds,
+    /// person-seconds]: the window's integrals are their differences.
+    total: (u64, u64),
+    before_window: (u64, u64),
+    /// ∫ persons waiting dt over each day of the run [person-seconds].
+    day_secs: Vec<u64>,
     pub(super) max_groups: u64,
     pub(super) max_persons: u64,
     /// Σ clamp(leave) − Σ clamp(enter) over the port's waiting spells [group-seconds].
@@ -84,7 +79,7 @@ impl PortTally {
             for m in measures.iter_mut() {
                 m.waits.clear(EXACT_WAITS);
                 m.selection_waits.clear(EXACT_WAITS);
-                m.day_changes = vec![(0, 0); days];
+                m.day_secs = vec![0; days];
             }
             *daily = PortDaily::zeros(ports, days - *report_day);
         }
@@ -113,37 +108,60 @@ impl PortTally {
         }
     }
 
-    /// The pool path of `port` gains (`gains`) or loses a group of `persons` at `t`; the path's
-    /// changes come in time order.
+    /// The pool path of `port` gains (`sign` = 1) or loses (−1) a group of `persons` at `t`.
     #[inline]
     pub(super) fn path(&mut self, port: u8, t: SimTime, persons: u64, gains: bool) {
         if !self.on {
             return;
         }
-        let (report, window, horizon) = (self.report, self.window, self.horizon);
+        self.advance(port as usize, t);
         let m = &mut self.ports[port as usize];
-        if report > 0 && t >= report && m.waiting_at_report.is_none() {
-            m.waiting_at_report = Some((m.groups, m.persons));
-            m.max_groups = m.max_groups.max(m.groups);
-            m.max_persons = m.max_persons.max(m.persons);
+        if gains {
+            m.groups += 1;
+            m.persons += persons;
+            if t >= self.report {
+                m.max_groups = m.max_groups.max(m.groups);
+                m.max_persons = m.max_persons.max(m.persons);
+            }
+        } else {
+            m.groups -= 1;
+            m.persons -= persons;
         }
-        let (dg, dp) = if gains { (1, persons as i64) } else { (-1, -(persons as i64)) };
-        m.groups = m.groups.wrapping_add_signed(dg);
-        m.persons = m.persons.wrapping_add_signed(dp);
-        if gains && t >= report {
-            m.max_groups = m.max_groups.max(m.groups);
-            m.max_persons = m.max_persons.max(m.persons);
+    }
+
+    /// Integrates `port`'s pool path from its last change to `t`, per day and over the window.
+    #[inline]
+    pub(super) fn advance(&mut self, port: usize, t: SimTime) {
+        let report = self.report;
+        let m = &mut self.ports[port];
+        let a = m.last_t;
+        if t <= a {
+            return;
         }
-        let t = t.max(0);
-        if t < horizon {
-            let left = (horizon - t.max(window)).max(0);
-            m.window_groups += dg * left;
-            m.window_persons += dp * left;
-            let d = day_of(t) as usize;
-            let end = ((d as SimTime + 1) * DAY).min(horizon);
-            let day = &mut m.day_changes[d];
-            day.0 += dp * (end - t);
-            day.1 += dp;
+        m.last_t = t;
+        let (g, p) = (m.groups, m.persons);
+        if report > 0 && a < report && report <= t {
+            m.waiting_at_report = Some((g, p));
+            m.max_groups = m.max_groups.max(g);
+            m.max_persons = m.max_persons.max(p);
+        }
+        if g == 0 {
+            return;
+        }
+        let len = (t - a) as u64;
+        m.total.0 += g * len;
+        m.total.1 += p * len;
+        if a < self.window {
+            let before = (t.min(self.window) - a) as u64;
+            m.before_window.0 += g * before;
+            m.before_window.1 += p * before;
+        }
+        let (mut a, mut d) = (a, day_of(a) as usize);
+        while a < t {
+            let seg_end = t.min((d as SimTime + 1) * DAY);
+            m.day_secs[d] += p * (seg_end - a) as u64;
+            a = seg_end;
+            d += 1;
         }
     }
 
@@ -195,30 +213,20 @@ impl PortTally {
         self.ports[port].groups
     }
 
-    /// Completes every port's integrals (each day's adds the level at its start) and adds the pools
-    /// at the start of the reported period to the initial counts.
+    /// Integrates every port's path to the horizon and adds the pools at the start of the reported
+    /// period to the initial counts.
     pub(super) fn close(&mut self) {
         for p in 0..self.ports.len() {
+            self.advance(p, self.horizon);
             let m = &mut self.ports[p];
-            if self.report > 0 && m.waiting_at_report.is_none() {
-                m.waiting_at_report = Some((m.groups, m.persons));
-                m.max_groups = m.max_groups.max(m.groups);
-                m.max_persons = m.max_persons.max(m.persons);
-            }
-            m.integral_groups = u64::try_from(m.window_groups).expect("a pool is never negative");
-            m.integral_persons = u64::try_from(m.window_persons).expect("a pool is never negative");
+            m.integral_groups = m.total.0 - m.before_window.0;
+            m.integral_persons = m.total.1 - m.before_window.1;
             if let Some((g, q)) = m.waiting_at_report {
                 m.counts.initial_groups += g;
                 m.counts.initial_persons += q;
             }
-            let mut level = 0i64;
-            for (d, &(within, changes)) in m.day_changes.iter().enumerate() {
-                let length = ((d as SimTime + 1) * DAY).min(self.horizon) - d as SimTime * DAY;
-                if d >= self.report_day {
-                    let secs = u64::try_from(level * length + within).expect("a pool is never negative");
-                    self.daily.set(p, PortSeries::WaitingPersons, d - self.report_day, secs);
-                }
-                level += changes;
+            for (d, secs) in m.day_secs.iter().enumerate().skip(self.report_day) {
+                self.daily.set(p, PortSeries::WaitingPersons, d - self.report_day, *secs);
             }
         }
     }
