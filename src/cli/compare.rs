@@ -59,8 +59,7 @@ pub(crate) fn compare(a: CompareArgs) -> Result<(), Failure> {
         threads: a.threads.map(usize::from),
         cancel: Some(&signals.stop),
         progress: Some(&report),
-        port_daily: None,
-        keep_port_daily: false,
+        ..Default::default()
     };
     let run_one = |s| match run::replications(&Model::new(s), n, &opts, None) {
         Ok(r) => Ok(r),

@@ -34,13 +34,8 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     let report = |done: usize| progress.update(done);
     let port_daily = (!s.ports.is_empty()).then(|| std::sync::Mutex::new(port_bands(&s, precision_rule)));
     let (threads, cancel) = (a.threads.map(usize::from), Some(&*signals.stop));
-    let opts = RunOptions {
-        threads,
-        cancel,
-        progress: Some(&report),
-        port_daily: port_daily.as_ref(),
-        keep_port_daily: false,
-    };
+    let opts =
+        RunOptions { threads, cancel, progress: Some(&report), port_daily: port_daily.as_ref(), ..Default::default() };
     let records_obs = records.as_mut().map(|r| r as &mut (dyn Observer + Send));
     let result = match precision_rule {
         None => run::replications(&model, s.replications as u64, &opts, records_obs).map(|r| (r, None)),

@@ -52,13 +52,7 @@ pub(crate) fn sensitivity(a: SensitivityArgs) -> Result<(), Failure> {
     let progress = Progress::new(prepared.todo.len() * study.base.replications as usize, "replications", a.quiet);
     let counter = AtomicUsize::new(0);
     let report = |_: usize| progress.update(counter.fetch_add(1, Ordering::Relaxed) + 1);
-    let opts = RunOptions {
-        threads: None,
-        cancel: Some(&signals.stop),
-        progress: Some(&report),
-        port_daily: None,
-        keep_port_daily: false,
-    };
+    let opts = RunOptions { cancel: Some(&signals.stop), progress: Some(&report), ..Default::default() };
     let work = || sensitivity::run_points(&dir, &study, &prepared.todo, &opts);
     let result = match a.threads {
         Some(t) => rayon::ThreadPoolBuilder::new()

@@ -76,13 +76,7 @@ pub(crate) fn sweep(a: SweepArgs) -> Result<(), Failure> {
     let progress = Progress::new(todo.len() * reps, "replications", a.quiet);
     let counter = AtomicUsize::new(0);
     let report = |_: usize| progress.update(counter.fetch_add(1, Ordering::Relaxed) + 1);
-    let opts = RunOptions {
-        threads: None,
-        cancel: Some(&signals.stop),
-        progress: Some(&report),
-        port_daily: None,
-        keep_port_daily: false,
-    };
+    let opts = RunOptions { cancel: Some(&signals.stop), progress: Some(&report), ..Default::default() };
     let work = || sweep::run_into(&dir, &plan, &todo, precision, &opts);
     let result = match a.threads {
         Some(t) => rayon::ThreadPoolBuilder::new().num_threads(t as usize).build().map_err(io)?.install(work),
