@@ -13,7 +13,7 @@
 #      rerunning the points it had finished, and submits the merge again;
 #   5. compares the merged sweep with the same sweep on one machine, byte for byte.
 # The daemons it started are stopped on exit, whatever the outcome. Needs root (to install and to
-# run the daemons) and takes about a minute and a half on 2 cores.
+# run the daemons) and takes about a minute on 2 cores.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -115,7 +115,7 @@ wait_until "the node to be idle" node_idle
 say "slurm is up: $(sinfo -h -o '%P %D %c %T')"
 
 # The sweep: 15 points of the bundled history, split in 3 shards of 5 points.
-export BORDERQ="$borderq" SCENARIO=may-2024-outage REPLICATIONS=20
+export BORDERQ="$borderq" SCENARIO=may-2024-outage REPLICATIONS=10
 export VARY="--vary quota.daily=1000:2000:250 --vary confirmation.outage_policy=none,extend,reissue"
 out="$work/out"
 mkdir -p "$work/examples"
