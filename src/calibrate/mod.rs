@@ -197,11 +197,9 @@ pub struct Fitted {
     pub low: f64,
     /// Upper end.
     pub high: f64,
-    /// Whether the profile stays within the threshold over the whole range.
+    /// Whether the profile stays within the threshold over the whole range (read only when the
+    /// fit's profiles are [`Fit::resolved`]).
     pub identifiable: bool,
-    /// Whether the loss's replication noise at the fit is under [`NOISE_LIMIT`], so that the
-    /// profile interval and `identifiable` can be read at all.
-    pub resolved: bool,
     /// Whether the fit lies at an end of the range (within 2 % of it): the best value may lie beyond.
     pub at_edge: bool,
 }
@@ -221,6 +219,14 @@ pub struct Fit {
     pub evaluations: usize,
     /// The replication noise of the loss at the fit ([`Problem::loss_noise`]).
     pub loss_noise: f64,
+}
+
+impl Fit {
+    /// Whether the loss's replication noise at the fit is under [`NOISE_LIMIT`], so that the
+    /// profile intervals and `identifiable` can be read at all.
+    pub fn resolved(&self) -> bool {
+        self.loss_noise <= NOISE_LIMIT
+    }
 }
 
 /// Checks that every parameter is a range (levels cannot be fitted) and every end a valid scenario.
@@ -264,9 +270,7 @@ pub fn calibrate(problem: &Problem) -> Result<Fit, String> {
     let loss_noise = problem.loss_noise(&values)?;
     let mut fitted = Vec::with_capacity(k);
     for i in 0..k {
-        let mut f = profile(problem, &best, i, loss)?;
-        f.resolved = loss_noise <= NOISE_LIMIT;
-        fitted.push(f);
+        fitted.push(profile(problem, &best, i, loss)?);
     }
     Ok(Fit { start_loss, loss, values, fitted, evaluations, loss_noise })
 }
@@ -314,7 +318,6 @@ fn profile(problem: &Problem, best: &[f64], i: usize, loss: f64) -> Result<Fitte
         low: num(lo),
         high: num(hi),
         identifiable: !(lo <= 0.0 && hi >= 1.0),
-        resolved: true,
         at_edge: best[i] <= 0.02 || best[i] >= 0.98,
     })
 }

@@ -139,12 +139,12 @@ impl Target {
     /// The model's value at port `p` over the reported days `[a, b)`.
     fn port_value(&self, r: &RepResult, p: usize, (a, b): (usize, usize), window: Option<usize>) -> f64 {
         let (Some(daily), Some(port)) = (r.port_daily.as_deref(), r.ports.get(p)) else { return f64::NAN };
-        let sum = |series: PortSeries| (a..b).map(|d| daily.get(p, series, d) as f64).sum::<f64>();
+        let sum = |series: PortSeries| (a..b).map(|d| daily.get(p, series, d) as f64).sum::<f64>() / series.scale();
         match self.metric {
             TargetMetric::ProcessedPersons => sum(PortSeries::ProcessedPersons),
             TargetMetric::BookedPersons => sum(PortSeries::BookedPersons),
             TargetMetric::AbandonedPersons => sum(PortSeries::AbandonedPersons),
-            TargetMetric::WaitingPersons => sum(PortSeries::WaitingPersons) / (DAY as f64 * (b - a) as f64),
+            TargetMetric::WaitingPersons => sum(PortSeries::WaitingPersons) / (b - a) as f64,
             TargetMetric::SelectionWaitMeanDays => {
                 window.and_then(|k| port.booking_windows.get(k)).and_then(|w| w.wait).map_or(f64::NAN, |w| w.mean)
             }

@@ -123,7 +123,7 @@ fn summary(fit: &calibrate::Fit) {
         "loss {:.3} at the centre of the ranges, {:.3} at the fit ({} evaluations); its replication noise at the fit: sd {:.3}",
         fit.start_loss, fit.loss, fit.evaluations, fit.loss_noise
     );
-    if fit.loss_noise > calibrate::NOISE_LIMIT {
+    if !fit.resolved() {
         println!(
             "the profile intervals are not resolved: the loss's replication noise (sd {:.3} over bootstrap resamples of the replications) exceeds {:.2}, so a rise of 3.84 cannot be told from noise; run more --replications",
             fit.loss_noise,
@@ -131,7 +131,7 @@ fn summary(fit: &calibrate::Fit) {
         );
     }
     for f in &fit.fitted {
-        let verdict = if !f.resolved {
+        let verdict = if !fit.resolved() {
             " — interval not resolved (replication noise)"
         } else if f.identifiable {
             ""
@@ -260,10 +260,10 @@ fn parameters_csv(fit: &calibrate::Fit) -> Vec<u8> {
             output::fmt_f64(f.value),
             output::fmt_f64(f.low),
             output::fmt_f64(f.high),
-            if f.resolved { f.identifiable.to_string() } else { "unknown".to_string() },
+            if fit.resolved() { f.identifiable.to_string() } else { "unknown".to_string() },
             f.at_edge.to_string(),
             output::fmt_f64(fit.loss_noise),
-            f.resolved.to_string(),
+            fit.resolved().to_string(),
         ])
         .expect("in-memory write");
     }
