@@ -130,23 +130,23 @@ impl Sim<'_> {
             if take_addition {
                 let (t, packed) = additions[i];
                 let persons = packed & u32::MAX as u64;
-                self.tally.path_add(t, persons);
+                self.tally.path.add(t, persons);
                 self.port_tally.path((packed >> 32) as u8, t, persons, true);
                 i += 1;
             } else {
                 let (key, _, size, port) = expired[j];
-                self.tally.path_remove(deadline(key), size as u64);
+                self.tally.path.remove(deadline(key), size as u64);
                 self.port_tally.path(port, deadline(key), size as u64, false);
                 j += 1;
             }
         }
-        self.tally.advance(now);
+        self.tally.path.advance(now);
         for &(key, slot, _, _) in &expired {
             let at = deadline(key);
             let e = self.leave_pool(slot, at);
             self.exit(slot, at, Outcome::Abandoned, (e.size, e.registered_at, e.port), obs);
         }
-        debug_assert_eq!(self.tally.path_groups(), self.pool.len() as u64, "pool path out of step at {now}");
+        debug_assert_eq!(self.tally.path.level().0, self.pool.len() as u64, "pool path out of step at {now}");
         self.tally.restore_additions(additions);
         self.abandonment.expired = expired;
     }

@@ -60,7 +60,7 @@ impl Sim<'_> {
         let e = self.leave_pool(slot, now);
         let size = e.size as u64;
         // The path has been integrated up to this allocation; the selection leaves now.
-        self.tally.path_remove(now, size);
+        self.tally.path.remove(now, size);
         self.port_tally.path(e.port, now, size, false);
         if self.tally.counts_at(now) {
             self.tally.counts.selected_groups += 1;

@@ -15,7 +15,8 @@
 //! | `port_tally.rs` | counts, pool paths, waits and daily series per port |
 //! | `waiting.rs` | entering and leaving the pool |
 //! | `groups.rs` | where a group's data lives (slots, tags, group records) |
-//! | `tally.rs` | counts, the pool's path, daily series, waits; a group's exit |
+//! | `tally.rs` | counts, daily series, waits; a group's exit |
+//! | `path.rs` | a pool's path: its integral per day and over the window, its maximum |
 //! | `waits.rs` | a replication's waits and their quantiles |
 //! | `finish.rs` | censored groups, the invariants, the result |
 //!
@@ -37,6 +38,7 @@ mod confirmation;
 mod finish;
 mod groups;
 mod lookahead;
+mod path;
 mod pool;
 mod port_tally;
 mod ports;

@@ -7,6 +7,7 @@
 //! window), from the entries and exits of its pool, and its path integral from the pool path's
 //! events in time order: the two meet in the per-port Little's law that `finish.rs` asserts.
 
+use super::path::PoolPath;
 use super::waits::{EXACT_WAITS, WaitLog};
 use crate::engine::time::{DAY, SimTime, day_of};
 use crate::model::result::{Counts, PortDaily, PortSeries};
@@ -15,24 +16,11 @@ use crate::model::result::{Counts, PortDaily, PortSeries};
 #[derive(Debug, Default)]
 pub(super) struct PortMeasure {
     pub(super) counts: Counts,
-    /// The port's pool as it was at `last_t` (groups, persons).
-    last_t: SimTime,
-    groups: u64,
-    persons: u64,
-    /// The pool just before the reported period, once the path passed it.
-    pub(super) waiting_at_report: Option<(u64, u64)>,
-    /// ∫ pool dt over the window [group-seconds, person-seconds], set by [`PortTally::close`]; 64
-    /// bits hold ten million persons over the longest horizon allowed (100 years).
-    pub(super) integral_groups: u64,
-    pub(super) integral_persons: u64,
-    /// ∫ pool dt over the whole run, and over the part of it before the window [group-seconds,
-    /// person-seconds]: the window's integrals are their differences.
-    total: (u64, u64),
-    before_window: (u64, u64),
-    /// ∫ persons waiting dt over each day of the run [person-seconds].
-    day_secs: Vec<u64>,
-    pub(super) max_groups: u64,
-    pub(super) max_persons: u64,
+    /// The port's pool path.
+    pub(super) path: PoolPath,
+    /// ∫ pool dt over the window [group-seconds, person-seconds], set by [`PortTally::close`].
+    pub(super) integral_groups: u128,
+    pub(super) integral_persons: u128,
     /// Σ clamp(leave) − Σ clamp(enter) over the port's waiting spells [group-seconds].
     pub(super) spells: i64,
     pub(super) waits: WaitLog,
@@ -79,7 +67,7 @@ impl PortTally {
             for m in measures.iter_mut() {
                 m.waits.clear(EXACT_WAITS);
                 m.selection_waits.clear(EXACT_WAITS);
-                m.day_secs = vec![0; days];
+                m.path.clear(days, window, report);
             }
             *daily = PortDaily::zeros(ports, days - *report_day);
         }
@@ -108,61 +96,14 @@ impl PortTally {
         }
     }
 
-    /// The pool path of `port` gains (`sign` = 1) or loses (−1) a group of `persons` at `t`.
+    /// The pool path of `port` gains (`gains`) or loses a group of `persons` at `t`.
     #[inline]
     pub(super) fn path(&mut self, port: u8, t: SimTime, persons: u64, gains: bool) {
         if !self.on {
             return;
         }
-        self.advance(port as usize, t);
-        let m = &mut self.ports[port as usize];
-        if gains {
-            m.groups += 1;
-            m.persons += persons;
-            if t >= self.report {
-                m.max_groups = m.max_groups.max(m.groups);
-                m.max_persons = m.max_persons.max(m.persons);
-            }
-        } else {
-            m.groups -= 1;
-            m.persons -= persons;
-        }
-    }
-
-    /// Integrates `port`'s pool path from its last change to `t`, per day and over the window.
-    #[inline]
-    pub(super) fn advance(&mut self, port: usize, t: SimTime) {
-        let report = self.report;
-        let m = &mut self.ports[port];
-        let a = m.last_t;
-        if t <= a {
-            return;
-        }
-        m.last_t = t;
-        let (g, p) = (m.groups, m.persons);
-        if report > 0 && a < report && report <= t {
-            m.waiting_at_report = Some((g, p));
-            m.max_groups = m.max_groups.max(g);
-            m.max_persons = m.max_persons.max(p);
-        }
-        if g == 0 {
-            return;
-        }
-        let len = (t - a) as u64;
-        m.total.0 += g * len;
-        m.total.1 += p * len;
-        if a < self.window {
-            let before = (t.min(self.window) - a) as u64;
-            m.before_window.0 += g * before;
-            m.before_window.1 += p * before;
-        }
-        let (mut a, mut d) = (a, day_of(a) as usize);
-        while a < t {
-            let seg_end = t.min((d as SimTime + 1) * DAY);
-            m.day_secs[d] += p * (seg_end - a) as u64;
-            a = seg_end;
-            d += 1;
-        }
+        let path = &mut self.ports[port as usize].path;
+        if gains { path.add(t, persons) } else { path.remove(t, persons) }
     }
 
     /// A waiting spell at `port` starts (`enter`) or ends at `t`.
@@ -210,22 +151,19 @@ impl PortTally {
 
     /// Groups on `port`'s pool path.
     pub(super) fn path_groups(&self, port: usize) -> u64 {
-        self.ports[port].groups
+        self.ports[port].path.level().0
     }
 
     /// Integrates every port's path to the horizon and adds the pools at the start of the reported
     /// period to the initial counts.
     pub(super) fn close(&mut self) {
-        for p in 0..self.ports.len() {
-            self.advance(p, self.horizon);
-            let m = &mut self.ports[p];
-            m.integral_groups = m.total.0 - m.before_window.0;
-            m.integral_persons = m.total.1 - m.before_window.1;
-            if let Some((g, q)) = m.waiting_at_report {
+        for (p, m) in self.ports.iter_mut().enumerate() {
+            (m.integral_groups, m.integral_persons) = m.path.close(self.horizon);
+            if let Some((g, q)) = m.path.waiting_at_report {
                 m.counts.initial_groups += g;
                 m.counts.initial_persons += q;
             }
-            for (d, secs) in m.day_secs.iter().enumerate().skip(self.report_day) {
+            for (d, secs) in m.path.day_person_secs.iter().enumerate().skip(self.report_day) {
                 self.daily.set(p, PortSeries::WaitingPersons, d - self.report_day, *secs);
             }
         }

@@ -3,6 +3,7 @@
 //! Also where a group leaves the system: it is counted here, reported, and its slot freed.
 
 use super::Sim;
+use super::path::PoolPath;
 use super::waits::{EXACT_WAITS, WaitLog};
 use crate::engine::time::{DAY, SimTime, day_of};
 use crate::model::observer::{Observer, Outcome};
@@ -20,29 +21,21 @@ pub(super) struct Tally {
     report_day: usize,
     /// Start of the window of the time-averages: the later of `warmup` and `report` [s].
     window: SimTime,
-    /// The pool (groups, persons) just before `report`, once the path has passed it.
-    pub(super) waiting_at_report: Option<(u64, u64)>,
     /// End of the horizon [s].
     horizon: SimTime,
     pub(super) counts: Counts,
-    /// The pool as it was at `last_t` (groups, persons), which the abandonment pass advances through
-    /// the additions and abandonments in time order.
-    last_t: SimTime,
-    path_groups: u64,
-    path_persons: u64,
+    /// The pool's path, which the abandonment pass advances through the additions and abandonments
+    /// in time order.
+    pub(super) path: PoolPath,
     /// Additions to the pool since the last abandonment pass: (time, persons | port << 32), in time
     /// order.
     additions: Vec<(SimTime, u64)>,
-    /// ∫ pool dt over the window [group-seconds, person-seconds].
+    /// ∫ pool dt over the window [group-seconds, person-seconds], set by [`Tally::close_days`].
     pub(super) integral_groups: u128,
     pub(super) integral_persons: u128,
     /// Σ of the groups' time waiting inside the window [group-seconds].
     pub(super) waiting_time_sum: u128,
-    pub(super) max_groups: u64,
-    pub(super) max_persons: u64,
     pub(super) daily: Daily,
-    day_group_secs: Vec<u64>,
-    day_person_secs: Vec<u64>,
     pub(super) waits: WaitLog,
     pub(super) selection_waits: WaitLog,
     pub(super) wait_bins: Vec<u32>,
@@ -60,21 +53,14 @@ impl Tally {
             report: r,
             report_day,
             window,
-            waiting_at_report,
             horizon: h,
             counts,
-            last_t,
-            path_groups,
-            path_persons,
+            path,
             additions,
             integral_groups,
             integral_persons,
             waiting_time_sum,
-            max_groups,
-            max_persons,
             daily,
-            day_group_secs,
-            day_person_secs,
             waits,
             selection_waits,
             wait_bins,
@@ -84,15 +70,11 @@ impl Tally {
         (*w, *h, *r) = (warmup, horizon, report);
         *report_day = (report / DAY) as usize;
         *window = warmup.max(report);
-        *waiting_at_report = None;
         *counts = Counts::default();
-        (*last_t, *path_groups, *path_persons) = (0, 0, 0);
+        path.clear(days, *window, report);
         additions.clear();
         (*integral_groups, *integral_persons, *waiting_time_sum) = (0, 0, 0);
-        (*max_groups, *max_persons) = (0, 0);
         *daily = Daily::zeros(days - *report_day);
-        *day_group_secs = vec![0; days];
-        *day_person_secs = vec![0; days];
         waits.clear(EXACT_WAITS);
         selection_waits.clear(EXACT_WAITS);
         // Moved into the result each replication.
@@ -173,59 +155,6 @@ impl Tally {
         self.additions = additions;
     }
 
-    /// The pool path gains a group of `persons` at `t`.
-    #[inline]
-    pub(super) fn path_add(&mut self, t: SimTime, persons: u64) {
-        self.advance(t);
-        self.path_groups += 1;
-        self.path_persons += persons;
-        if t >= self.report {
-            self.max_groups = self.max_groups.max(self.path_groups);
-            self.max_persons = self.max_persons.max(self.path_persons);
-        }
-    }
-
-    /// The pool path loses a group of `persons` at `t`.
-    #[inline]
-    pub(super) fn path_remove(&mut self, t: SimTime, persons: u64) {
-        self.advance(t);
-        self.path_groups -= 1;
-        self.path_persons -= persons;
-    }
-
-    /// Groups on the pool path (for a consistency check).
-    pub(super) fn path_groups(&self) -> u64 {
-        self.path_groups
-    }
-
-    /// Integrates the pool path from `last_t` to `t`, per day and over the statistics window.
-    pub(super) fn advance(&mut self, t: SimTime) {
-        let (g, p) = (self.path_groups, self.path_persons);
-        let mut a = self.last_t;
-        if t <= a {
-            return;
-        }
-        if self.report > 0 && a < self.report && self.report <= t {
-            self.waiting_at_report = Some((g, p));
-            self.max_groups = self.max_groups.max(g);
-            self.max_persons = self.max_persons.max(p);
-        }
-        if g > 0 {
-            let inside = (t.min(self.horizon) - a.max(self.window)).max(0) as u128;
-            self.integral_groups += g as u128 * inside;
-            self.integral_persons += p as u128 * inside;
-            while a < t {
-                let d = day_of(a);
-                let seg_end = t.min((d + 1) * DAY);
-                let len = (seg_end - a) as u64;
-                self.day_group_secs[d as usize] += g * len;
-                self.day_person_secs[d as usize] += p * len;
-                a = seg_end;
-            }
-        }
-        self.last_t = t;
-    }
-
     /// A waiting spell from `from` to `to`, for Σ time waiting inside the window.
     #[inline]
     pub(super) fn add_spell(&mut self, from: SimTime, to: SimTime) {
@@ -256,14 +185,16 @@ impl Tally {
         }
     }
 
-    /// Turns the per-day integrals into the daily time-averages of the pool, and adds the groups
-    /// waiting at the start of the reported period to the initial counts.
+    /// Integrates the pool's path to the horizon, turns the per-day integrals into the daily
+    /// time-averages of the pool, and adds the groups waiting at the start of the reported period
+    /// to the initial counts.
     pub(super) fn close_days(&mut self) {
-        for d in self.report_day..self.day_group_secs.len() {
-            self.set_daily(Series::WaitingGroups, d, self.day_group_secs[d]);
-            self.set_daily(Series::WaitingPersons, d, self.day_person_secs[d]);
+        (self.integral_groups, self.integral_persons) = self.path.close(self.horizon);
+        for d in self.report_day..self.path.day_group_secs.len() {
+            self.set_daily(Series::WaitingGroups, d, self.path.day_group_secs[d]);
+            self.set_daily(Series::WaitingPersons, d, self.path.day_person_secs[d]);
         }
-        if let Some((g, p)) = self.waiting_at_report {
+        if let Some((g, p)) = self.path.waiting_at_report {
             self.counts.initial_groups += g;
             self.counts.initial_persons += p;
         }
@@ -372,16 +303,15 @@ mod tests {
     fn the_path_integral_splits_by_day_and_window() {
         let mut t = Tally::default();
         t.clear(3, DAY, 0, 3 * DAY);
-        t.path_add(DAY / 2, 2);
-        t.path_add(DAY, 3);
-        t.path_remove(2 * DAY, 2);
-        t.advance(3 * DAY);
+        t.path.add(DAY / 2, 2);
+        t.path.add(DAY, 3);
+        t.path.remove(2 * DAY, 2);
+        t.close_days();
         // Window [DAY, 3 DAY): 2 groups for a day, then 1 for a day.
         assert_eq!(t.integral_groups, 3 * DAY as u128);
         assert_eq!(t.integral_persons, (5 * DAY + 3 * DAY) as u128);
-        t.close_days();
         assert_eq!(t.daily.get(Series::WaitingGroups), &[0.5, 2.0, 1.0]);
-        assert_eq!((t.max_groups, t.max_persons), (2, 5));
+        assert_eq!((t.path.max_groups, t.path.max_persons), (2, 5));
         t.add_spell(0, 2 * DAY);
         assert_eq!(t.waiting_time_sum, DAY as u128, "only the part inside the window counts");
     }
@@ -390,18 +320,18 @@ mod tests {
     fn a_reported_period_shifts_the_days_and_snapshots_the_pool_at_its_start() {
         let mut t = Tally::default();
         t.clear(4, 0, DAY, 4 * DAY);
-        t.path_add(DAY / 2, 2);
-        t.path_add(DAY, 3);
-        t.advance(4 * DAY);
-        assert_eq!(t.waiting_at_report, Some((1, 2)), "the pool just before the reported period");
-        assert_eq!(t.integral_groups, 6 * DAY as u128, "two groups over the three reported days");
-        assert_eq!((t.max_groups, t.window_length()), (2, 3 * DAY));
+        t.path.add(DAY / 2, 2);
+        t.path.add(DAY, 3);
+        t.path.advance(4 * DAY);
+        assert_eq!(t.path.waiting_at_report, Some((1, 2)), "the pool just before the reported period");
+        assert_eq!((t.path.max_groups, t.window_length()), (2, 3 * DAY));
         t.add_daily(Series::ArrivedPersons, DAY / 2, 9);
         t.add_daily(Series::ArrivedPersons, DAY + 5, 3);
         assert_eq!(t.daily.get(Series::ArrivedPersons), &[3.0, 0.0, 0.0], "day 0 is the first reported day");
         assert!(!t.counts_at(DAY - 1) && t.counts_at(DAY));
         assert!(t.wait_counts(-5 * DAY, DAY) && !t.wait_counts(0, DAY - 1), "waits by when they end");
         t.close_days();
+        assert_eq!(t.integral_groups, 6 * DAY as u128, "two groups over the three reported days");
         assert_eq!((t.counts.initial_groups, t.counts.initial_persons), (1, 2));
     }
 }
