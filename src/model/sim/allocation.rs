@@ -106,12 +106,15 @@ impl Allocation {
     }
 
     /// Notes a group, registered at `t`, that moved to `port`: it keeps its place in the seniority
-    /// order, so it goes into that port's log at its registration time.
+    /// order, so it goes into that port's log at its registration time, unless its entry is still
+    /// there from an earlier stay (a group that comes back is walked once).
     pub(super) fn moved(&mut self, m: &Model, t: SimTime, id: u64, slot: u32, port: u8) {
         if m.uses_seniority {
             let log = &mut self.seniority[port as usize];
             let at = log.partition_point(|&(r, i, _)| (r, i as u64) < (t, id));
-            log.insert(at, (t, id as u32, slot));
+            if log.get(at) != Some(&(t, id as u32, slot)) {
+                log.insert(at, (t, id as u32, slot));
+            }
         }
     }
 
@@ -132,7 +135,6 @@ impl Sim<'_> {
         }
         self.day_quotas(d, now);
         let quotas = std::mem::take(&mut self.allocation.quotas);
-        self.tally.set_daily(Series::Quota, di, quotas.iter().sum::<u64>());
         let open = d * DAY + m.open_offset;
         let close = d * DAY + m.close_offset;
         let f = self.outages.requests.overlap(open, close) as f64 / (close - open) as f64;
@@ -142,18 +144,17 @@ impl Sim<'_> {
             let left = self.allocate_at(port, q, p, close, now, obs);
             assert!(left <= q, "allocation on day {d} used more than the quota of {q} at port {port}");
             unused += left;
-            self.port_tally.set_daily(port, PortSeries::Quota, di, q);
-            self.port_tally.set_daily(port, PortSeries::UnusedSlots, di, left);
-            if let Some(c) = self.port_tally.counts(port as u8, now) {
+            if let Some(c) = self.counts_at(port as u8, now) {
                 c.unused_slots += left;
                 c.slots += q;
             }
+            self.port_tally.set_daily(port, PortSeries::Quota, di, q);
+            self.port_tally.set_daily(port, PortSeries::UnusedSlots, di, left);
         }
-        if self.tally.counts_at(now) {
-            self.tally.counts.unused_slots += unused;
-            self.tally.counts.slots += quotas.iter().sum::<u64>();
+        if !self.port_tally.on {
+            self.tally.set_daily(Series::Quota, di, quotas.iter().sum::<u64>());
+            self.tally.set_daily(Series::UnusedSlots, di, unused);
         }
-        self.tally.set_daily(Series::UnusedSlots, di, unused);
         self.allocation.quotas = quotas;
         // Today's coins expire with today's allocation.
         for &slot in &self.allocation.coins {
