@@ -70,6 +70,78 @@ pub struct Counts {
     pub slots: u64,
 }
 
+impl Counts {
+    /// Adds every count of `o` (the whole's counts as the sum of its ports').
+    pub fn add(&mut self, o: &Counts) {
+        let Counts {
+            initial_groups,
+            initial_persons,
+            arrived_groups,
+            arrived_persons,
+            selected_groups,
+            selected_persons,
+            booked_groups,
+            booked_persons,
+            processed_groups,
+            processed_persons,
+            abandoned_groups,
+            abandoned_persons,
+            no_show_groups,
+            no_show_persons,
+            missed_confirmations,
+            missed_persons,
+            missed_in_outage,
+            unused_slots,
+            final_waiting_groups,
+            final_waiting_persons,
+            final_selected_groups,
+            final_selected_persons,
+            final_booked_groups,
+            final_booked_persons,
+            cancelled_appointments,
+            cancelled_persons,
+            caravan_groups_before_start,
+            moved_in_groups,
+            moved_in_persons,
+            moved_out_groups,
+            moved_out_persons,
+            slots,
+        } = o;
+        self.initial_groups += initial_groups;
+        self.initial_persons += initial_persons;
+        self.arrived_groups += arrived_groups;
+        self.arrived_persons += arrived_persons;
+        self.selected_groups += selected_groups;
+        self.selected_persons += selected_persons;
+        self.booked_groups += booked_groups;
+        self.booked_persons += booked_persons;
+        self.processed_groups += processed_groups;
+        self.processed_persons += processed_persons;
+        self.abandoned_groups += abandoned_groups;
+        self.abandoned_persons += abandoned_persons;
+        self.no_show_groups += no_show_groups;
+        self.no_show_persons += no_show_persons;
+        self.missed_confirmations += missed_confirmations;
+        self.missed_persons += missed_persons;
+        self.missed_in_outage += missed_in_outage;
+        self.unused_slots += unused_slots;
+        self.final_waiting_groups += final_waiting_groups;
+        self.final_waiting_persons += final_waiting_persons;
+        self.final_selected_groups += final_selected_groups;
+        self.final_selected_persons += final_selected_persons;
+        self.final_booked_groups += final_booked_groups;
+        self.final_booked_persons += final_booked_persons;
+        self.cancelled_appointments += cancelled_appointments;
+        self.cancelled_persons += cancelled_persons;
+        self.caravan_groups_before_start += caravan_groups_before_start;
+        self.moved_in_groups += moved_in_groups;
+        self.moved_in_persons += moved_in_persons;
+        self.moved_out_groups += moved_out_groups;
+        self.moved_out_persons += moved_out_persons;
+        self.slots += slots;
+    }
+}
+
 /// Mean and exact quantiles (linear interpolation between order statistics) of a waiting time [days].
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct WaitStats {

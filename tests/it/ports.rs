@@ -215,6 +215,39 @@ fn long_waiters_move_to_the_shortest_queue() {
     assert!(unused(&reps) < unused(&still), "moves use the quiet port's slots");
 }
 
+/// Moves back and forth: with two ports and `weights`, a group that moves twice is back at its
+/// first port, whose seniority log still holds it; it is walked (and selected) once.
+#[test]
+fn a_group_that_moves_back_is_selected_once() {
+    let text = two_ports(240)
+        .replace("ports = { a = 1 }", "ports = { a = 1, b = 1 }")
+        .replace("ports = { b = 1 }", "ports = { a = 1, b = 2 }")
+        + "[port_switching]\nafter_days = 5\ndaily_probability = 0.2\nrule = \"weights\"\n";
+    for r in replicate(&scenario(&text), 3) {
+        let (a, b) = (&r.ports[0].counts, &r.ports[1].counts);
+        assert!(a.moved_in_groups > 0 && b.moved_in_groups > 0, "groups move both ways");
+        assert_eq!(a.moved_in_groups + b.moved_in_groups, a.moved_out_groups + b.moved_out_groups);
+    }
+}
+
+/// With ports the whole is formed from its ports at the end; with one declared port it must be
+/// exactly what the same scenario without ports measures as it goes: every bundled single-port
+/// scenario (reported periods, warm-ups, outages, cancellations, backlogs, caravans), field by field.
+#[test]
+fn one_declared_port_measures_the_whole_as_no_ports_do() {
+    for b in borderq::scenario::BUNDLED.iter().filter(|b| !b.text.contains("[[ports]]")) {
+        let plain = scenario(b.text);
+        let one = scenario(&format!("{}\n[[ports]]\nid = \"only\"\nshare = 1\n", b.text));
+        for (mut with, without) in replicate(&one, 2).into_iter().zip(replicate(&plain, 2)) {
+            assert_eq!(with.ports.len(), 1);
+            assert_eq!(with.ports[0].counts, with.counts, "{}: the port is the whole", b.name);
+            (with.ports, with.port_daily) = (Vec::new(), None);
+            // As text: a cohort's empty statistics are NaN, which no float equals.
+            assert_eq!(format!("{with:?}"), format!("{without:?}"), "{}", b.name);
+        }
+    }
+}
+
 /// A calibration target at a port reads that port's own measurements: the sums of its daily series
 /// are its counts, the mean of its daily waiting persons is its time-average, its wait is its own.
 #[test]

@@ -130,17 +130,15 @@ impl Sim<'_> {
             if take_addition {
                 let (t, packed) = additions[i];
                 let persons = packed & u32::MAX as u64;
-                self.tally.path.add(t, persons);
-                self.port_tally.path((packed >> 32) as u8, t, persons, true);
+                self.pool_path((packed >> 32) as u8, t, persons, true);
                 i += 1;
             } else {
                 let (key, _, size, port) = expired[j];
-                self.tally.path.remove(deadline(key), size as u64);
-                self.port_tally.path(port, deadline(key), size as u64, false);
+                self.pool_path(port, deadline(key), size as u64, false);
                 j += 1;
             }
         }
-        self.tally.path.advance(now);
+        self.advance_path(now);
         for &(key, slot, _, _) in &expired {
             let at = deadline(key);
             let e = self.leave_pool(slot, at);

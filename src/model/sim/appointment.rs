@@ -25,7 +25,7 @@ use crate::engine::rng::{self, StreamRng};
 use crate::engine::time::{self, DAY, SimTime};
 use crate::model::PortModel;
 use crate::model::observer::{Observer, Outcome};
-use crate::model::result::{PortSeries, Series};
+use crate::model::result::PortSeries;
 use crate::scenario::Booked;
 
 /// The appointments' random stream: lead times, then no-show coins.
@@ -46,21 +46,13 @@ impl Sim<'_> {
     pub(super) fn book(&mut self, slot: u32, t: SimTime, e: &PoolEntry, obs: &mut dyn Observer) {
         let (size, reg, port) = (e.size, e.registered_at, e.port);
         self.groups.set_state(slot, State::Booked);
-        if self.tally.counts_at(t) {
-            self.tally.counts.booked_groups += 1;
-            self.tally.counts.booked_persons += size as u64;
-            self.tally.add_daily(Series::BookedPersons, t, size as u64);
-        }
-        if self.tally.wait_counts(reg, t) {
-            self.tally.booking_wait(t - reg);
-            if self.port_tally.on {
-                self.port_tally.ports[port as usize].selection_waits.push(t - reg);
-            }
-        }
-        if let Some(c) = self.port_tally.counts(port, t) {
+        if let Some(c) = self.counts_at(port, t) {
             c.booked_groups += 1;
             c.booked_persons += size as u64;
-            self.port_tally.add_daily(port, PortSeries::BookedPersons, t, size as u64);
+            self.add_daily(port, PortSeries::BookedPersons, t, size as u64);
+        }
+        if self.tally.wait_counts(reg, t) {
+            self.booking_wait(port, t - reg);
         }
         self.tally.booking_in_windows(t, t - reg);
         if !self.port_tally.windows.is_empty() {
@@ -80,14 +72,12 @@ impl Sim<'_> {
         if let Some(c) = cancel {
             // Cancelled from `c` (or at once if booked later): an event, since the group returns.
             self.groups.materialise(slot, e);
-            self.tally.selected_across_report(t, c.max(t), size);
-            self.port_tally.selected_across_report(port, t, c.max(t), size);
+            self.selected_across_report(port, t, c.max(t), size);
             self.push(c.max(t), Kind::Return, self.groups.id_of(slot), pack_return(slot, false));
             return;
         }
         // Booked from `t` to its appointment (or to the end).
-        self.tally.selected_across_report(t, appointment_at.min(self.m.horizon), size);
-        self.port_tally.selected_across_report(port, t, appointment_at.min(self.m.horizon), size);
+        self.selected_across_report(port, t, appointment_at.min(self.m.horizon), size);
         if appointment_at < self.m.horizon {
             let outcome = if no_show { Outcome::NoShow } else { Outcome::Processed };
             self.exit(slot, appointment_at, outcome, (size, reg, port), obs);
@@ -120,11 +110,7 @@ impl Sim<'_> {
     pub(super) fn cancel(&mut self, slot: u32, t: SimTime, obs: &mut dyn Observer) {
         let g = self.groups.held(slot);
         self.groups.note_cancelled(slot);
-        if self.tally.counts_at(t) {
-            self.tally.counts.cancelled_appointments += 1;
-            self.tally.counts.cancelled_persons += g.size as u64;
-        }
-        if let Some(c) = self.port_tally.counts(g.port, t) {
+        if let Some(c) = self.counts_at(g.port, t) {
             c.cancelled_appointments += 1;
             c.cancelled_persons += g.size as u64;
         }

@@ -16,7 +16,7 @@ use super::{Kind, Sim};
 use crate::engine::Event;
 use crate::engine::rng::{self, StreamRng};
 use crate::engine::time::{self, DAY, SimTime};
-use crate::model::result::{PortSeries, Series};
+use crate::model::result::PortSeries;
 
 /// A stream registration due today, waiting in the sorted buffer: its event key ([`Event::key`]:
 /// time, kind, id; no slot yet) and what the group's record would hold. The group takes a slot
@@ -174,15 +174,10 @@ impl Sim<'_> {
 
     fn register_group(&mut self, slot: u32, id: u64, t: SimTime, (size, port): (u8, u8), patience: SimTime) {
         debug_assert_eq!(self.groups.state(slot), State::Travelling);
-        if self.tally.counts_at(t) {
-            self.tally.counts.arrived_groups += 1;
-            self.tally.counts.arrived_persons += size as u64;
-            self.tally.add_daily(Series::ArrivedPersons, t, size as u64);
-        }
-        if let Some(c) = self.port_tally.counts(port, t) {
+        if let Some(c) = self.counts_at(port, t) {
             c.arrived_groups += 1;
             c.arrived_persons += size as u64;
-            self.port_tally.add_daily(port, PortSeries::ArrivedPersons, t, size as u64);
+            self.add_daily(port, PortSeries::ArrivedPersons, t, size as u64);
         }
         self.cohorts.registered(t, size);
         self.enter_pool(slot, t, size, t, port);

@@ -34,12 +34,9 @@ impl Sim<'_> {
             let id = self.groups.id_of(slot);
             // With a reported period, the initial counts are the state at its start instead.
             if self.m.report == 0 {
-                self.tally.counts.initial_groups += 1;
-                self.tally.counts.initial_persons += g.size as u64;
-                if let Some(c) = self.port_tally.counts(g.port, 0) {
-                    c.initial_groups += 1;
-                    c.initial_persons += g.size as u64;
-                }
+                let c = self.counts_of(g.port);
+                c.initial_groups += 1;
+                c.initial_persons += g.size as u64;
             }
             self.enter_pool(slot, 0, g.size, g.registered_at, g.port);
             self.allocation.backlog_registered(self.m, g.registered_at, id, slot, g.port);

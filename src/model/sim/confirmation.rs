@@ -60,16 +60,11 @@ impl Sim<'_> {
         let e = self.leave_pool(slot, now);
         let size = e.size as u64;
         // The path has been integrated up to this allocation; the selection leaves now.
-        self.tally.path.remove(now, size);
-        self.port_tally.path(e.port, now, size, false);
-        if self.tally.counts_at(now) {
-            self.tally.counts.selected_groups += 1;
-            self.tally.counts.selected_persons += size;
-            self.tally.add_daily(Series::SelectedPersons, now, size);
-        }
-        if let Some(c) = self.port_tally.counts(e.port, now) {
+        self.pool_path(e.port, now, size, false);
+        if let Some(c) = self.counts_at(e.port, now) {
             c.selected_groups += 1;
             c.selected_persons += size;
+            self.tally.add_daily(Series::SelectedPersons, now, size);
         }
         self.groups.set_state(slot, State::Selected);
         self.groups.note_selected(slot, now);
@@ -128,8 +123,7 @@ impl Sim<'_> {
                 || (c.failure_probability > 0.0 && self.confirmation.rng.random_bool(c.failure_probability));
             if !fails {
                 self.groups.note_attempts(slot, attempts);
-                self.tally.selected_across_report(selected_at, t, e.size);
-                self.port_tally.selected_across_report(e.port, selected_at, t, e.size);
+                self.selected_across_report(e.port, selected_at, t, e.size);
                 self.book(slot, t, e, obs);
                 return;
             }
@@ -139,8 +133,7 @@ impl Sim<'_> {
             t += time::from_hours(c.retry.sample(&mut self.confirmation.rng));
         };
         self.groups.note_attempts(slot, attempts);
-        self.tally.selected_across_report(selected_at, miss_at, e.size);
-        self.port_tally.selected_across_report(e.port, selected_at, miss_at, e.size);
+        self.selected_across_report(e.port, selected_at, miss_at, e.size);
         // The group stays: it misses later, or is still selected at the horizon.
         self.groups.materialise(slot, e);
         self.push(miss_at, Kind::Return, self.groups.id_of(slot), pack_return(slot, overlapped));
@@ -151,24 +144,14 @@ impl Sim<'_> {
     pub(super) fn miss(&mut self, slot: u32, overlapped: bool, t: SimTime, obs: &mut dyn Observer) {
         let c = self.m.confirmation.as_ref().expect("confirmation configured");
         let g = self.groups.held(slot);
-        let counted = self.tally.counts_at(t);
-        if counted {
-            self.tally.counts.missed_confirmations += 1;
-            self.tally.counts.missed_persons += g.size as u64;
-            self.tally.add_daily(Series::MissedPersons, t, g.size as u64);
-        }
-        if let Some(pc) = self.port_tally.counts(g.port, t) {
+        if let Some(pc) = self.counts_at(g.port, t) {
             pc.missed_confirmations += 1;
             pc.missed_persons += g.size as u64;
             pc.missed_in_outage += u64::from(overlapped);
+            self.tally.add_daily(Series::MissedPersons, t, g.size as u64);
         }
-        if overlapped {
-            if counted {
-                self.tally.counts.missed_in_outage += 1;
-            }
-            if c.policy == OutagePolicy::Reissue {
-                self.allocation.reissue_after(self.m, t, self.m.cost(g.size), g.port);
-            }
+        if overlapped && c.policy == OutagePolicy::Reissue {
+            self.allocation.reissue_after(self.m, t, self.m.cost(g.size), g.port);
         }
         match c.on_miss {
             OnMiss::Drop => self.exit(slot, t, Outcome::Dropped, (g.size, g.registered_at, g.port), obs),

@@ -16,6 +16,7 @@
 //! | `waiting.rs` | entering and leaving the pool |
 //! | `groups.rs` | where a group's data lives (slots, tags, group records) |
 //! | `tally.rs` | counts, daily series, waits; a group's exit |
+//! | `measure.rs` | where a measurement goes: the port's, or the whole's; the whole from its ports |
 //! | `path.rs` | a pool's path: its integral per day and over the window, its maximum |
 //! | `waits.rs` | a replication's waits and their quantiles |
 //! | `finish.rs` | censored groups, the invariants, the result |
@@ -38,6 +39,7 @@ mod confirmation;
 mod finish;
 mod groups;
 mod lookahead;
+mod measure;
 mod path;
 mod pool;
 mod port_tally;

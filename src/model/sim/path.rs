@@ -69,20 +69,31 @@ impl PoolPath {
     #[inline]
     pub(super) fn add(&mut self, t: SimTime, persons: u64) {
         self.advance(t);
-        self.groups += 1;
-        self.persons += persons;
-        if t >= self.report {
-            self.max_groups = self.max_groups.max(self.groups);
-            self.max_persons = self.max_persons.max(self.persons);
-        }
+        self.shift(t, persons, true);
     }
 
     /// The pool loses a group of `persons` at `t` (not before the last change).
     #[inline]
     pub(super) fn remove(&mut self, t: SimTime, persons: u64) {
         self.advance(t);
-        self.groups -= 1;
-        self.persons -= persons;
+        self.shift(t, persons, false);
+    }
+
+    /// Changes the level and its maximum only, leaving the integrals alone: the whole's path when
+    /// each port's integrates (the whole's integrals are then the ports' sums).
+    #[inline]
+    pub(super) fn shift(&mut self, t: SimTime, persons: u64, gains: bool) {
+        if gains {
+            self.groups += 1;
+            self.persons += persons;
+            if t >= self.report {
+                self.max_groups = self.max_groups.max(self.groups);
+                self.max_persons = self.max_persons.max(self.persons);
+            }
+        } else {
+            self.groups -= 1;
+            self.persons -= persons;
+        }
     }
 
     /// Integrates the level from the last change to `t`; an earlier `t` changes nothing.

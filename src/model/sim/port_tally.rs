@@ -138,17 +138,6 @@ impl PortTally {
         }
     }
 
-    /// Counts a group selected before the reported period and still selected or booked at its
-    /// start as initial at `port` (see `Tally::selected_across_report`).
-    #[inline]
-    pub(super) fn selected_across_report(&mut self, port: u8, from: SimTime, to: SimTime, persons: u8) {
-        if self.on && from < self.report && to >= self.report {
-            let c = &mut self.ports[port as usize].counts;
-            c.initial_groups += 1;
-            c.initial_persons += persons as u64;
-        }
-    }
-
     /// Groups on `port`'s pool path.
     pub(super) fn path_groups(&self, port: usize) -> u64 {
         self.ports[port].path.level().0

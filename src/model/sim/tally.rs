@@ -127,14 +127,15 @@ impl Tally {
         }
     }
 
-    /// Counts a group of `persons` that was selected before the reported period and still is at
-    /// its start, if `from < report <= to` (its state from `from` to `to`).
+    /// The first instant reported [s].
     #[inline]
-    pub(super) fn selected_across_report(&mut self, from: SimTime, to: SimTime, persons: u8) {
-        if from < self.report && to >= self.report {
-            self.counts.initial_groups += 1;
-            self.counts.initial_persons += persons as u64;
-        }
+    pub(super) fn report(&self) -> SimTime {
+        self.report
+    }
+
+    /// The first day reported.
+    pub(super) fn report_day(&self) -> usize {
+        self.report_day
     }
 
     /// A group enters the pool at `t` at `port` (integrated at the next abandonment pass).
@@ -162,15 +163,15 @@ impl Tally {
         self.waiting_time_sum += inside as u128;
     }
 
-    /// Records a wait to processing [s].
-    pub(super) fn processed_wait(&mut self, wait: SimTime) {
-        self.waits.push(wait);
+    /// Adds a wait to processing [s] to the 1-day bins.
+    #[inline]
+    pub(super) fn wait_bin(&mut self, wait: SimTime) {
         bin(&mut self.wait_bins, wait);
     }
 
-    /// Records a wait to booking [s] for the statistics window.
-    pub(super) fn booking_wait(&mut self, wait: SimTime) {
-        self.selection_waits.push(wait);
+    /// Adds a wait to booking [s] to the 1-day bins.
+    #[inline]
+    pub(super) fn selection_wait_bin(&mut self, wait: SimTime) {
         bin(&mut self.selection_wait_bins, wait);
     }
 
@@ -218,71 +219,36 @@ impl Sim<'_> {
         obs: &mut dyn Observer,
     ) {
         let persons = size as u64;
-        if self.port_tally.on {
-            self.port_exit(t, outcome, (size, registered_at, port));
+        let counted = self.tally.counts_at(t);
+        if let Some(c) = self.counts_at(port, t) {
+            match outcome {
+                Outcome::Processed => {
+                    c.processed_groups += 1;
+                    c.processed_persons += persons;
+                    self.add_daily(port, PortSeries::ProcessedPersons, t, persons);
+                    if self.tally.wait_counts(registered_at, t) {
+                        self.processed_wait(port, t - registered_at);
+                    }
+                }
+                Outcome::NoShow => {
+                    c.no_show_groups += 1;
+                    c.no_show_persons += persons;
+                }
+                Outcome::Abandoned | Outcome::Dropped => {
+                    c.abandoned_groups += 1;
+                    c.abandoned_persons += persons;
+                    self.add_daily(port, PortSeries::AbandonedPersons, t, persons);
+                }
+                _ => unreachable!("censored groups do not exit"),
+            }
         }
-        let tally = &mut self.tally;
-        let counted = tally.counts_at(t);
-        match outcome {
-            Outcome::Processed if counted => {
-                tally.counts.processed_groups += 1;
-                tally.counts.processed_persons += persons;
-                tally.add_daily(Series::ProcessedPersons, t, persons);
-                if tally.wait_counts(registered_at, t) {
-                    tally.processed_wait(t - registered_at);
-                }
-            }
-            Outcome::NoShow if counted => {
-                tally.counts.no_show_groups += 1;
-                tally.counts.no_show_persons += persons;
-            }
-            Outcome::Abandoned | Outcome::Dropped => {
-                if counted {
-                    tally.counts.abandoned_groups += 1;
-                    tally.counts.abandoned_persons += persons;
-                    tally.add_daily(Series::AbandonedPersons, t, persons);
-                }
-                if !self.groups.was_booked(slot) {
-                    self.cohorts.abandoned(registered_at, t, size);
-                }
-            }
-            Outcome::Processed | Outcome::NoShow => {}
-            _ => unreachable!("censored groups do not exit"),
+        if matches!(outcome, Outcome::Abandoned | Outcome::Dropped) && !self.groups.was_booked(slot) {
+            self.cohorts.abandoned(registered_at, t, size);
         }
         if self.groups.keeps_times() && counted {
             obs.record(&self.groups.record(slot, outcome, t, size, registered_at));
         }
         self.groups.free(slot);
-    }
-}
-
-impl Sim<'_> {
-    /// Counts an exit at its port (see [`Sim::exit`]).
-    fn port_exit(&mut self, t: SimTime, outcome: Outcome, (size, registered_at, port): (u8, SimTime, u8)) {
-        let persons = size as u64;
-        let wait_counts = self.tally.wait_counts(registered_at, t);
-        let pt = &mut self.port_tally;
-        let Some(c) = pt.counts(port, t) else { return };
-        match outcome {
-            Outcome::Processed => {
-                c.processed_groups += 1;
-                c.processed_persons += persons;
-                pt.add_daily(port, PortSeries::ProcessedPersons, t, persons);
-                if wait_counts {
-                    pt.ports[port as usize].waits.push(t - registered_at);
-                }
-            }
-            Outcome::NoShow => {
-                c.no_show_groups += 1;
-                c.no_show_persons += persons;
-            }
-            Outcome::Abandoned | Outcome::Dropped => {
-                c.abandoned_groups += 1;
-                c.abandoned_persons += persons;
-                pt.add_daily(port, PortSeries::AbandonedPersons, t, persons);
-            }
-            _ => unreachable!("censored groups do not exit"),
-        }
     }
 }
 

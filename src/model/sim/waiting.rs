@@ -26,8 +26,7 @@ impl Sim<'_> {
     /// The group in `slot` stops waiting at `t`; returns its pool entry.
     pub(super) fn leave_pool(&mut self, slot: u32, t: SimTime) -> PoolEntry {
         let e = take_out(&mut self.pool, &mut self.groups, slot);
-        self.tally.add_spell(self.groups.spell_start(&e), t);
-        self.port_tally.spell(e.port, t, false);
+        self.end_spell(&e, t);
         e
     }
 

@@ -85,6 +85,25 @@ impl WaitLog {
         self.histogram = Some(h);
     }
 
+    /// Adds every wait of `other` (the whole's log as the union of its ports'): the same values,
+    /// so the same statistics, as if each had been pushed here.
+    pub(crate) fn absorb(&mut self, other: &WaitLog) {
+        match &other.histogram {
+            None if self.histogram.is_none() && self.exact.len() + other.exact.len() <= self.exact_cap => {
+                self.exact.extend_from_slice(&other.exact);
+            }
+            None => other.exact.iter().for_each(|w| self.push(*w as SimTime)),
+            Some(h) => {
+                if self.histogram.is_none() {
+                    self.spill();
+                }
+                self.histogram.as_mut().expect("spilled").add(h).expect("histograms with the same bounds");
+                self.sum += other.sum;
+                self.n += other.n;
+            }
+        }
+    }
+
     /// Mean and quantiles in days, or `None` without observations.
     pub(crate) fn stats(&self) -> Option<WaitStats> {
         match &self.histogram {

@@ -1,0 +1,138 @@
+//! Where a measurement goes. Without ports the whole is measured as the replication runs
+//! (`tally.rs`). With ports each port is measured (`port_tally.rs`) and the whole is their sum,
+//! formed once at the end: the counts, the daily series the ports keep, the pool's integrals, the
+//! waiting spells, and the waits (the union of the ports' logs). What does not add up over ports is
+//! kept for the whole as it goes: its pool's level and maximum, the waits' 1-day bins, its booking
+//! windows, and the series with no port counterpart (selections, misses, outage hours).
+//!
+//! So each event is counted once, at one place, and the whole cannot disagree with its ports.
+
+use super::Sim;
+use super::pool::PoolEntry;
+use crate::engine::time::SimTime;
+use crate::model::result::{Counts, PortSeries, Series};
+
+impl Sim<'_> {
+    /// The counts that an event at `port` at `t` adds to, if `t` is reported.
+    #[inline]
+    pub(super) fn counts_at(&mut self, port: u8, t: SimTime) -> Option<&mut Counts> {
+        if self.tally.counts_at(t) { Some(self.counts_of(port)) } else { None }
+    }
+
+    /// The counts of events at `port`: the port's when ports are measured, else the whole's.
+    #[inline]
+    pub(super) fn counts_of(&mut self, port: u8) -> &mut Counts {
+        if self.port_tally.on { &mut self.port_tally.ports[port as usize].counts } else { &mut self.tally.counts }
+    }
+
+    /// Adds `x` to the daily series `s` at `port` on the day of `t`, if that day is reported.
+    #[inline]
+    pub(super) fn add_daily(&mut self, port: u8, s: PortSeries, t: SimTime, x: u64) {
+        if self.port_tally.on {
+            self.port_tally.add_daily(port, s, t, x);
+        } else {
+            self.tally.add_daily(s.series(), t, x);
+        }
+    }
+
+    /// The pool at `port` gains (`gains`) or loses a group of `persons` at `t`; changes come in
+    /// time order.
+    #[inline]
+    pub(super) fn pool_path(&mut self, port: u8, t: SimTime, persons: u64, gains: bool) {
+        if self.port_tally.on {
+            self.port_tally.path(port, t, persons, gains);
+            self.tally.path.shift(t, persons, gains);
+        } else if gains {
+            self.tally.path.add(t, persons);
+        } else {
+            self.tally.path.remove(t, persons);
+        }
+    }
+
+    /// Integrates the whole's pool path to `t` (with ports, each port's path integrates itself).
+    #[inline]
+    pub(super) fn advance_path(&mut self, t: SimTime) {
+        if !self.port_tally.on {
+            self.tally.path.advance(t);
+        }
+    }
+
+    /// The waiting spell of the group with pool entry `e` ends at `t`.
+    #[inline]
+    pub(super) fn end_spell(&mut self, e: &PoolEntry, t: SimTime) {
+        if self.port_tally.on {
+            self.port_tally.spell(e.port, t, false);
+        } else {
+            self.tally.add_spell(self.groups.spell_start(e), t);
+        }
+    }
+
+    /// Records a wait to processing [s] at `port`: in the whole's 1-day bins, and in the port's
+    /// log or the whole's.
+    #[inline]
+    pub(super) fn processed_wait(&mut self, port: u8, wait: SimTime) {
+        self.tally.wait_bin(wait);
+        if self.port_tally.on {
+            self.port_tally.ports[port as usize].waits.push(wait);
+        } else {
+            self.tally.waits.push(wait);
+        }
+    }
+
+    /// Records a wait to booking [s] at `port`, like [`Sim::processed_wait`].
+    #[inline]
+    pub(super) fn booking_wait(&mut self, port: u8, wait: SimTime) {
+        self.tally.selection_wait_bin(wait);
+        if self.port_tally.on {
+            self.port_tally.ports[port as usize].selection_waits.push(wait);
+        } else {
+            self.tally.selection_waits.push(wait);
+        }
+    }
+
+    /// Counts a group of `persons` at `port`, selected or booked from `from` to `to`, as initial
+    /// if that spans the start of the reported period.
+    #[inline]
+    pub(super) fn selected_across_report(&mut self, port: u8, from: SimTime, to: SimTime, persons: u8) {
+        let report = self.tally.report();
+        if from < report && to >= report {
+            let c = self.counts_of(port);
+            c.initial_groups += 1;
+            c.initial_persons += persons as u64;
+        }
+    }
+
+    /// With ports measured, forms the whole's measurements from the ports' (closed by
+    /// [`PortTally::close`](super::port_tally::PortTally::close)), as [`Tally::close_days`](super::tally::Tally::close_days)
+    /// does without ports.
+    pub(super) fn whole_from_ports(&mut self) {
+        let (t, pt) = (&mut self.tally, &self.port_tally);
+        let mut at_report = (0, 0);
+        for m in &pt.ports {
+            t.counts.add(&m.counts);
+            t.integral_groups += m.integral_groups;
+            t.integral_persons += m.integral_persons;
+            t.waiting_time_sum += u128::try_from(m.spells).expect("closed spells sum to a positive time");
+            t.waits.absorb(&m.waits);
+            t.selection_waits.absorb(&m.selection_waits);
+            if let Some((g, p)) = m.path.waiting_at_report {
+                at_report = (at_report.0 + g, at_report.1 + p);
+            }
+        }
+        let c = &mut t.counts;
+        (c.moved_in_groups, c.moved_in_persons, c.moved_out_groups, c.moved_out_persons) = (0, 0, 0, 0);
+        if t.report() > 0 {
+            t.path.max_groups = t.path.max_groups.max(at_report.0);
+            t.path.max_persons = t.path.max_persons.max(at_report.1);
+        }
+        let first = t.report_day();
+        for d in 0..pt.daily.days {
+            for s in PortSeries::ALL {
+                let x = (0..pt.ports.len()).map(|p| pt.daily.get(p, s, d)).sum();
+                t.daily.set(s.series(), d, x);
+            }
+            let groups = pt.ports.iter().map(|m| m.path.day_group_secs[first + d]).sum();
+            t.daily.set(Series::WaitingGroups, d, groups);
+        }
+    }
+}
