@@ -109,7 +109,7 @@ impl Sim<'_> {
         let (t, pt) = (&mut self.tally, &self.port_tally);
         let mut at_report = (0, 0);
         for m in &pt.ports {
-            t.counts.add(&m.counts);
+            add_counts(&mut t.counts, &m.counts);
             t.integral_groups += m.integral_groups;
             t.integral_persons += m.integral_persons;
             t.waiting_time_sum += u128::try_from(m.spells).expect("closed spells sum to a positive time");
@@ -135,4 +135,74 @@ impl Sim<'_> {
             t.daily.set(Series::WaitingGroups, d, groups);
         }
     }
+}
+
+/// Adds every count of `o` to `sum` (the whole's counts as the sum of its ports').
+fn add_counts(sum: &mut Counts, o: &Counts) {
+    let Counts {
+        initial_groups,
+        initial_persons,
+        arrived_groups,
+        arrived_persons,
+        selected_groups,
+        selected_persons,
+        booked_groups,
+        booked_persons,
+        processed_groups,
+        processed_persons,
+        abandoned_groups,
+        abandoned_persons,
+        no_show_groups,
+        no_show_persons,
+        missed_confirmations,
+        missed_persons,
+        missed_in_outage,
+        unused_slots,
+        final_waiting_groups,
+        final_waiting_persons,
+        final_selected_groups,
+        final_selected_persons,
+        final_booked_groups,
+        final_booked_persons,
+        cancelled_appointments,
+        cancelled_persons,
+        caravan_groups_before_start,
+        moved_in_groups,
+        moved_in_persons,
+        moved_out_groups,
+        moved_out_persons,
+        slots,
+    } = o;
+    sum.initial_groups += initial_groups;
+    sum.initial_persons += initial_persons;
+    sum.arrived_groups += arrived_groups;
+    sum.arrived_persons += arrived_persons;
+    sum.selected_groups += selected_groups;
+    sum.selected_persons += selected_persons;
+    sum.booked_groups += booked_groups;
+    sum.booked_persons += booked_persons;
+    sum.processed_groups += processed_groups;
+    sum.processed_persons += processed_persons;
+    sum.abandoned_groups += abandoned_groups;
+    sum.abandoned_persons += abandoned_persons;
+    sum.no_show_groups += no_show_groups;
+    sum.no_show_persons += no_show_persons;
+    sum.missed_confirmations += missed_confirmations;
+    sum.missed_persons += missed_persons;
+    sum.missed_in_outage += missed_in_outage;
+    sum.unused_slots += unused_slots;
+    sum.final_waiting_groups += final_waiting_groups;
+    sum.final_waiting_persons += final_waiting_persons;
+    sum.final_selected_groups += final_selected_groups;
+    sum.final_selected_persons += final_selected_persons;
+    sum.final_booked_groups += final_booked_groups;
+    sum.final_booked_persons += final_booked_persons;
+    sum.cancelled_appointments += cancelled_appointments;
+    sum.cancelled_persons += cancelled_persons;
+    sum.caravan_groups_before_start += caravan_groups_before_start;
+    sum.moved_in_groups += moved_in_groups;
+    sum.moved_in_persons += moved_in_persons;
+    sum.moved_out_groups += moved_out_groups;
+    sum.moved_out_persons += moved_out_persons;
+    sum.slots += slots;
 }
