@@ -62,13 +62,11 @@ fn draw(rng: &mut StreamRng, weights: impl Iterator<Item = f64> + Clone) -> u8 {
     last as u8
 }
 
-/// Draws an index by cumulative weights (nondecreasing; the last is the total, positive): the
-/// first whose cumulative weight exceeds a uniform draw over the total. The cumulative weights at
-/// or below the draw are counted rather than searched for, the same index without branches.
+/// Draws an index by cumulative weights (the last is the total, positive).
 #[inline]
 fn draw_cumulative(rng: &mut StreamRng, cdf: &[f64]) -> u8 {
     let u = rng.random::<f64>() * cdf[cdf.len() - 1];
-    cdf.iter().filter(|c| **c <= u).count().min(cdf.len() - 1) as u8
+    cdf.partition_point(|c| *c <= u).min(cdf.len() - 1) as u8
 }
 
 /// How a source's groups choose their port, prepared once per model.
