@@ -270,6 +270,25 @@ mod tests {
         }
     }
 
+    /// A log formed as the union of others (the whole from its ports) has the statistics of one
+    /// log given every value: below the cap, across it, and from logs already spilled.
+    #[test]
+    fn a_union_of_logs_is_one_log_of_all_their_values() {
+        let mut rng = crate::engine::rng::StreamRng::seed_from_u64(4);
+        let xs: Vec<SimTime> = (0..3000).map(|_| rng.random_range(0..300 * DAY)).collect();
+        for (cap, parts) in [(10_000, 3), (2000, 3), (500, 2), (1, 4)] {
+            let mut one = log(cap);
+            xs.iter().for_each(|x| one.push(*x));
+            let mut union = log(cap);
+            for chunk in xs.chunks(xs.len().div_ceil(parts)) {
+                let mut part = log(cap);
+                chunk.iter().for_each(|x| part.push(*x));
+                union.absorb(&part);
+            }
+            assert_eq!(union.stats(), one.stats(), "cap {cap}, {parts} parts");
+        }
+    }
+
     /// Past the cap, the mean stays exact and every quantile is within 0.05 % of the exact one
     /// (the model allows 0.1 %), and exact where buckets are one second wide.
     #[test]
