@@ -1,7 +1,7 @@
 //! What a replication measures at each port of entry, when the scenario declares ports: the same
 //! counts, pool path, waits and daily series as the whole (`tally.rs`), over the same reported
-//! period, plus the moves between ports. Integer amounts only, so that sums over replications are
-//! exact in any order.
+//! period, plus the moves between ports; the whole is then formed from them (`measure.rs`).
+//! Integer amounts only, so that sums over ports and replications are exact in any order.
 //!
 //! Each port's waiting spells are kept as Σ clamp(leave) − Σ clamp(enter) (times clamped to the
 //! window), from the entries and exits of its pool, and its path integral from the pool path's

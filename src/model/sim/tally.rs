@@ -1,6 +1,7 @@
-//! What a replication measures while it runs: the counts, the exact path of the waiting pool (its
-//! integral per day and over the statistics window, its maximum), the daily series and the waits.
-//! Also where a group leaves the system: it is counted here, reported, and its slot freed.
+//! What a replication measures for the whole: the counts, the waiting pool's path (`path.rs`), the
+//! daily series, the waits and their 1-day bins, the booking windows. Without ports it is measured
+//! as the run goes; with ports most of it is the sum of the ports' (`measure.rs`).
+//! Also where a group leaves the system: it is counted, reported, and its slot freed.
 
 use super::Sim;
 use super::path::PoolPath;
