@@ -159,11 +159,7 @@ impl PoolPath {
     /// window [group-seconds, person-seconds]: nothing if the window starts after the horizon.
     pub(super) fn close(&mut self, horizon: SimTime) -> (u128, u128) {
         self.advance(horizon);
-        if let Some(d) = self.day_group_secs.get_mut(self.day) {
-            // A horizon inside a day: that day's part so far.
-            *d = (self.total.0 - self.at_day_start.0) as u64;
-            self.day_person_secs[self.day] = (self.total.1 - self.at_day_start.1) as u64;
-        }
+        debug_assert_eq!(self.day, self.day_group_secs.len(), "the horizon ends the run's last day");
         let from = self.at_window.unwrap_or(self.total);
         (self.total.0 - from.0, self.total.1 - from.1)
     }
