@@ -26,6 +26,7 @@ pub mod engine;
 pub mod metrics;
 pub mod model;
 pub mod output;
+#[cfg(feature = "charts")]
 pub mod plot;
 pub mod reported;
 pub mod run;

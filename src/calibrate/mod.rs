@@ -171,17 +171,47 @@ fn finite_mean<'a>(xs: impl Iterator<Item = &'a f64>) -> f64 {
     if n == 0 { f64::NAN } else { sum / n as f64 }
 }
 
-impl CostFunction for &Problem<'_> {
-    type Param = Vec<f64>;
+/// A point of the unit cube as Nelder–Mead moves it: element-wise sums and differences, and a
+/// product with a scalar, exactly as argmin's own `Vec<f64>` arithmetic (which would pull OS
+/// randomness into the tree through its `rand` feature).
+#[derive(Debug, Clone, PartialEq)]
+struct Point(Vec<f64>);
+
+impl argmin_math::ArgminAdd<Point, Point> for Point {
+    fn add(&self, other: &Point) -> Point {
+        assert_eq!(self.0.len(), other.0.len());
+        Point(self.0.iter().zip(&other.0).map(|(a, b)| a + b).collect())
+    }
+}
+
+impl argmin_math::ArgminSub<Point, Point> for Point {
+    fn sub(&self, other: &Point) -> Point {
+        assert_eq!(self.0.len(), other.0.len());
+        Point(self.0.iter().zip(&other.0).map(|(a, b)| a - b).collect())
+    }
+}
+
+impl argmin_math::ArgminMul<f64, Point> for Point {
+    fn mul(&self, other: &f64) -> Point {
+        Point(self.0.iter().map(|a| a * other).collect())
+    }
+}
+
+/// The search's view of a problem: the loss at a point of the unit cube.
+struct Search<'p, 'a>(&'p Problem<'a>);
+
+impl CostFunction for Search<'_, '_> {
+    type Param = Point;
     type Output = f64;
 
-    fn cost(&self, u: &Vec<f64>) -> Result<f64, argmin::core::Error> {
-        if self.log.lock().unwrap_or_else(|e| e.into_inner()).len() >= self.budget {
+    fn cost(&self, u: &Point) -> Result<f64, argmin::core::Error> {
+        let (u, problem) = (&u.0, self.0);
+        if problem.log.lock().unwrap_or_else(|e| e.into_inner()).len() >= problem.budget {
             return Err(argmin::core::Error::msg(BUDGET_SPENT));
         }
         // Outside the cube the loss is the clamped point's, plus a slope that leads back inside.
         let outside: f64 = u.iter().map(|x| (x - x.clamp(0.0, 1.0)).abs()).sum();
-        let loss = self.evaluate("search", self.values(u)).map_err(argmin::core::Error::msg)?;
+        let loss = problem.evaluate("search", problem.values(u)).map_err(argmin::core::Error::msg)?;
         Ok(loss + 1e3 * outside)
     }
 }
@@ -246,14 +276,14 @@ pub fn calibrate(problem: &Problem) -> Result<Fit, String> {
     let k = problem.params.len();
     let start = vec![0.5; k];
     let start_loss = problem.evaluate("start", problem.values(&start))?;
-    let mut simplex = vec![start.clone()];
+    let mut simplex = vec![Point(start.clone())];
     for i in 0..k {
         let mut v = start.clone();
         v[i] += 0.25;
-        simplex.push(v);
+        simplex.push(Point(v));
     }
     let solver = NelderMead::new(simplex).with_sd_tolerance(1e-4).map_err(|e| e.to_string())?;
-    let searched = Executor::new(problem, solver).configure(|s| s.max_iters(problem.budget as u64)).run();
+    let searched = Executor::new(Search(problem), solver).configure(|s| s.max_iters(problem.budget as u64)).run();
     if let Err(e) = &searched
         && !e.to_string().contains(BUDGET_SPENT)
     {

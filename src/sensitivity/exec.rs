@@ -93,8 +93,12 @@ pub fn run_points(dir: &Path, study: &Study, todo: &[usize], opts: &RunOptions) 
 /// report, for a study whose points are all in `points`.
 pub fn finish(dir: &Path, study: &Study, points: &BTreeMap<usize, String>, no_charts: bool) -> Result<(), StudyError> {
     let rows = study.estimate(points)?;
+    #[cfg_attr(not(feature = "charts"), allow(unused_mut))]
     let mut files: Vec<(String, Vec<u8>)> =
         vec![("design.csv".into(), study.design_csv()), ("sensitivity.csv".into(), output::csv_bytes(&rows))];
+    #[cfg(not(feature = "charts"))]
+    let _ = no_charts;
+    #[cfg(feature = "charts")]
     if !no_charts {
         files.extend(crate::plot::sensitivity_files(&study.chart_spec(), &rows).map_err(input)?);
     }

@@ -208,6 +208,7 @@ impl Study {
     }
 
     /// What the charts and the report need of the study.
+    #[cfg(feature = "charts")]
     pub fn chart_spec(&self) -> crate::plot::SensitivitySpec {
         crate::plot::SensitivitySpec {
             scenario: self.base.name.clone(),

@@ -147,6 +147,9 @@ pub fn finish(
     if !ports.is_empty() {
         files.push(("ports_sweep.csv".into(), format!("{}{ports}", super::PORTS_HEADER).into_bytes()));
     }
+    #[cfg(not(feature = "charts"))]
+    let _ = no_charts;
+    #[cfg(feature = "charts")]
     if !no_charts {
         let spec = plan.chart_spec();
         let charts = crate::plot::sweep_charts(&spec, &csv_text).map_err(SweepError::Charts)?;

@@ -302,6 +302,7 @@ pub fn sweep_csv(header: &str, lines: &BTreeMap<usize, String>) -> String {
 
 impl PlanFile {
     /// What the sweep charts need of this plan.
+    #[cfg(feature = "charts")]
     pub fn chart_spec(&self) -> crate::plot::SweepSpec<'_> {
         crate::plot::SweepSpec {
             scenario: &self.scenario,
