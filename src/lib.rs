@@ -21,8 +21,10 @@
 
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
+#[cfg(feature = "calibrate")]
 pub mod calibrate;
 pub mod engine;
+pub mod experiment;
 pub mod metrics;
 pub mod model;
 pub mod output;
@@ -34,3 +36,9 @@ pub mod scenario;
 pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
+
+pub use experiment::{
+    CancelToken, Error, Experiment, ExperimentBuilder, FileOptions, RunControl, RunResult, check_scale,
+};
+pub use metrics::{METRICS, Metric};
+pub use output::GroupsCsv;

@@ -68,41 +68,40 @@ pub fn replication_range(
 ) -> Result<Vec<RepResult>, RunError> {
     let records = Mutex::new(records);
     let done = AtomicUsize::new(0);
-    let work = || {
-        range
-            .clone()
-            .into_par_iter()
-            .map(|r| {
-                if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-                    return None;
-                }
-                let result = if r == 0 {
-                    let mut guard = records.lock().unwrap_or_else(|e| e.into_inner());
-                    match guard.as_mut() {
-                        Some(obs) => model.replicate(r, &mut **obs),
-                        None => model.replicate(r, &mut crate::model::NoRecords),
-                    }
-                } else {
-                    model.replicate(r, &mut crate::model::NoRecords)
-                };
-                let mut result = result;
-                if let Some(daily) = result.port_daily.take() {
-                    if let Some(bands) = opts.port_daily {
-                        bands.lock().unwrap_or_else(|e| e.into_inner()).add(&daily);
-                    }
-                    if opts.keep_port_daily {
-                        result.port_daily = Some(daily);
-                    }
-                }
-                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if let Some(p) = opts.progress {
-                    p(finished);
-                }
-                Some(result)
-            })
-            .collect::<Vec<Option<RepResult>>>()
+    let one = |r: u64| {
+        if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return None;
+        }
+        let result = if r == 0 {
+            let mut guard = records.lock().unwrap_or_else(|e| e.into_inner());
+            match guard.as_mut() {
+                Some(obs) => model.replicate(r, &mut **obs),
+                None => model.replicate(r, &mut crate::model::NoRecords),
+            }
+        } else {
+            model.replicate(r, &mut crate::model::NoRecords)
+        };
+        let mut result = result;
+        if let Some(daily) = result.port_daily.take() {
+            if let Some(bands) = opts.port_daily {
+                bands.lock().unwrap_or_else(|e| e.into_inner()).add(&daily);
+            }
+            if opts.keep_port_daily {
+                result.port_daily = Some(daily);
+            }
+        }
+        let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(p) = opts.progress {
+            p(finished);
+        }
+        Some(result)
     };
+    let work = || range.clone().into_par_iter().map(one).collect::<Vec<Option<RepResult>>>();
+    let serial = || range.clone().map(one).collect::<Vec<Option<RepResult>>>();
+    // One thread, and wasm32 (which has none to spare), run on the calling thread.
     let results = match opts.threads {
+        Some(1) => serial(),
+        None if cfg!(target_arch = "wasm32") => serial(),
         Some(t) => rayon::ThreadPoolBuilder::new()
             .num_threads(t)
             .build()

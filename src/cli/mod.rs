@@ -78,21 +78,38 @@ pub(crate) fn main() -> ExitCode {
     }
 }
 
-/// Loads a scenario with overrides, then `--seed`/`--replications`.
-pub(crate) fn load(arg: &str, flags: &ScenarioFlags) -> Result<Scenario, Failure> {
-    let mut s = scenario::load(arg, &flags.sets)?;
+/// Loads a scenario with overrides, then `--seed`/`--replications`, checked and guarded.
+pub(crate) fn experiment(arg: &str, flags: &ScenarioFlags) -> Result<borderq::Experiment, Failure> {
     let run_flags = flags.run_flags();
-    run_flags.check().map_err(Failure::Input)?;
-    run_flags.apply(&mut s);
-    check_scale(&s)?;
-    let load = scenario::Load::of(&s);
-    if load.initial.is_none_or(|(groups, _)| groups == 0) && load.total_persons <= 0.0 {
-        eprintln!(
-            "warning: scenario {:?} has no arrivals and no initial backlog: nobody will register, and every count will be 0",
-            s.name
-        );
+    let mut b = borderq::Experiment::builder(arg).sets(flags.sets.iter().cloned());
+    if let Some(seed) = run_flags.seed {
+        b = b.seed(seed);
     }
-    Ok(s)
+    if let Some(n) = run_flags.replications {
+        b = b.replications(n);
+    }
+    let e = b.build()?;
+    for w in e.warnings() {
+        eprintln!("warning: {w}");
+    }
+    Ok(e)
+}
+
+/// The scenario of [`experiment`].
+pub(crate) fn load(arg: &str, flags: &ScenarioFlags) -> Result<Scenario, Failure> {
+    experiment(arg, flags).map(|e| e.scenario().clone())
+}
+
+impl From<borderq::Error> for Failure {
+    fn from(e: borderq::Error) -> Self {
+        match e {
+            borderq::Error::Scenario(_) | borderq::Error::Input(_) | borderq::Error::TooLarge(_) => {
+                Failure::Input(e.to_string())
+            }
+            borderq::Error::Output(o) => output_failure(o),
+            _ => Failure::Run(e.to_string()),
+        }
+    }
 }
 
 /// An output failure: an occupied directory is bad usage (2), anything else a failed run (1).
@@ -120,18 +137,7 @@ pub(crate) fn precision(p: &PrecisionFlags) -> Result<Option<borderq::run::Preci
 
 /// Refuses, before anything runs, a scenario whose replications could not fit in memory.
 pub(crate) fn check_scale(s: &Scenario) -> Result<(), Failure> {
-    let groups = s.expected_groups();
-    if groups > scenario::MAX_EXPECTED_GROUPS {
-        return Err(Failure::Input(format!(
-            "scenario {:?} would register about {:.3e} groups per replication (about {:.0} GB of memory per worker thread): \
-             borderq refuses more than {:.0e}; shorten the horizon or lower the arrival rates",
-            s.name,
-            groups,
-            groups * 100.0 / 1e9,
-            scenario::MAX_EXPECTED_GROUPS
-        )));
-    }
-    Ok(())
+    Ok(borderq::check_scale(s)?)
 }
 
 /// Writes to stdout; a closed pipe (`borderq … | head -1`) is not an error (as in ripgrep).

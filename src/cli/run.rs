@@ -1,47 +1,46 @@
 //! `borderq run`: replications of one scenario, outputs, summary table.
 
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 
 use borderq::metrics::group_digits;
-use borderq::model::{Model, Observer};
 use borderq::output::{self, GroupsCsv, RunTables};
-use borderq::run::{self, RunError, RunOptions};
+use borderq::run::{self, RunError};
 use borderq::scenario::{self, Scenario};
+use borderq::{FileOptions, RunControl};
 
 use super::args::RunArgs;
 use super::progress::Progress;
 use super::signals::Signals;
-use super::{Failure, load, out, output_failure, precision};
+use super::{Failure, experiment, out, output_failure, precision};
 
 pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     let arg = a.scenario.clone().unwrap_or_else(|| scenario::DEFAULT_SCENARIO.to_string());
-    let s = load(&arg, &a.flags)?;
+    let experiment = experiment(&arg, &a.flags)?;
+    let s = experiment.scenario();
     let precision_rule = precision(&a.precision)?;
     let dir = a.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&s.name));
-    output::check_dir(&dir, &s, a.force).map_err(output_failure)?;
+    output::check_dir(&dir, s, a.force).map_err(output_failure)?;
     let signals = Signals::install();
-    let model = record_model(&s);
 
     let (dir_existed, lock) = prepare_dir(&dir)?;
     let previous = output::read_manifest(&dir);
     let mut records = if a.records {
-        Some(GroupsCsv::create(&dir, model.source_names.clone()).map_err(output_failure)?)
+        Some(GroupsCsv::create(&dir, borderq::model::source_names(s)).map_err(output_failure)?)
     } else {
         None
     };
     let progress = Progress::new(s.replications as usize, "replications", a.quiet || a.json);
     let report = |done: usize| progress.update(done);
-    let port_daily = (!s.ports.is_empty()).then(|| std::sync::Mutex::new(port_bands(&s, precision_rule)));
-    let (threads, cancel) = (a.threads.map(usize::from), Some(&*signals.stop));
-    let opts =
-        RunOptions { threads, cancel, progress: Some(&report), port_daily: port_daily.as_ref(), ..Default::default() };
-    let records_obs = records.as_mut().map(|r| r as &mut (dyn Observer + Send));
-    let result = match precision_rule {
-        None => run::replications(&model, s.replications as u64, &opts, records_obs).map(|r| (r, None)),
-        Some(p) => {
-            run::until_precise(&model, s.replications as u64, p, &opts, records_obs).map(|(r, met)| (r, Some((p, met))))
-        }
+    let control = RunControl {
+        threads: a.threads.map(usize::from),
+        cancel: Some(signals.token.clone()),
+        progress: Some(&report),
+        precision: precision_rule,
+        records: None,
+    };
+    let result = match records.as_mut() {
+        Some(r) => experiment.run_observed(&control, r),
+        None => experiment.run(&control),
     };
     let cleanup = |records: Option<GroupsCsv>, lock: output::DirLock| {
         records.into_iter().for_each(GroupsCsv::abandon);
@@ -50,31 +49,25 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
             let _ = std::fs::remove_dir(&dir);
         }
     };
-    let (reps, precision_outcome) = match result {
-        Ok(done) if !signals.stop.load(Ordering::SeqCst) => done,
-        Ok(_) | Err(RunError::Cancelled) => {
+    let result = match result {
+        Ok(done) => done,
+        Err(borderq::Error::Run(RunError::Cancelled)) => {
             cleanup(records, lock);
             return Err(signals.failure());
         }
         Err(e) => {
             cleanup(records, lock);
-            return Err(Failure::Run(e.to_string()));
+            return Err(e.into());
         }
     };
-    progress.finish(reps.len());
-    // Under --precision the replications actually run are recorded, so scenario.toml repeats the run.
-    let mut s = s;
-    s.replications = reps.len() as u32;
-    if let Some((p, met)) = precision_outcome
+    progress.finish(result.replications().len());
+    if let Some((p, met)) = result.precision()
         && !a.quiet
     {
-        report_precision(p, met, &reps);
+        report_precision(p, met, result.replications());
     }
 
-    let tables = RunTables::new(&reps);
-    let record = output::comparison_rows(&s, &reps);
-    let bands = port_daily.map(|b| b.into_inner().unwrap_or_else(|e| e.into_inner()));
-    let files = run_files(&s, &reps, &tables, &record, (&dir, bands.as_ref()), a.no_charts, a.records)?;
+    let files = result.files(&dir, FileOptions { no_charts: a.no_charts, records: a.records })?;
     if let Err(e) = output::write_run(&dir, &files) {
         cleanup(records, lock);
         return Err(output_failure(e));
@@ -86,30 +79,13 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     written.extend(a.records.then_some(output::GROUPS_CSV));
     output::remove_stale(&dir, previous.as_deref(), &written).map_err(output_failure)?;
     drop(lock);
+    let s = result.scenario();
     if a.json {
-        let json = files.iter().find(|(n, _)| *n == "summary.json").map(|(_, b)| b.clone()).unwrap_or_default();
-        out(&String::from_utf8_lossy(&json))?;
+        out(&String::from_utf8_lossy(&result.summary_json()))?;
     } else if !a.quiet {
-        out(&summary_table(&s, &tables, &record, &output::cohort_rows(&s, &reps), &dir))?;
+        out(&summary_table(s, result.tables(), result.record(), result.cohorts(), &dir))?;
     }
     Ok(())
-}
-
-/// The scenario's model, measuring apart the bookings in the periods of the reported figures.
-fn record_model(s: &Scenario) -> Model {
-    Model::new(s)
-        .with_booking_windows(borderq::reported::booking_windows(s))
-        .with_port_booking_windows(borderq::reported::port_booking_windows(s))
-}
-
-/// Bands for the per-port daily series, folded in as replications finish so that memory does not
-/// grow with them; sized for the most replications the run may make.
-fn port_bands(s: &Scenario, precision: Option<run::Precision>) -> borderq::model::PortBands {
-    let n_max = match precision {
-        Some(p) => p.max.max(s.replications as u64).max(2) as usize,
-        None => s.replications as usize,
-    };
-    output::port_bands(s, n_max)
 }
 
 /// Creates the output directory, checks that files can be written there and claims it for this
@@ -144,38 +120,6 @@ fn report_precision(p: run::Precision, met: bool, reps: &[borderq::model::RepRes
             100.0 * rel
         );
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-/// Every file of the run, charts included unless `no_charts`, then the manifest (which lists them
-/// all, `groups.csv` too when `records`), and `scenario.toml` last, since it marks a complete run.
-fn run_files(
-    s: &Scenario,
-    reps: &[borderq::model::RepResult],
-    tables: &RunTables,
-    record: &[borderq::reported::ComparisonRow],
-    (dir, bands): (&std::path::Path, Option<&borderq::model::PortBands>),
-    no_charts: bool,
-    records: bool,
-) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-    let mut files: Vec<(String, Vec<u8>)> =
-        output::run_files(s, reps, tables, record, bands).into_iter().map(|(n, b)| (n.to_string(), b)).collect();
-    if !no_charts {
-        let charts = borderq::plot::chart_files(dir, &files).map_err(|e| Failure::Run(e.to_string()))?;
-        // Charts first: scenario.toml, written last, marks a complete run.
-        let marker = files.pop().expect("scenario.toml is last");
-        files.extend(charts);
-        files.push(marker);
-    }
-    let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    if records {
-        names.insert(names.len() - 1, output::GROUPS_CSV);
-    }
-    let manifest = output::manifest_text(&names);
-    let marker = files.pop().expect("scenario.toml is last");
-    files.push((output::MANIFEST.to_string(), manifest));
-    files.push(marker);
-    Ok(files)
 }
 
 /// The terminal's summary: the headline metrics with their CIs, and the record rows.

@@ -154,7 +154,7 @@ pub(crate) fn largest_remainder(total: u64, weights: &[f64]) -> Vec<u64> {
 }
 
 /// The output label of each source, by source id: "initial", each stream, each caravan, "random caravans".
-fn source_names(s: &Scenario) -> Vec<String> {
+pub fn source_names(s: &Scenario) -> Vec<String> {
     let mut names = vec!["initial".to_string()];
     names.extend(s.arrivals.iter().map(|a| a.name.clone()));
     names.extend(s.caravans.iter().map(|c| c.name.clone()));
