@@ -4,7 +4,10 @@
 # report included, the terminal output of run, check and scenarios, `plot`, a sweep run whole and
 # in shards then merged, `compare --json`, and a few bad inputs (message and exit code).
 #
-# Usage: bash scripts/compare-builds.sh OLD NEW
+# Usage: bash scripts/compare-builds.sh [--ignore-json-field NAME]... OLD NEW
+#   --ignore-json-field NAME drops the lines of a top-level JSON field NAME (in every .json file and
+#   every --json terminal output) from both builds' outputs before comparing: for a field added on
+#   purpose, such as schema_version.
 #   OLD and NEW are borderq binaries or git revisions (a revision is built in a worktree under
 #   target/compare-builds/). Example: bash scripts/compare-builds.sh HEAD target/release/borderq
 # REPS (default 3) sets the replications per run. KEEP=1 keeps the output trees.
@@ -12,7 +15,13 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 reps="${REPS:-3}"
-[ "$#" -eq 2 ] || { echo "usage: bash scripts/compare-builds.sh OLD NEW (binaries or git revisions)" >&2; exit 2; }
+ignore=()
+while [ "$#" -gt 0 ] && [ "$1" = "--ignore-json-field" ]; do
+  [ "$#" -ge 2 ] || { echo "error: --ignore-json-field needs a field name" >&2; exit 2; }
+  ignore+=("$2")
+  shift 2
+done
+[ "$#" -eq 2 ] || { echo "usage: bash scripts/compare-builds.sh [--ignore-json-field NAME]... OLD NEW (binaries or git revisions)" >&2; exit 2; }
 
 # A binary for a binary path or a git revision.
 binary() {
@@ -89,8 +98,28 @@ for b in old new; do
     cmp -s "$work/$b/sweep/whole/$f" "$work/$b/sweep/merged/$f" || { echo "$b: merged $f differs from the whole sweep" >&2; exit 1; }
   done
 done
+# Fields added on purpose: their lines go from both trees' JSON (the pretty printers give each
+# top-level field a line of its own, indented by two spaces).
+if [ "${#ignore[@]}" -gt 0 ]; then
+  find "$work/old" "$work/new" -type f \( -name '*.json' -o -name 'term-json-*.txt' \) -print0 |
+    xargs -0 python3 -c '
+import re, sys
+fields = sys.argv[1].split(",")
+for path in sys.argv[2:]:
+    lines = open(path).read().split("\n")
+    out = []
+    for line in lines:
+        m = re.match(r"^  \"([^\"]+)\": [^{\[]*?(,?)$", line)
+        if m and m.group(1) in fields:
+            if not m.group(2) and out and out[-1].endswith(","):
+                out[-1] = out[-1][:-1]  # the dropped field was the last: so is the one before it now
+            continue
+        out.append(line)
+    open(path, "w").write("\n".join(out))
+' "$(IFS=,; echo "${ignore[*]}")"
+fi
 if diff -r -q "$work/old" "$work/new" >"$work/diff.txt"; then
-  echo "identical: $(find "$work/old" -type f | wc -l) files from each build ($1 vs $2, $reps replications)"
+  echo "identical: $(find "$work/old" -type f | wc -l) files from each build ($1 vs $2, $reps replications${ignore[*]:+, ignoring JSON fields: ${ignore[*]}})"
 else
   echo "DIFFERENT: $1 vs $2" >&2
   cat "$work/diff.txt" >&2

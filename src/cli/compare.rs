@@ -71,6 +71,7 @@ pub(crate) fn compare(a: CompareArgs) -> Result<(), Failure> {
     let rows = paired_rows(&RunTables::new(&ra), &RunTables::new(&rb));
     let ports = port_rows(&sa, &ra, &sb, &rb);
     let mut doc = serde_json::json!({
+        "schema_version": borderq::output::SCHEMA_VERSION,
         "a": sa.name, "b": sb.name, "b_overrides": if a.b.is_none() { a.flags.sets.clone() } else { Vec::new() },
         "seed": sa.seed, "replications": n, "significance_level": SIGNIFICANCE,
         "a_period": sa.period_text(), "b_period": sb.period_text(), "periods_differ": periods_differ,

@@ -26,6 +26,17 @@ pub use tables::{
 use crate::model::RepResult;
 use crate::scenario::{self, Scenario};
 
+/// The version of every JSON document borderq writes (`summary.json`, `compare.json`, `sweep.json`,
+/// `plan.json` and the `--json` outputs), in its `schema_version` field; docs/outputs.md describes
+/// each. It changes only when a field is removed or changes meaning; added fields keep it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The schema version a document without the field is read as (those of earlier releases had the
+/// same shape).
+pub fn schema_version() -> u32 {
+    SCHEMA_VERSION
+}
+
 /// A failure to write outputs. Fatal for the run (exit code 1); nothing half-written is left.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

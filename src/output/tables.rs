@@ -212,6 +212,7 @@ pub fn wait_rows(reps: &[RepResult]) -> Vec<WaitRow> {
 pub fn summary_json(scenario: &Scenario, summary: &[SummaryRow]) -> Vec<u8> {
     #[derive(Serialize)]
     struct Doc<'a> {
+        schema_version: u32,
         scenario: &'a str,
         description: &'a str,
         start: String,
@@ -222,6 +223,7 @@ pub fn summary_json(scenario: &Scenario, summary: &[SummaryRow]) -> Vec<u8> {
         metrics: &'a [SummaryRow],
     }
     let doc = Doc {
+        schema_version: super::SCHEMA_VERSION,
         scenario: &scenario.name,
         description: &scenario.description,
         start: scenario.report_start().to_string(),

@@ -42,6 +42,9 @@ pub struct Study {
 /// `plan.json` of a study directory.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct StudyPlan {
+    /// The JSON schema's version ([`crate::output::SCHEMA_VERSION`]).
+    #[serde(default = "crate::output::schema_version")]
+    pub schema_version: u32,
     /// Always `sensitivity` (tells it from a sweep's plan).
     pub kind: String,
     /// The study's identity hash.
@@ -176,6 +179,7 @@ impl Study {
     /// `plan.json` of a directory holding `shard` (or the whole study).
     pub fn plan(&self, shard: Option<crate::sweep::Shard>) -> StudyPlan {
         StudyPlan {
+            schema_version: crate::output::SCHEMA_VERSION,
             kind: "sensitivity".into(),
             hash: self.hash.clone(),
             scenario: self.base.name.clone(),

@@ -155,6 +155,7 @@ impl Plan {
     pub fn identity(&self, shard: Option<Shard>) -> PlanFile {
         let s = &self.points[0];
         PlanFile {
+            schema_version: crate::output::SCHEMA_VERSION,
             sweep_hash: self.hash.clone(),
             scenario: s.name.clone(),
             seed: s.seed,
@@ -191,6 +192,9 @@ fn csv_line(cols: &[String]) -> String {
 /// `plan.json`: what a sweep directory holds, checked on `--resume` and by `merge`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PlanFile {
+    /// The JSON schema's version ([`crate::output::SCHEMA_VERSION`]).
+    #[serde(default = "crate::output::schema_version")]
+    pub schema_version: u32,
     /// The sweep's identity hash.
     pub sweep_hash: String,
     /// Scenario name.
@@ -313,6 +317,15 @@ impl PlanFile {
     }
 }
 
+/// The plan as `sweep.json` embeds it: the document carries the schema version once, at its top.
+fn plan_value(plan: &PlanFile) -> serde_json::Value {
+    let mut v = serde_json::to_value(plan).expect("in-memory JSON");
+    if let Some(o) = v.as_object_mut() {
+        o.remove("schema_version");
+    }
+    v
+}
+
 /// `sweep.json`: the plan and every point's values and metrics, parsed back from `sweep.csv` so that it
 /// too is identical however the points were computed.
 pub fn sweep_json(plan: &PlanFile, csv_text: &str) -> Vec<u8> {
@@ -343,7 +356,7 @@ pub fn sweep_json(plan: &PlanFile, csv_text: &str) -> Vec<u8> {
     }
     let mut plan = plan.clone();
     plan.shard = None;
-    let doc = serde_json::json!({ "plan": plan, "borderq_version": env!("CARGO_PKG_VERSION"), "points": points });
+    let doc = serde_json::json!({ "schema_version": crate::output::SCHEMA_VERSION, "plan": plan_value(&plan), "borderq_version": env!("CARGO_PKG_VERSION"), "points": points });
     let mut v = serde_json::to_vec_pretty(&doc).expect("in-memory JSON");
     v.push(b'\n');
     v

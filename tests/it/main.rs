@@ -12,6 +12,8 @@ mod cli;
 mod common;
 /// Outputs byte-identical across thread counts.
 mod determinism;
+/// The library's entry point against the command line.
+mod library;
 /// Ports of entry: independence, Bailey per port, the Laredo halt, the split, bad input.
 mod ports;
 /// Degenerate scenarios, output safety, signals, scale safety, property tests.

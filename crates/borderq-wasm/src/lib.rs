@@ -55,9 +55,9 @@ pub fn run_request(json: &[u8]) -> (u8, String) {
     let result = builder.build().and_then(|e| e.run(&borderq::RunControl::serial()));
     match result {
         Ok(r) => (0, String::from_utf8_lossy(&r.summary_json()).into_owned()),
-        Err(
-            e @ (borderq::Error::Scenario(_) | borderq::Error::Input(_) | borderq::Error::TooLarge(_)),
-        ) => (2, e.to_string()),
+        Err(e @ (borderq::Error::Scenario(_) | borderq::Error::Input(_) | borderq::Error::TooLarge(_))) => {
+            (2, e.to_string())
+        }
         Err(e) => (1, e.to_string()),
     }
 }
