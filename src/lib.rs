@@ -5,17 +5,26 @@
 //! drawn by seniority and lottery against a daily quota, must confirm within a window that app outages
 //! can break, wait for their appointment, and may give up on the way.
 //!
-//! The pipeline: scenario TOML → [`scenario::Scenario`] (validated) → [`model::Model`] (compiled) →
-//! replications in parallel ([`run::replications`]) → [`model::RepResult`]s in index order →
-//! tables ([`output`]) → CSV and JSON files.
+//! The entry point is [`Experiment`]: a scenario (a bundled name, a path or TOML text) with its
+//! overrides, validated once and checked against the size guard; [`Experiment::run`] runs its
+//! replications, in parallel or serially, with a [`CancelToken`] and a progress callback, and
+//! returns a typed [`RunResult`]. The writers are functions over it: [`RunResult::files`] gives the
+//! bytes of every file `borderq run` writes, [`RunResult::summary_json`] what `--json` prints.
 //!
 //! ```
-//! let scenario = borderq::scenario::load("bailey", &["scenario.end=\"2024-03-01\"".into()]).unwrap();
-//! let model = borderq::model::Model::new(&scenario);
-//! let result = model.replicate(0, &mut borderq::model::NoRecords);
-//! let wait = result.wait.expect("groups were processed");
-//! assert!(wait.mean > 0.3 && wait.mean < 0.8, "Bailey's mean wait is about half a day");
+//! let result = borderq::Experiment::builder("bailey")
+//!     .set("scenario.end=\"2024-03-01\"")
+//!     .replications(2)
+//!     .build()?
+//!     .run(&borderq::RunControl::serial())?;
+//! let wait = result.metric("wait_mean_days").and_then(|m| m.mean).expect("groups were processed");
+//! assert!(wait > 0.3 && wait < 0.8, "Bailey's mean wait is about half a day");
+//! # Ok::<(), borderq::Error>(())
 //! ```
+//!
+//! Features: `cli` (the binary: clap, indicatif, signal-hook) brings `charts` (PNG and SVG charts
+//! and the HTML reports) and `calibrate` (argmin). All are on by default; without them the library
+//! builds for `wasm32-unknown-unknown`.
 //!
 //! See ARCHITECTURE.md for the code map and the invariants.
 

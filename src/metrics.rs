@@ -73,7 +73,7 @@ pub struct Metric {
 
 impl Metric {
     /// The label for a chart axis or a table column: the long label with its unit in brackets
-    /// ("Persons processed at the port [persons]").
+    /// ("Persons processed at the port \[persons\]").
     pub fn axis_label(&self) -> String {
         if self.long.contains('[') { self.long.to_string() } else { format!("{} [{}]", self.long, self.unit) }
     }
@@ -119,7 +119,7 @@ const fn count(
     }
 }
 
-/// A waiting-time metric [days].
+/// A waiting-time metric \[days\].
 const fn wait(
     name: &'static str,
     short: &'static str,

@@ -144,7 +144,7 @@ impl Problem<'_> {
     }
 
     /// The replication noise of the loss at these values: its standard deviation over
-    /// [`NOISE_RESAMPLES`] bootstrap resamples of the replications (each resample draws R
+    /// 500 bootstrap resamples of the replications (each resample draws R
     /// replications with replacement, the same for every target; a fixed seed).
     pub fn loss_noise(&self, values: &[String]) -> Result<f64, String> {
         use rand::{RngExt, SeedableRng};

@@ -20,9 +20,9 @@ pub enum TargetMetric {
     AbandonedPersons,
     /// Persons waiting, time-average over the period.
     WaitingPersons,
-    /// Mean wait from registration to booking of the groups booked in the period [days].
+    /// Mean wait from registration to booking of the groups booked in the period \[days\].
     SelectionWaitMeanDays,
-    /// Mean wait from registration to processing [days]: the whole reported period only.
+    /// Mean wait from registration to processing \[days\]: the whole reported period only.
     WaitMeanDays,
 }
 
@@ -154,7 +154,7 @@ impl Target {
 }
 
 /// The booking windows the targets on waits to booking of every port together need, in target
-/// order [s].
+/// order \[s\].
 pub fn booking_windows(s: &Scenario, targets: &[Target]) -> Vec<(SimTime, SimTime)> {
     let secs = |d: NaiveDate| (d - s.start).num_days() * DAY;
     targets
@@ -165,7 +165,7 @@ pub fn booking_windows(s: &Scenario, targets: &[Target]) -> Vec<(SimTime, SimTim
 }
 
 /// The booking windows the targets on waits to booking at one port need, in target order, with
-/// the port's index [s].
+/// the port's index \[s\].
 pub fn port_booking_windows(s: &Scenario, targets: &[Target]) -> Vec<(SimTime, SimTime, usize)> {
     let secs = |d: NaiveDate| (d - s.start).num_days() * DAY;
     targets

@@ -48,11 +48,11 @@ pub struct Model {
     pub scenario: Scenario,
     /// Days in the horizon.
     pub days: usize,
-    /// End of the horizon [s].
+    /// End of the horizon \[s\].
     pub horizon: SimTime,
-    /// Start of the statistics window (`warmup_days`) [s].
+    /// Start of the statistics window (`warmup_days`) \[s\].
     pub warmup: SimTime,
-    /// The first instant reported (`report_from`; 0 without it) [s]: every output covers
+    /// The first instant reported (`report_from`; 0 without it) \[s\]: every output covers
     /// `[report, horizon)`, the time before it is history.
     pub report: SimTime,
     /// The first day reported.
@@ -70,14 +70,14 @@ pub struct Model {
     pub(crate) caravans: Vec<CaravanModel>,
     pub(crate) confirmation: Option<ConfirmationModel>,
     pub(crate) appointment: Option<(Sampler, f64)>,
-    /// The instant from which appointments are cancelled [s], if any.
+    /// The instant from which appointments are cancelled \[s\], if any.
     pub(crate) cancel_at: Option<SimTime>,
     pub(crate) patience: Option<(crate::scenario::Dist, Sampler)>,
     pub(crate) explicit_outages: Vec<outages::RawOutage>,
-    /// Windows `[from, to)` [s] in which the waits of the groups booked are measured apart (to compare
+    /// Windows `[from, to)` \[s\] in which the waits of the groups booked are measured apart (to compare
     /// with figures reported for a period); none unless set with [`Model::with_booking_windows`].
     pub booking_windows: Vec<(SimTime, SimTime)>,
-    /// Windows `[from, to)` [s] in which the waits of the groups booked at a port (index) are
+    /// Windows `[from, to)` \[s\] in which the waits of the groups booked at a port (index) are
     /// measured apart; none unless set with [`Model::with_port_booking_windows`].
     pub port_booking_windows: Vec<(SimTime, SimTime, usize)>,
     /// The registration cohort (index into [`Scenario::cohort_months`]) of each day of the horizon.
@@ -100,7 +100,7 @@ pub struct Model {
     pub(crate) appointment_closures: bool,
     /// Whether some port has its own lead time.
     pub(crate) port_leads: bool,
-    /// Moves between ports: after how long [s], the daily probability, the rule.
+    /// Moves between ports: after how long \[s\], the daily probability, the rule.
     pub(crate) switching: Option<(SimTime, f64, crate::scenario::SwitchRule)>,
 }
 
@@ -111,9 +111,9 @@ pub(crate) struct PortModel {
     pub(crate) quota: Vec<u64>,
     /// Its lead time to the appointment, when it has its own.
     pub(crate) lead: Option<Sampler>,
-    /// Closures to allocations: `[start, end)` [s] and whether its slots go to the open ports.
+    /// Closures to allocations: `[start, end)` \[s\] and whether its slots go to the open ports.
     pub(crate) no_allocations: Vec<(SimTime, SimTime, bool)>,
-    /// Closures to appointments: `[start, end)` [s] and what happens to the appointments inside.
+    /// Closures to appointments: `[start, end)` \[s\] and what happens to the appointments inside.
     pub(crate) no_appointments: Vec<(SimTime, SimTime, Booked)>,
 }
 
@@ -222,7 +222,7 @@ pub(crate) struct StreamModel {
 
 #[derive(Debug)]
 pub(crate) struct CaravanModel {
-    /// Departure [s]; may be negative.
+    /// Departure \[s\]; may be negative.
     pub(crate) depart: SimTime,
     pub(crate) persons: u64,
     pub(crate) distance_km: f64,
@@ -351,14 +351,14 @@ impl Model {
         sim::Sim::new(self, r, observer.wants_records()).run(observer)
     }
 
-    /// Measures the waits of the groups booked in each window `[from, to)` [s] apart, in
+    /// Measures the waits of the groups booked in each window `[from, to)` \[s\] apart, in
     /// [`RepResult::booking_windows`].
     pub fn with_booking_windows(mut self, windows: Vec<(SimTime, SimTime)>) -> Model {
         self.booking_windows = windows;
         self
     }
 
-    /// Measures the waits of the groups booked at each window's port in `[from, to)` [s] apart, in
+    /// Measures the waits of the groups booked at each window's port in `[from, to)` \[s\] apart, in
     /// that port's [`RepResult::booking_windows`], in order.
     pub fn with_port_booking_windows(mut self, windows: Vec<(SimTime, SimTime, usize)>) -> Model {
         self.port_booking_windows = windows;

@@ -70,18 +70,18 @@ pub struct Counts {
     pub slots: u64,
 }
 
-/// Mean and exact quantiles (linear interpolation between order statistics) of a waiting time [days].
+/// Mean and exact quantiles (linear interpolation between order statistics) of a waiting time \[days\].
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct WaitStats {
     /// Observations.
     pub n: u64,
-    /// Mean [days].
+    /// Mean \[days\].
     pub mean: f64,
-    /// Median [days].
+    /// Median \[days\].
     pub p50: f64,
-    /// 90th percentile [days].
+    /// 90th percentile \[days\].
     pub p90: f64,
-    /// 99th percentile [days].
+    /// 99th percentile \[days\].
     pub p99: f64,
 }
 
@@ -361,7 +361,7 @@ impl PortBands {
 /// their registration date): their waits from registration to booking.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct WindowWaits {
-    /// The waits' mean and quantiles [days]; `None` when nobody was booked in the window.
+    /// The waits' mean and quantiles \[days\]; `None` when nobody was booked in the window.
     pub wait: Option<WaitStats>,
     /// Bookings whose wait was under 56 days (8 weeks).
     pub within_56_days: u64,
@@ -419,7 +419,7 @@ pub struct RepResult {
     pub booking_windows: Vec<WindowWaits>,
     /// Outcomes by registration cohort: each month of the run, then the whole run pooled.
     pub cohorts: Vec<CohortOutcome>,
-    /// Each explicit caravan's first and last registration inside the horizon [s], in file order
+    /// Each explicit caravan's first and last registration inside the horizon \[s\], in file order
     /// (`None`: none of its groups registered in the horizon).
     pub caravan_windows: Vec<Option<(crate::engine::time::SimTime, crate::engine::time::SimTime)>>,
     /// Each port's own measurements, measured like the whole (counts, pool, waits), in port order;

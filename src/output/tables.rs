@@ -165,9 +165,9 @@ pub fn fmt_f64(x: f64) -> String {
 pub struct WaitRow {
     /// `wait_days` or `selection_wait_days`.
     pub measure: &'static str,
-    /// Bin start [days].
+    /// Bin start \[days\].
     pub from_days: u64,
-    /// Bin end [days], exclusive.
+    /// Bin end \[days\], exclusive.
     pub to_days: u64,
     /// Share of all observations (pooled over replications) in the bin.
     pub share: f64,

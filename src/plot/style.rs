@@ -7,9 +7,9 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 
-/// Width of every chart [px].
+/// Width of every chart \[px\].
 pub const WIDTH: u32 = 1200;
-/// Height of every chart [px].
+/// Height of every chart \[px\].
 pub const HEIGHT: u32 = 700;
 /// The embedded font family every chart uses.
 pub(super) const FONT: &str = "sans-serif";
@@ -43,7 +43,7 @@ pub fn register_fonts() -> Result<(), String> {
 pub trait Chart {
     /// File stem (`backlog` → `backlog.png`, `backlog.svg`).
     fn name(&self) -> &'static str;
-    /// Width and height [px]; `WIDTH × HEIGHT` unless the chart needs more room.
+    /// Width and height \[px\]; `WIDTH × HEIGHT` unless the chart needs more room.
     fn size(&self) -> (u32, u32) {
         (WIDTH, HEIGHT)
     }

@@ -36,11 +36,11 @@ pub enum Measure {
     ProcessedPersons,
     /// Persons whose appointments were cancelled.
     CancelledPersons,
-    /// Mean wait from registration to booking [days] of the groups booked in the period.
+    /// Mean wait from registration to booking \[days\] of the groups booked in the period.
     MeanSelectionWait,
     /// Share of the groups booked in the period whose wait was under 56 days.
     ShareBookedWithin8Weeks,
-    /// 99th percentile of the wait to booking [days] of the groups booked in the period.
+    /// 99th percentile of the wait to booking \[days\] of the groups booked in the period.
     P99SelectionWait,
 }
 
@@ -157,18 +157,18 @@ pub fn verdict(kind: Kind, value: f64, tolerance: f64, s: &Summary) -> &'static 
 }
 
 /// The booking windows the model must measure for the figures of `s`: the periods of the figures
-/// on bookings that lie inside the horizon, in [`FIGURES`] order [s].
+/// on bookings that lie inside the horizon, in [`FIGURES`] order \[s\].
 pub fn booking_windows(s: &Scenario) -> Vec<(SimTime, SimTime)> {
     on_bookings(s).filter(|(f, _)| f.port.is_none()).map(|(_, w)| w).collect()
 }
 
 /// The per-port booking windows the model must measure: the periods of the figures on bookings at a
-/// port the scenario has, inside the horizon, in [`FIGURES`] order, with the port's index [s].
+/// port the scenario has, inside the horizon, in [`FIGURES`] order, with the port's index \[s\].
 pub fn port_booking_windows(s: &Scenario) -> Vec<(SimTime, SimTime, usize)> {
     on_bookings(s).filter_map(|(f, (a, b))| Some((a, b, port_of(s, f)?))).collect()
 }
 
-/// The figures on bookings whose periods lie inside the reported period, with those periods [s]
+/// The figures on bookings whose periods lie inside the reported period, with those periods \[s\]
 /// (none unless the scenario compares with the record).
 fn on_bookings(s: &Scenario) -> impl Iterator<Item = (&'static Figure, (SimTime, SimTime))> + '_ {
     let secs = |d: NaiveDate| (d - s.start).num_days() * DAY;

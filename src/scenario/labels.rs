@@ -50,7 +50,7 @@ const LABELS: &[(&str, &str)] = &[
     ("port_switching.after_days", "Days waited before moving to another port"),
 ];
 
-/// The human label of a scenario path: "Daily quota [persons]" for `quota.daily`. A path into a
+/// The human label of a scenario path: "Daily quota \[persons\]" for `quota.daily`. A path into a
 /// list (`arrivals.1.groups_per_day`) keeps its index, and a schedule step (`quota.daily.2.value`)
 /// is labelled as its schedule; a path without a label is shown as written.
 pub fn parameter_label(path: &str) -> String {

@@ -50,7 +50,7 @@ pub const BUNDLED: &[Bundled] = &[
 /// The scenario `borderq run` uses when given none.
 pub const DEFAULT_SCENARIO: &str = "may-2024-outage";
 
-/// The largest scenario file read [bytes]: anything bigger is not a hand-written scenario.
+/// The largest scenario file read \[bytes\]: anything bigger is not a hand-written scenario.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A scenario's text and the label its errors use (the file path, or `bundled:NAME`).

@@ -16,7 +16,7 @@ pub struct Scenario {
     pub start: NaiveDate,
     /// First day not simulated (the horizon is `[start, end)`).
     pub end: NaiveDate,
-    /// Groups registering before this many days are excluded from waiting-time statistics [days].
+    /// Groups registering before this many days are excluded from waiting-time statistics \[days\].
     pub warmup_days: f64,
     /// The first day reported: the days before it are simulated (a history that builds the
     /// pipeline) but every output covers `[report_from, end)`. `None`: from `start`.
@@ -76,11 +76,11 @@ pub struct Quota {
     pub unit: QuotaUnit,
     /// Slots per day [unit/day]; whole numbers.
     pub daily: Schedule,
-    /// Local hour of the allocation, in [0, 24) [h].
+    /// Local hour of the allocation, in [0, 24) \[h\].
     pub allocation_hour: f64,
-    /// Request window opening relative to the allocation's day (negative: the day before) [h].
+    /// Request window opening relative to the allocation's day (negative: the day before) \[h\].
     pub request_open_hour: f64,
-    /// Request window closing (exclusive), at or before the allocation [h].
+    /// Request window closing (exclusive), at or before the allocation \[h\].
     pub request_close_hour: f64,
     /// Probability that an eligible waiting group requests on a given day.
     pub request_probability: Schedule,
@@ -111,11 +111,11 @@ pub enum OnMiss {
 /// The confirmation step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confirmation {
-    /// Time to confirm after the allocation [h], ≥ 1.
+    /// Time to confirm after the allocation \[h\], ≥ 1.
     pub window_hours: f64,
-    /// Delay from allocation to the first attempt [h].
+    /// Delay from allocation to the first attempt \[h\].
     pub first_attempt_hours: Dist,
-    /// Delay between a failed attempt and the next [h].
+    /// Delay between a failed attempt and the next \[h\].
     pub retry_hours: Dist,
     /// Attempts allowed in all, ≥ 1.
     pub max_attempts: u32,
@@ -123,7 +123,7 @@ pub struct Confirmation {
     pub failure_probability: f64,
     /// Reaction to confirmation outages.
     pub outage_policy: OutagePolicy,
-    /// Extra time added once under `extend` when the window overlapped an outage [h].
+    /// Extra time added once under `extend` when the window overlapped an outage \[h\].
     pub grace_hours: f64,
     /// What a group that missed does.
     pub on_miss: OnMiss,
@@ -132,7 +132,7 @@ pub struct Confirmation {
 /// Appointments after booking.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Appointment {
-    /// Time from confirmation to the appointment [days].
+    /// Time from confirmation to the appointment \[days\].
     pub lead_days: Dist,
     /// Probability that a booked group does not show up.
     pub no_show_probability: f64,
@@ -145,7 +145,7 @@ pub struct Appointment {
 /// Reneging.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Abandonment {
-    /// Patience from registration [days].
+    /// Patience from registration \[days\].
     pub patience_days: Dist,
 }
 
@@ -154,7 +154,7 @@ pub struct Abandonment {
 pub struct Initial {
     /// Groups waiting at time 0.
     pub groups: u64,
-    /// How long before time 0 each registered [days].
+    /// How long before time 0 each registered \[days\].
     pub registered_days_ago: Dist,
     /// Persons per group (rounded, clamped to 1–10).
     pub group_size: Dist,
@@ -171,7 +171,7 @@ pub struct ArrivalStream {
     pub groups_per_day: Schedule,
     /// Persons per group (rounded, clamped to 1–10).
     pub group_size: Dist,
-    /// Time from arrival to registration [days].
+    /// Time from arrival to registration \[days\].
     pub travel_days: Dist,
     /// Share of arriving groups that ever register (the rest baulk).
     pub register_share: f64,
@@ -188,7 +188,7 @@ pub struct Caravan {
     pub depart: NaiveDate,
     /// Persons departing.
     pub persons: u64,
-    /// Distance to the registration zone [km].
+    /// Distance to the registration zone \[km\].
     pub distance_km: f64,
     /// Walking pace drawn per group [km/day], bounded away from 0.
     pub pace_km_per_day: Dist,
@@ -207,7 +207,7 @@ pub struct CaravanProcess {
     pub per_month: f64,
     /// Persons per caravan (rounded).
     pub persons: Dist,
-    /// Distance to the registration zone [km].
+    /// Distance to the registration zone \[km\].
     pub distance_km: f64,
     /// Walking pace drawn per group [km/day].
     pub pace_km_per_day: Dist,
@@ -268,7 +268,7 @@ pub struct Outage {
     pub label: String,
     /// Local start date and time.
     pub start: NaiveDateTime,
-    /// Length [h], > 0.
+    /// Length \[h\], > 0.
     pub hours: f64,
     /// What it prevents.
     pub affects: Affects,
@@ -359,7 +359,7 @@ pub struct Event {
 pub struct OutageProcess {
     /// Starts per month [1/month].
     pub per_month: f64,
-    /// Length of each [h].
+    /// Length of each \[h\].
     pub hours: Dist,
     /// What they prevent.
     pub affects: Affects,
