@@ -205,6 +205,13 @@ impl Experiment {
         }
     }
 
+    /// This experiment on `other`'s seed and replications, as the B of a comparison runs.
+    pub(crate) fn paired_with(mut self, other: &Scenario) -> Experiment {
+        self.scenario.seed = other.seed;
+        self.scenario.replications = other.replications;
+        self
+    }
+
     /// The validated scenario, with every override, the seed and the replications applied.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario

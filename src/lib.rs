@@ -32,6 +32,7 @@
 
 #[cfg(feature = "calibrate")]
 pub mod calibrate;
+pub mod compare;
 pub mod engine;
 pub mod experiment;
 pub mod metrics;
@@ -46,6 +47,7 @@ pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
 
+pub use compare::{Comparison, PairedRow, PortPairedRow};
 pub use experiment::{
     CancelToken, Error, Experiment, ExperimentBuilder, FileOptions, RunControl, RunResult, check_scale,
 };
