@@ -367,3 +367,19 @@ fn run_help_lists_every_file() {
         assert!(help.contains(&name) || help.contains(stem), "run --help does not mention {name}");
     }
 }
+
+/// The README's worked what-if is exactly what the command prints today, so its figures cannot go
+/// stale.
+#[test]
+fn the_readme_what_if_is_what_compare_prints() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let prompt = "$ borderq compare may-2024-outage --set quota.daily=1000 --replications 10\n";
+    let start = readme.find(prompt).expect("the worked what-if") + prompt.len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    let out = borderq()
+        .args(["compare", "may-2024-outage", "--set", "quota.daily=1000", "--replications", "10"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(shown, String::from_utf8(out.stdout).unwrap(), "update the README's what-if");
+}
