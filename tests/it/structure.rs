@@ -132,8 +132,9 @@ fn relative(p: &Path) -> String {
     p.strip_prefix(src()).expect("under src").to_string_lossy().replace('\\', "/")
 }
 
-#[test]
-fn no_import_cycle_among_top_level_modules() {
+/// The library's top-level modules and which of them each imports (`crate::…`), the binary's `cli`
+/// left out (it uses the library's public paths).
+fn top_level_edges() -> (BTreeSet<String>, BTreeMap<String, BTreeSet<String>>) {
     let mut files = Vec::new();
     rust_files(&src(), &mut files);
     let top: BTreeSet<String> = files
@@ -155,9 +156,41 @@ fn no_import_cycle_among_top_level_modules() {
             }
         }
     }
+    (top, edges)
+}
+
+#[test]
+fn no_import_cycle_among_top_level_modules() {
+    let (_, edges) = top_level_edges();
     assert!(edges.contains_key("output"), "the edge finder sees the modules: {edges:?}");
     if let Some(cycle) = find_cycle(&edges) {
         panic!("import cycle among top-level modules: {}", cycle.join(" → "));
+    }
+}
+
+/// ARCHITECTURE.md's table of module dependencies is the code's: every library module has a row,
+/// and its row names exactly the modules it imports.
+#[test]
+fn the_architecture_dependency_table_is_true() {
+    let (top, edges) = top_level_edges();
+    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md")).unwrap();
+    let start = text.find("### Module dependencies").expect("the section");
+    let names = |cell: &str| -> BTreeSet<String> {
+        cell.split('`').skip(1).step_by(2).map(str::to_string).collect()
+    };
+    let mut table: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in text[start..].lines().skip_while(|l| !l.starts_with("| module")).skip(2) {
+        let Some(row) = line.strip_prefix('|') else { break };
+        let cells: Vec<&str> = row.split('|').collect();
+        for m in names(cells[0]) {
+            table.insert(m, names(cells[1]));
+        }
+    }
+    let library: BTreeSet<String> = top.iter().filter(|m| *m != "cli").cloned().collect();
+    assert_eq!(table.keys().cloned().collect::<BTreeSet<_>>(), library, "a row for every library module");
+    for (m, uses) in &table {
+        let actual = edges.get(m).cloned().unwrap_or_default();
+        assert_eq!(uses, &actual, "ARCHITECTURE.md: what `{m}` uses");
     }
 }
 
