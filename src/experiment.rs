@@ -390,7 +390,7 @@ impl RunResult {
     pub fn files(&self, dir: &std::path::Path, opts: FileOptions) -> Result<Vec<(String, Vec<u8>)>, Error> {
         let s = &self.scenario;
         let mut files: Vec<(String, Vec<u8>)> =
-            output::run_files(s, &self.reps, &self.tables, &self.record, self.port_bands.as_ref())
+            output::run_files(s, &self.reps, (&self.tables, &self.cohorts), &self.record, self.port_bands.as_ref())
                 .into_iter()
                 .map(|(n, b)| (n.to_string(), b))
                 .collect();

@@ -166,12 +166,13 @@ impl RunTables {
 }
 
 /// Every file of a run except the charts and `groups.csv`, as (name, bytes), in writing order.
-/// `record` comes from [`comparison_rows`]; `record.csv` is written when it is not empty. With
-/// ports, `ports.csv`, and `ports_daily.csv` from `port_daily` (the bands the run filled).
+/// `record` comes from [`comparison_rows`]; `record.csv` is written when it is not empty;
+/// `cohorts` from [`cohort_rows`]. With ports, `ports.csv`, and `ports_daily.csv` from `port_daily`
+/// (the bands the run filled).
 pub fn run_files(
     scenario: &Scenario,
     reps: &[RepResult],
-    tables: &RunTables,
+    (tables, cohorts): (&RunTables, &[CohortRow]),
     record: &[crate::reported::ComparisonRow],
     port_daily: Option<&crate::model::PortBands>,
 ) -> Vec<(&'static str, Vec<u8>)> {
@@ -180,7 +181,7 @@ pub fn run_files(
         ("summary.csv", csv_bytes(&tables.summary)),
         ("daily.csv", daily_csv(scenario, reps)),
         ("waits.csv", waits_csv(reps)),
-        ("cohorts.csv", csv_bytes(&cohort_rows(scenario, reps))),
+        ("cohorts.csv", csv_bytes(cohorts)),
         ("events.csv", events_csv(&event_rows(scenario, reps))),
         ("summary.json", summary_json(scenario, &tables.summary)),
     ];

@@ -175,9 +175,7 @@ fn the_architecture_dependency_table_is_true() {
     let (top, edges) = top_level_edges();
     let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md")).unwrap();
     let start = text.find("### Module dependencies").expect("the section");
-    let names = |cell: &str| -> BTreeSet<String> {
-        cell.split('`').skip(1).step_by(2).map(str::to_string).collect()
-    };
+    let names = |cell: &str| -> BTreeSet<String> { cell.split('`').skip(1).step_by(2).map(str::to_string).collect() };
     let mut table: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for line in text[start..].lines().skip_while(|l| !l.starts_with("| module")).skip(2) {
         let Some(row) = line.strip_prefix('|') else { break };
