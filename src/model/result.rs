@@ -404,11 +404,11 @@ pub struct RepResult {
     /// Registration to processing, for groups processed before the horizon (and registered after warm-up).
     pub wait: Option<WaitStats>,
     /// Registration to booking, for groups booked before the horizon (and registered after warm-up).
-    pub selection_wait: Option<WaitStats>,
+    pub booking_wait: Option<WaitStats>,
     /// Counts of `wait_days` in 1-day bins (`[k, k+1)` days).
     pub wait_bins: Vec<u32>,
     /// Counts of `selection_wait_days` in 1-day bins.
-    pub selection_wait_bins: Vec<u32>,
+    pub booking_wait_bins: Vec<u32>,
     /// ∫ waiting groups dt over `[warmup, end)` [group-seconds], exact.
     pub waiting_integral: u128,
     /// Σ over groups of their time `Waiting` inside `[warmup, end)` [group-seconds]; equals the integral.

@@ -180,7 +180,7 @@ pub fn wait_rows(reps: &[RepResult]) -> Vec<WaitRow> {
     let mut rows = Vec::new();
     for (measure, pick) in [
         ("wait_days", (|r: &RepResult| &r.wait_bins) as fn(&RepResult) -> &Vec<u32>),
-        ("selection_wait_days", |r: &RepResult| &r.selection_wait_bins),
+        ("selection_wait_days", |r: &RepResult| &r.booking_wait_bins),
     ] {
         let len = reps.iter().map(|r| pick(r).len()).max().unwrap_or(0);
         let mut pooled = vec![0u64; len];

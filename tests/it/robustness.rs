@@ -191,7 +191,7 @@ proptest! {
         // Compared as text: a share that is not estimable is NaN, which is never equal to itself.
         prop_assert_eq!(format!("{one:?}"), format!("{two:?}"));
         for r in &one {
-            for w in [r.wait, r.selection_wait].into_iter().flatten() {
+            for w in [r.wait, r.booking_wait].into_iter().flatten() {
                 prop_assert!(w.mean >= 0.0 && w.p50 >= 0.0 && w.p90 >= w.p50 && w.p99 >= w.p90);
             }
             let c = &r.counts;

@@ -82,11 +82,11 @@ impl Sim<'_> {
     /// Records a wait to booking [s] at `port`, like [`Sim::processed_wait`].
     #[inline]
     pub(super) fn booking_wait(&mut self, port: u8, wait: SimTime) {
-        self.tally.selection_wait_bin(wait);
+        self.tally.booking_wait_bin(wait);
         if self.port_tally.on {
-            self.port_tally.ports[port as usize].selection_waits.push(wait);
+            self.port_tally.ports[port as usize].booking_waits.push(wait);
         } else {
-            self.tally.selection_waits.push(wait);
+            self.tally.booking_waits.push(wait);
         }
     }
 
@@ -114,7 +114,7 @@ impl Sim<'_> {
             t.integral_persons += m.integral_persons;
             t.waiting_time_sum += u128::try_from(m.spells).expect("closed spells sum to a positive time");
             t.waits.absorb(&m.waits);
-            t.selection_waits.absorb(&m.selection_waits);
+            t.booking_waits.absorb(&m.booking_waits);
             if let Some((g, p)) = m.path.waiting_at_report {
                 at_report = (at_report.0 + g, at_report.1 + p);
             }

@@ -24,7 +24,7 @@ pub(super) struct PortMeasure {
     /// Σ clamp(leave) − Σ clamp(enter) over the port's waiting spells [group-seconds].
     pub(super) spells: i64,
     pub(super) waits: WaitLog,
-    pub(super) selection_waits: WaitLog,
+    pub(super) booking_waits: WaitLog,
 }
 
 /// Every port's measurements and daily series.
@@ -66,7 +66,7 @@ impl PortTally {
             measures.resize_with(ports, PortMeasure::default);
             for m in measures.iter_mut() {
                 m.waits.clear(EXACT_WAITS);
-                m.selection_waits.clear(EXACT_WAITS);
+                m.booking_waits.clear(EXACT_WAITS);
                 m.path.clear(days, window, report);
             }
             *daily = PortDaily::zeros(ports, days - *report_day);

@@ -38,9 +38,9 @@ pub(super) struct Tally {
     pub(super) waiting_time_sum: u128,
     pub(super) daily: Daily,
     pub(super) waits: WaitLog,
-    pub(super) selection_waits: WaitLog,
+    pub(super) booking_waits: WaitLog,
     pub(super) wait_bins: Vec<u32>,
-    pub(super) selection_wait_bins: Vec<u32>,
+    pub(super) booking_wait_bins: Vec<u32>,
     /// Per booking window: its bounds [s], the waits of the groups booked in it, and how many were
     /// under 56 days.
     pub(super) windows: Vec<(SimTime, SimTime, WaitLog, u64)>,
@@ -63,9 +63,9 @@ impl Tally {
             waiting_time_sum,
             daily,
             waits,
-            selection_waits,
+            booking_waits,
             wait_bins,
-            selection_wait_bins,
+            booking_wait_bins,
             windows,
         } = self;
         (*w, *h, *r) = (warmup, horizon, report);
@@ -77,10 +77,10 @@ impl Tally {
         (*integral_groups, *integral_persons, *waiting_time_sum) = (0, 0, 0);
         *daily = Daily::zeros(days - *report_day);
         waits.clear(EXACT_WAITS);
-        selection_waits.clear(EXACT_WAITS);
+        booking_waits.clear(EXACT_WAITS);
         // Moved into the result each replication.
         *wait_bins = Vec::new();
-        *selection_wait_bins = Vec::new();
+        *booking_wait_bins = Vec::new();
         windows.clear();
     }
 
@@ -172,8 +172,8 @@ impl Tally {
 
     /// Adds a wait to booking [s] to the 1-day bins.
     #[inline]
-    pub(super) fn selection_wait_bin(&mut self, wait: SimTime) {
-        bin(&mut self.selection_wait_bins, wait);
+    pub(super) fn booking_wait_bin(&mut self, wait: SimTime) {
+        bin(&mut self.booking_wait_bins, wait);
     }
 
     /// Records a booking at `t` after a wait [s] in the booking windows that hold `t`.
