@@ -158,8 +158,7 @@ pub struct Experiment {
     scenario: Scenario,
 }
 
-/// How to run: threads (or serially), progress, cancellation, `--precision`, and an observer of
-/// replication 0's groups.
+/// How to run: threads (or serially), progress, cancellation and `--precision`.
 #[derive(Default)]
 pub struct RunControl<'a> {
     /// Worker threads; `Some(1)` runs serially on the calling thread, `None` uses one per core.
@@ -170,8 +169,6 @@ pub struct RunControl<'a> {
     pub progress: Option<&'a (dyn Fn(usize) + Sync)>,
     /// Adds replications until the mean wait's interval is tight enough (`--precision`).
     pub precision: Option<Precision>,
-    /// Receives the history of every group of replication 0 (`--records`).
-    pub records: Option<&'a mut (dyn Observer + Send)>,
 }
 
 impl std::fmt::Debug for RunControl<'_> {
@@ -242,7 +239,7 @@ impl Experiment {
     /// Runs the replications (in parallel unless `control.threads == Some(1)`) and returns the
     /// results in replication order: the same for any thread count.
     pub fn run(&self, control: &RunControl<'_>) -> Result<RunResult, Error> {
-        self.run_with(control.threads, control.cancel.as_ref(), control.progress, control.precision, None)
+        self.run_with(control, None)
     }
 
     /// As [`Experiment::run`], with an observer that receives replication 0's groups.
@@ -251,24 +248,21 @@ impl Experiment {
         control: &RunControl<'_>,
         records: &mut (dyn Observer + Send),
     ) -> Result<RunResult, Error> {
-        self.run_with(control.threads, control.cancel.as_ref(), control.progress, control.precision, Some(records))
+        self.run_with(control, Some(records))
     }
 
     fn run_with(
         &self,
-        threads: Option<usize>,
-        cancel: Option<&CancelToken>,
-        progress: Option<&(dyn Fn(usize) + Sync)>,
-        precision: Option<Precision>,
+        control: &RunControl<'_>,
         records: Option<&mut (dyn Observer + Send)>,
     ) -> Result<RunResult, Error> {
-        let s = &self.scenario;
+        let (s, precision, cancel) = (&self.scenario, control.precision, control.cancel.as_ref());
         let model = self.model();
         let port_daily = (!s.ports.is_empty()).then(|| Mutex::new(port_bands(s, precision)));
         let opts = RunOptions {
-            threads,
+            threads: control.threads,
             cancel: cancel.map(|c| &**c.flag()),
-            progress,
+            progress: control.progress,
             port_daily: port_daily.as_ref(),
             ..Default::default()
         };

@@ -36,7 +36,6 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
         cancel: Some(signals.token.clone()),
         progress: Some(&report),
         precision: precision_rule,
-        records: None,
     };
     let result = match records.as_mut() {
         Some(r) => experiment.run_observed(&control, r),
