@@ -129,10 +129,9 @@ impl Comparison {
         Ok(Comparison { a: ra, b: rb, rows, ports })
     }
 
-    /// Whether A and B report over different periods (their totals then differ by the period too).
+    /// Whether A and B report over different periods ([`periods_differ`]).
     pub fn periods_differ(&self) -> bool {
-        let (sa, sb) = (self.a.scenario(), self.b.scenario());
-        sa.report_start() != sb.report_start() || sa.end != sb.end
+        periods_differ(self.a.scenario(), self.b.scenario())
     }
 
     /// `compare.json`, as `borderq compare --json` prints it; `b_overrides` are the overrides that
@@ -151,6 +150,11 @@ impl Comparison {
         }
         format!("{}\n", serde_json::to_string_pretty(&doc).expect("in-memory JSON"))
     }
+}
+
+/// Whether two scenarios report over different periods: their totals then differ by the period too.
+pub fn periods_differ(a: &Scenario, b: &Scenario) -> bool {
+    a.report_start() != b.report_start() || a.end != b.end
 }
 
 /// One row per headline metric: A's and B's means and the paired difference B − A with its 95 % CI.

@@ -1,6 +1,6 @@
 //! `borderq compare`: two scenarios on the same replication seeds, with paired differences.
 
-use borderq::compare::{Comparison, PairedRow, PortPairedRow};
+use borderq::compare::{Comparison, PairedRow, PortPairedRow, periods_differ};
 use borderq::metrics::group_digits;
 use borderq::model::RepResult;
 use borderq::output;
@@ -21,7 +21,7 @@ pub(crate) fn compare(a: CompareArgs) -> Result<(), Failure> {
         Some(_) => sb.name.clone(),
         None => format!("{} with {}", sa.name, a.flags.sets.join(" ")),
     };
-    if sa.report_start() != sb.report_start() || sa.end != sb.end {
+    if periods_differ(sa, sb) {
         eprintln!(
             "warning: A covers {} and B covers {}: totals are over different periods, so their differences mix the effect with the period",
             sa.period_text(),
