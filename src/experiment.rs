@@ -18,8 +18,8 @@
 //! ```
 
 use std::sync::Arc;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use crate::model::{Model, Observer, PortBands, RepResult};
 use crate::output::{self, CohortRow, RunTables, SummaryRow};
@@ -297,8 +297,9 @@ pub struct RunResult {
     scenario: Scenario,
     reps: Vec<RepResult>,
     tables: RunTables,
-    record: Vec<ComparisonRow>,
-    cohorts: Vec<CohortRow>,
+    /// Made on first use: a comparison reads neither.
+    record: OnceLock<Vec<ComparisonRow>>,
+    cohorts: OnceLock<Vec<CohortRow>>,
     port_bands: Option<PortBands>,
     precision: Option<(Precision, bool)>,
 }
@@ -322,9 +323,7 @@ impl RunResult {
         // Under --precision the replications actually run are recorded, so scenario.toml repeats the run.
         scenario.replications = reps.len() as u32;
         let tables = RunTables::new(&reps);
-        let record = output::comparison_rows(&scenario, &reps);
-        let cohorts = output::cohort_rows(&scenario, &reps);
-        RunResult { scenario, reps, tables, record, cohorts, port_bands, precision }
+        RunResult { scenario, reps, tables, record: OnceLock::new(), cohorts: OnceLock::new(), port_bands, precision }
     }
 
     /// The scenario that ran, with the replications actually run.
@@ -354,12 +353,12 @@ impl RunResult {
 
     /// The model beside the reported figures (`record.csv`); empty unless the scenario compares.
     pub fn record(&self) -> &[ComparisonRow] {
-        &self.record
+        self.record.get_or_init(|| output::comparison_rows(&self.scenario, &self.reps))
     }
 
     /// Outcomes by month of registration (`cohorts.csv`).
     pub fn cohorts(&self) -> &[CohortRow] {
-        &self.cohorts
+        self.cohorts.get_or_init(|| output::cohort_rows(&self.scenario, &self.reps))
     }
 
     /// The per-port daily bands, when the scenario has ports.
@@ -384,7 +383,7 @@ impl RunResult {
     pub fn files(&self, dir: &std::path::Path, opts: FileOptions) -> Result<Vec<(String, Vec<u8>)>, Error> {
         let s = &self.scenario;
         let mut files: Vec<(String, Vec<u8>)> =
-            output::run_files(s, &self.reps, (&self.tables, &self.cohorts), &self.record, self.port_bands.as_ref())
+            output::run_files(s, &self.reps, (&self.tables, self.cohorts()), self.record(), self.port_bands.as_ref())
                 .into_iter()
                 .map(|(n, b)| (n.to_string(), b))
                 .collect();
