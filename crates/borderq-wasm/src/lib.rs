@@ -65,10 +65,13 @@ pub fn run_request(json: &[u8]) -> (u8, String) {
 /// Allocates `len` bytes for the host to write a request into.
 #[unsafe(no_mangle)]
 pub extern "C" fn borderq_alloc(len: usize) -> *mut u8 {
-    let mut v = Vec::<u8>::with_capacity(len.max(1));
-    let p = v.as_mut_ptr();
-    std::mem::forget(v);
-    p
+    leak(vec![0; len])
+}
+
+/// Hands a buffer of exactly `bytes.len()` bytes to the host (a boxed slice: its allocation is its
+/// length, which is what [`borderq_free`] is given back).
+fn leak(bytes: Vec<u8>) -> *mut u8 {
+    Box::into_raw(bytes.into_boxed_slice()).cast::<u8>()
 }
 
 /// Frees `len` bytes at `ptr`, from [`borderq_alloc`] or a response of [`borderq_run`].
@@ -77,8 +80,8 @@ pub extern "C" fn borderq_alloc(len: usize) -> *mut u8 {
 /// `ptr` and `len` must be exactly what one of those calls gave, and freed once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn borderq_free(ptr: *mut u8, len: usize) {
-    // SAFETY: the caller passes a buffer this module allocated with capacity `len`.
-    unsafe { drop(Vec::from_raw_parts(ptr, 0, len.max(1))) }
+    // SAFETY: the caller passes a boxed slice of `len` bytes that `leak` handed out.
+    unsafe { drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len))) }
 }
 
 /// Runs the JSON request of `len` bytes at `ptr` and returns the response (see the module docs).
@@ -95,8 +98,5 @@ pub unsafe extern "C" fn borderq_run(ptr: *const u8, len: usize) -> *mut u8 {
     out.extend_from_slice(&n.to_le_bytes());
     out.push(status);
     out.extend_from_slice(text.as_bytes());
-    let mut out = std::mem::ManuallyDrop::new(out);
-    // Capacity equals length + spare; shrink so that the host frees exactly `n + 4` bytes.
-    out.shrink_to_fit();
-    out.as_mut_ptr()
+    leak(out)
 }
