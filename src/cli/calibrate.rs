@@ -22,7 +22,7 @@ fn inputs(a: &CalibrateArgs) -> Result<(scenario::ScenarioText, Scenario, Vec<Pa
     flags.check().map_err(Failure::Input)?;
     let mut base = scenario::parse(&text, &a.flags.sets)?;
     flags.apply(&mut base);
-    super::check_scale(&base)?;
+    borderq::check_scale(&base)?;
     if a.fit.is_empty() {
         return Err(Failure::Input("nothing to fit: give --fit PATH=LOW:HIGH, at least one".into()));
     }

@@ -135,11 +135,6 @@ pub(crate) fn precision(p: &PrecisionFlags) -> Result<Option<borderq::run::Preci
     }
 }
 
-/// Refuses, before anything runs, a scenario whose replications could not fit in memory.
-pub(crate) fn check_scale(s: &Scenario) -> Result<(), Failure> {
-    Ok(borderq::check_scale(s)?)
-}
-
 /// Writes to stdout; a closed pipe (`borderq … | head -1`) is not an error (as in ripgrep).
 pub(crate) fn out(text: &str) -> Result<(), Failure> {
     let mut stdout = io::stdout().lock();

@@ -30,7 +30,7 @@ pub(crate) fn sensitivity(a: SensitivityArgs) -> Result<(), Failure> {
         a.flags.run_flags(),
     )
     .map_err(input)?;
-    super::check_scale(&study.base)?;
+    borderq::check_scale(&study.base)?;
     let shard = super::sweep::shard_of(a.shard.as_deref(), a.shards, a.shard_base)?;
     let dir = a.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sensitivity", study.base.name)));
     borderq::output::create_dir(&dir).map_err(output_failure)?;

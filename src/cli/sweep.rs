@@ -46,7 +46,7 @@ pub(crate) fn sweep(a: SweepArgs) -> Result<(), Failure> {
     let plan = Plan::new(&text, &a.flags.sets, &a.vary, a.flags.run_flags(), precision)
         .map_err(|e| Failure::Input(e.to_string()))?;
     for p in &plan.points {
-        super::check_scale(p)?;
+        borderq::check_scale(p)?;
     }
     let name = plan.points[0].name.clone();
     let dir = a.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{name}-sweep")));
