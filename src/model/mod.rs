@@ -86,19 +86,18 @@ pub struct Model {
     pub(crate) cohorts: usize,
     /// The ports of entry, in port order (one implicit port without `[[ports]]`).
     pub(crate) ports: Vec<PortModel>,
-    /// Whether the scenario declares `[[ports]]`: then each replication measures every port apart.
-    pub(crate) per_port: bool,
     /// Port choice weights by source (`None`: in proportion to the quotas of the registration day).
     pub(crate) choice: Vec<Option<Vec<f64>>>,
     /// How each source's groups choose their port, prepared from `choice`.
     pub(crate) choice_cdf: Vec<sim::PortChoice>,
     /// The cumulative default choice weights of each day (`days × ports`), when there are ports.
     pub(crate) quota_cdf: Vec<f64>,
-    /// Whether some closure to appointments cancels them (booked groups may then wait again).
+    /// Whether some port's closure to appointments cancels them (booked groups may then wait
+    /// again): derived from `ports`, for the hot paths.
     pub(crate) closures_cancel: bool,
-    /// Whether some port is ever closed to appointments.
+    /// Whether some port is ever closed to appointments: derived from `ports`.
     pub(crate) appointment_closures: bool,
-    /// Whether some port has its own lead time.
+    /// Whether some port has its own lead time: derived from `ports`.
     pub(crate) port_leads: bool,
     /// Moves between ports: after how long \[s\], the daily probability, the rule.
     pub(crate) switching: Option<(SimTime, f64, crate::scenario::SwitchRule)>,
@@ -271,11 +270,10 @@ impl Model {
         let mut m = Model {
             choice_cdf: choice.iter().map(|w| sim::PortChoice::of(w.as_deref())).collect(),
             quota_cdf: Vec::new(),
+            closures_cancel: ports.iter().any(|p| p.no_appointments.iter().any(|c| c.2 == Booked::Cancel)),
+            appointment_closures: ports.iter().any(|p| !p.no_appointments.is_empty()),
+            port_leads: ports.iter().any(|p| p.lead.is_some()),
             ports,
-            per_port: !s.ports.is_empty(),
-            closures_cancel: s.outages.iter().any(|o| o.affects.appointments && o.booked == Booked::Cancel),
-            appointment_closures: s.outages.iter().any(|o| o.affects.appointments),
-            port_leads: s.ports.iter().any(|p| p.lead_days.is_some()),
             choice,
             switching: s.port_switching.as_ref().map(|w| (time::from_days(w.after_days), w.daily_probability, w.rule)),
             days,

@@ -77,7 +77,7 @@ enum Kind {
 
 impl Sampler {
     /// One clamped sample.
-    #[inline]
+    #[inline(always)]
     pub fn sample(&self, rng: &mut StreamRng) -> f64 {
         let x = match &self.kind {
             Kind::Constant(v) => *v,

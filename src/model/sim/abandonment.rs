@@ -56,6 +56,7 @@ impl Abandonment {
 
 /// Draws a patience deadline for a group registering at `registered_at` (none without
 /// `[abandonment]`).
+#[inline]
 pub(super) fn patience_from(m: &Model, rng: &mut StreamRng, registered_at: SimTime) -> SimTime {
     match &m.patience {
         Some((_, sampler)) => registered_at.saturating_add(time::from_days(sampler.sample(rng))),
@@ -138,7 +139,6 @@ impl Sim<'_> {
                 j += 1;
             }
         }
-        self.advance_path(now);
         for &(key, slot, _, _) in &expired {
             let at = deadline(key);
             let e = self.leave_pool(slot, at);

@@ -27,7 +27,7 @@ use crate::engine::rng::{self, StreamRng};
 use crate::engine::time::{DAY, SimTime};
 use crate::model::Model;
 use crate::model::observer::Observer;
-use crate::model::result::{PortSeries, Series};
+use crate::model::result::PortSeries;
 use crate::scenario::QuotaUnit;
 
 /// What the allocation keeps between days.
@@ -139,21 +139,15 @@ impl Sim<'_> {
         let close = d * DAY + m.close_offset;
         let f = self.outages.requests.overlap(open, close) as f64 / (close - open) as f64;
         let p = m.request_probability[di] * (1.0 - f);
-        let mut unused = 0;
         for (port, &q) in quotas.iter().enumerate() {
             let left = self.allocate_at(port, q, p, close, now, obs);
             assert!(left <= q, "allocation on day {d} used more than the quota of {q} at port {port}");
-            unused += left;
             if let Some(c) = self.counts_at(port as u8, now) {
                 c.unused_slots += left;
                 c.slots += q;
             }
-            self.port_tally.set_daily(port, PortSeries::Quota, di, q);
-            self.port_tally.set_daily(port, PortSeries::UnusedSlots, di, left);
-        }
-        if !self.port_tally.on {
-            self.tally.set_daily(Series::Quota, di, quotas.iter().sum::<u64>());
-            self.tally.set_daily(Series::UnusedSlots, di, unused);
+            self.set_daily(port, PortSeries::Quota, di, q);
+            self.set_daily(port, PortSeries::UnusedSlots, di, left);
         }
         self.allocation.quotas = quotas;
         // Today's coins expire with today's allocation.

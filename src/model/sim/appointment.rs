@@ -54,10 +54,7 @@ impl Sim<'_> {
         if self.tally.wait_counts(reg, t) {
             self.booking_wait(port, t - reg);
         }
-        self.tally.booking_in_windows(t, t - reg);
-        if !self.port_tally.windows.is_empty() {
-            self.port_tally.booking_in_windows(port, t, t - reg);
-        }
+        self.booking_in_windows(port, t, t - reg);
         if !self.groups.was_booked(slot) {
             self.cohorts.booked(reg, t, size);
         }

@@ -92,7 +92,7 @@ impl Sim<'_> {
             let v = w.pace.sample(rng);
             let reach = w.depart.saturating_add(time::from_days(w.distance_km / v));
             if reach < 0 {
-                self.tally.counts.caravan_groups_before_start += 1;
+                self.caravan_group_before_start();
                 continue;
             }
             let registered_at = self.defer_registration(reach);

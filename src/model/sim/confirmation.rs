@@ -64,7 +64,7 @@ impl Sim<'_> {
         if let Some(c) = self.counts_at(e.port, now) {
             c.selected_groups += 1;
             c.selected_persons += size;
-            self.tally.add_daily(Series::SelectedPersons, now, size);
+            self.add_whole_daily(Series::SelectedPersons, now, size);
         }
         self.groups.set_state(slot, State::Selected);
         self.groups.note_selected(slot, now);
@@ -148,7 +148,7 @@ impl Sim<'_> {
             pc.missed_confirmations += 1;
             pc.missed_persons += g.size as u64;
             pc.missed_in_outage += u64::from(overlapped);
-            self.tally.add_daily(Series::MissedPersons, t, g.size as u64);
+            self.add_whole_daily(Series::MissedPersons, t, g.size as u64);
         }
         if overlapped && c.policy == OutagePolicy::Reissue {
             self.allocation.reissue_after(self.m, t, self.m.cost(g.size), g.port);

@@ -7,8 +7,9 @@
 //!   waiting + selected + booked at the end;
 //! - the pool's size agrees with the groups' states;
 //! - the sample-path Little's law: ∫ pool dt = Σ time spent waiting, both over `[warmup, end)`;
-//! - with ports, each of these at every port, where conservation counts the moves in and out, and
-//!   the moves balance; the whole is then the sum of its ports (`measure.rs`), checked as above.
+//! - each of these at every port (one implicit port without `[[ports]]`), where conservation
+//!   counts the moves in and out, and the moves balance; the whole is then the sum of its ports
+//!   (`measure.rs`), checked as above.
 //!
 //! The allocation checks its own invariant (never more than the quota, used + unused = quota) each
 //! day, in `allocation.rs`.
@@ -24,11 +25,7 @@ impl Sim<'_> {
     pub(super) fn finish(mut self, obs: &mut dyn Observer) -> RepResult {
         self.censor(obs);
         let ports = self.port_results();
-        if self.port_tally.on {
-            self.whole_from_ports();
-        } else {
-            self.tally.close_days();
-        }
+        self.whole_from_ports();
         check_invariants(&self.tally.counts, self.pool.len() as u64, self.replication);
         assert_eq!(
             self.tally.path.level().0,
@@ -44,6 +41,7 @@ impl Sim<'_> {
         );
 
         let window = self.tally.window_length() as f64;
+        let (wait, booking_wait) = self.whole_wait_stats();
         let t = &mut self.tally;
         let result = RepResult {
             replication: self.replication,
@@ -52,8 +50,8 @@ impl Sim<'_> {
             mean_waiting_persons: t.integral_persons as f64 / window,
             max_waiting_groups: t.path.max_groups,
             max_waiting_persons: t.path.max_persons,
-            wait: t.waits.stats(),
-            booking_wait: t.booking_waits.stats(),
+            wait,
+            booking_wait,
             wait_bins: exact_size(std::mem::take(&mut t.wait_bins)),
             booking_wait_bins: exact_size(std::mem::take(&mut t.booking_wait_bins)),
             waiting_integral: t.integral_groups,
@@ -67,7 +65,8 @@ impl Sim<'_> {
                 .collect(),
             cohorts: self.cohorts.outcomes(),
             caravan_windows: std::mem::take(&mut self.caravan_windows),
-            port_daily: self.port_tally.on.then(|| Box::new(std::mem::take(&mut self.port_tally.daily))),
+            port_daily: (!self.m.scenario.ports.is_empty())
+                .then(|| Box::new(std::mem::take(&mut self.port_tally.daily))),
             ports,
         };
         self.give_back();
@@ -116,13 +115,12 @@ impl Sim<'_> {
 }
 
 impl Sim<'_> {
-    /// Each port's result, measured like the whole's, after its invariants are checked: conservation
-    /// with moves, its pool against its path, its Little's law, and the ports adding up to the whole.
+    /// Closes every port's measurements and checks its invariants: conservation with moves, its
+    /// pool against its path, its Little's law, and the moves balancing. Returns each port's result
+    /// when the scenario declares ports (the implicit port's is the whole's).
     fn port_results(&mut self) -> Vec<RepResult> {
-        if !self.port_tally.on {
-            return Vec::new();
-        }
         self.port_tally.close();
+        let declared = !self.m.scenario.ports.is_empty();
         let r = self.replication;
         let window = self.port_tally.window_length() as f64;
         let mut out = Vec::with_capacity(self.port_tally.ports.len());
@@ -150,6 +148,9 @@ impl Sim<'_> {
                 "Little's law (sample path) violated at port {p} in replication {r}"
             );
             moves += c.moved_in_persons as i64 - c.moved_out_persons as i64;
+            if !declared {
+                continue;
+            }
             out.push(RepResult {
                 replication: r,
                 seed: self.seed,

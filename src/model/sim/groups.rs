@@ -5,7 +5,7 @@
 //! three arrays indexed by slot, chosen so that the random accesses per group touch few cache lines:
 //! - [`SlotRef`] (16 bytes): the tag `id << 3 | state`, the position in the pool, and where the
 //!   patience deadline is;
-//! - [`Group`] (32 bytes): registration, patience, the start of a return's waiting spell, size;
+//! - [`Group`] (24 bytes): registration, patience, size, port, whether it was booked before;
 //! - [`RecordTimes`]: what only `--records` reports, kept only when records are wanted.
 //!
 //! A group registered from today's buffer (the fast path) has no [`Group`] record while it waits:
@@ -60,8 +60,6 @@ fn tag(id: u64, state: State) -> u64 {
 struct Group {
     registered_at: SimTime,
     patience_at: SimTime,
-    /// Start of the current waiting spell of a group that came back (see [`PoolEntry::returned`]).
-    waiting_since: SimTime,
     size: u8,
     /// Whether an appointment of the group was cancelled (so it was booked before).
     cancelled: bool,
@@ -184,7 +182,6 @@ impl Groups {
                 self.records.push(Group {
                     registered_at: NEVER,
                     patience_at: NEVER,
-                    waiting_since: NEVER,
                     size: 0,
                     cancelled: false,
                     port: 0,
@@ -214,7 +211,7 @@ impl Groups {
         port: u8,
     ) -> u32 {
         let slot = self.take_slot() as usize;
-        self.records[slot] = Group { registered_at, patience_at, waiting_since: NEVER, size, cancelled: false, port };
+        self.records[slot] = Group { registered_at, patience_at, size, cancelled: false, port };
         self.refs[slot] = SlotRef { tag: tag(id, state), pos: u32::MAX, patience: PATIENCE_IN_RECORD };
         self.note_source(slot, source);
         slot as u32
@@ -261,14 +258,8 @@ impl Groups {
             offset => e.registered_at + offset as SimTime,
         };
         r.patience = PATIENCE_IN_RECORD;
-        self.records[slot as usize] = Group {
-            registered_at: e.registered_at,
-            patience_at,
-            waiting_since: NEVER,
-            size: e.size,
-            cancelled: false,
-            port: e.port,
-        };
+        self.records[slot as usize] =
+            Group { registered_at: e.registered_at, patience_at, size: e.size, cancelled: false, port: e.port };
     }
 
     /// Moves the group record of `slot` to `port` (the group must have one).
@@ -322,13 +313,6 @@ impl Groups {
         self.refs[slot as usize].pos = pos;
     }
 
-    /// Notes that a group that came back starts waiting again at `t` (its spell does not start at
-    /// its registration).
-    #[inline]
-    pub(super) fn set_waiting_since(&mut self, slot: u32, t: SimTime) {
-        self.records[slot as usize].waiting_since = t;
-    }
-
     /// Notes that the appointment of the group in `slot` (which has a group record) was cancelled.
     #[inline]
     pub(super) fn note_cancelled(&mut self, slot: u32) {
@@ -340,13 +324,6 @@ impl Groups {
     #[inline]
     pub(super) fn was_booked(&self, slot: u32) -> bool {
         self.refs[slot as usize].patience == PATIENCE_IN_RECORD && self.records[slot as usize].cancelled
-    }
-
-    /// When the current waiting spell of a pooled group started (never before 0): at its
-    /// registration, or, for a group that came back, at its return, which its record holds.
-    #[inline]
-    pub(super) fn spell_start(&self, e: &PoolEntry) -> SimTime {
-        if e.returned { self.records[e.slot as usize].waiting_since } else { e.registered_at.max(0) }
     }
 
     /// Frees the slot of a group that left the system.
@@ -428,6 +405,13 @@ mod tests {
     use crate::model::sim::pool::NO_COIN;
 
     #[test]
+    fn the_layout_is_as_documented() {
+        assert_eq!(std::mem::size_of::<SlotRef>(), 16);
+        assert_eq!(std::mem::size_of::<PoolEntry>(), 16);
+        assert_eq!(std::mem::size_of::<Group>(), 24);
+    }
+
+    #[test]
     fn slots_are_reused_and_tags_go_stale() {
         let mut g = Groups::default();
         g.clear(false, false);
@@ -453,7 +437,7 @@ mod tests {
         g.clear(true, false);
         let id = g.new_id();
         let slot = g.place_fast(id, 2, 1_000, 1_000 + 86_400).expect("fits");
-        let e = PoolEntry { registered_at: 1_000, slot, size: 4, returned: false, coin: NO_COIN, port: 3 };
+        let e = PoolEntry { registered_at: 1_000, slot, size: 4, coin: NO_COIN, port: 3 };
         g.materialise(slot, &e);
         let h = g.held(slot);
         assert_eq!((h.size, h.registered_at, h.patience_at, h.port), (4, 1_000, 1_000 + 86_400, 3));

@@ -84,8 +84,7 @@ mod tests {
     #[test]
     fn lookahead_guesses_the_lottery_positions() {
         use rand::SeedableRng;
-        let entries =
-            vec![PoolEntry { registered_at: 0, slot: 0, size: 1, returned: false, coin: NO_COIN, port: 0 }; 500];
+        let entries = vec![PoolEntry { registered_at: 0, slot: 0, size: 1, coin: NO_COIN, port: 0 }; 500];
         for coin_p in [None, Some(0.9)] {
             let mut lottery = StreamRng::seed_from_u64(11);
             let mut ahead = Lookahead { rng: lottery.clone(), next: 0, n: entries.len(), coin_p };

@@ -1,16 +1,17 @@
-//! Where a measurement goes. Without ports the whole is measured as the replication runs
-//! (`tally.rs`). With ports each port is measured (`port_tally.rs`) and the whole is their sum,
-//! formed once at the end: the counts, the daily series the ports keep, the pool's integrals, the
-//! waiting spells, and the waits (the union of the ports' logs). What does not add up over ports is
-//! kept for the whole as it goes: its pool's level and maximum, the waits' 1-day bins, its booking
-//! windows, and the series with no port counterpart (selections, misses, outage hours).
+//! The one path of every measurement. Each event is measured once, at its port (`port_tally.rs`);
+//! a scenario without `[[ports]]` has one implicit port. The whole (`tally.rs`) is formed from the
+//! ports at the end ([`Sim::whole_from_ports`]): the counts, the daily series the ports keep, the
+//! pool's integrals, the waiting spells and the waits.
 //!
-//! So each event is counted once, at one place, and the whole cannot disagree with its ports.
+//! What does not add up over ports is kept for the whole alone, and named so: its pool's level
+//! and maximum, the waits' 1-day bins, its booking windows, the series with no port counterpart
+//! (selections, misses, outage hours) and the caravan groups that would have arrived before the
+//! start. The mechanisms call only the functions here.
 
 use super::Sim;
 use super::pool::PoolEntry;
 use crate::engine::time::SimTime;
-use crate::model::result::{Counts, PortSeries, Series};
+use crate::model::result::{Counts, PortSeries, Series, WaitStats};
 
 impl Sim<'_> {
     /// The counts that an event at `port` at `t` adds to, if `t` is reported.
@@ -19,74 +20,104 @@ impl Sim<'_> {
         if self.tally.counts_at(t) { Some(self.counts_of(port)) } else { None }
     }
 
-    /// The counts of events at `port`: the port's when ports are measured, else the whole's.
+    /// The counts of events at `port`, whenever they happen.
     #[inline]
     pub(super) fn counts_of(&mut self, port: u8) -> &mut Counts {
-        if self.port_tally.on { &mut self.port_tally.ports[port as usize].counts } else { &mut self.tally.counts }
+        &mut self.port_tally.ports[port as usize].counts
     }
 
     /// Adds `x` to the daily series `s` at `port` on the day of `t`, if that day is reported.
     #[inline]
     pub(super) fn add_daily(&mut self, port: u8, s: PortSeries, t: SimTime, x: u64) {
-        if self.port_tally.on {
-            self.port_tally.add_daily(port, s, t, x);
-        } else {
-            self.tally.add_daily(s.series(), t, x);
+        self.port_tally.add_daily(port, s, t, x);
+    }
+
+    /// Sets `port`'s daily series `s` on day `d` of the run to `x`, if that day is reported.
+    #[inline]
+    pub(super) fn set_daily(&mut self, port: usize, s: PortSeries, d: usize, x: u64) {
+        self.port_tally.set_daily(port, s, d, x);
+    }
+
+    /// Adds `x` to the whole's daily series `s` (one with no port counterpart) on the day of `t`.
+    #[inline]
+    pub(super) fn add_whole_daily(&mut self, s: Series, t: SimTime, x: u64) {
+        debug_assert!(PortSeries::ALL.iter().all(|p| p.series() != s), "{s:?} is measured at the ports");
+        self.tally.add_daily(s, t, x);
+    }
+
+    /// A caravan group that would have reached the zone before the start (dropped; it has no port).
+    #[inline]
+    pub(super) fn caravan_group_before_start(&mut self) {
+        self.tally.counts.caravan_groups_before_start += 1;
+    }
+
+    /// A group of `size` persons starts waiting at `port` at `t`: its spell starts now, and the pool
+    /// paths gain it at the next abandonment pass, in time order.
+    #[inline]
+    pub(super) fn start_spell(&mut self, port: u8, t: SimTime, size: u8) {
+        self.tally.pool_addition(t, size, port);
+        self.port_tally.spell(port, t, true);
+    }
+
+    /// A waiting group of `size` persons moves from port `from` to port `to` at `t`: a spell and a
+    /// path step end at one port and begin at the other; the whole's pool is unchanged.
+    #[inline]
+    pub(super) fn move_spell(&mut self, from: u8, to: u8, t: SimTime, size: u8) {
+        let pt = &mut self.port_tally;
+        pt.spell(from, t, false);
+        pt.path(from, t, size as u64, false);
+        pt.spell(to, t, true);
+        pt.path(to, t, size as u64, true);
+    }
+
+    /// A group of `persons` moves from port `from` to port `to` at `t`: counted out and in.
+    #[inline]
+    pub(super) fn count_move(&mut self, from: u8, to: u8, t: SimTime, persons: u64) {
+        if let Some(c) = self.counts_at(from, t) {
+            c.moved_out_groups += 1;
+            c.moved_out_persons += persons;
+        }
+        if let Some(c) = self.counts_at(to, t) {
+            c.moved_in_groups += 1;
+            c.moved_in_persons += persons;
         }
     }
 
     /// The pool at `port` gains (`gains`) or loses a group of `persons` at `t`; changes come in
-    /// time order.
+    /// time order. The port's path integrates; the whole's keeps its level and maximum.
     #[inline]
     pub(super) fn pool_path(&mut self, port: u8, t: SimTime, persons: u64, gains: bool) {
-        if self.port_tally.on {
-            self.port_tally.path(port, t, persons, gains);
-            self.tally.path.shift(t, persons, gains);
-        } else if gains {
-            self.tally.path.add(t, persons);
-        } else {
-            self.tally.path.remove(t, persons);
-        }
-    }
-
-    /// Integrates the whole's pool path to `t` (with ports, each port's path integrates itself).
-    #[inline]
-    pub(super) fn advance_path(&mut self, t: SimTime) {
-        if !self.port_tally.on {
-            self.tally.path.advance(t);
-        }
+        self.port_tally.path(port, t, persons, gains);
+        self.tally.path.shift(t, persons, gains);
     }
 
     /// The waiting spell of the group with pool entry `e` ends at `t`.
     #[inline]
     pub(super) fn end_spell(&mut self, e: &PoolEntry, t: SimTime) {
-        if self.port_tally.on {
-            self.port_tally.spell(e.port, t, false);
-        } else {
-            self.tally.add_spell(self.groups.spell_start(e), t);
-        }
+        self.port_tally.spell(e.port, t, false);
     }
 
-    /// Records a wait to processing [s] at `port`: in the whole's 1-day bins, and in the port's
-    /// log or the whole's.
+    /// Records a wait to processing [s] at `port`: in the port's log, and in the whole's 1-day bins.
     #[inline]
     pub(super) fn processed_wait(&mut self, port: u8, wait: SimTime) {
         self.tally.wait_bin(wait);
-        if self.port_tally.on {
-            self.port_tally.ports[port as usize].waits.push(wait);
-        } else {
-            self.tally.waits.push(wait);
-        }
+        self.port_tally.ports[port as usize].waits.push(wait);
     }
 
     /// Records a wait to booking [s] at `port`, like [`Sim::processed_wait`].
     #[inline]
     pub(super) fn booking_wait(&mut self, port: u8, wait: SimTime) {
         self.tally.booking_wait_bin(wait);
-        if self.port_tally.on {
-            self.port_tally.ports[port as usize].booking_waits.push(wait);
-        } else {
-            self.tally.booking_waits.push(wait);
+        self.port_tally.ports[port as usize].booking_waits.push(wait);
+    }
+
+    /// A booking at `port` at `t` after a wait [s], for the booking windows that hold `t`: the
+    /// whole's and the port's.
+    #[inline]
+    pub(super) fn booking_in_windows(&mut self, port: u8, t: SimTime, wait: SimTime) {
+        self.tally.booking_in_windows(t, wait);
+        if !self.port_tally.windows.is_empty() {
+            self.port_tally.booking_in_windows(port, t, wait);
         }
     }
 
@@ -102,9 +133,23 @@ impl Sim<'_> {
         }
     }
 
-    /// With ports measured, forms the whole's measurements from the ports' (closed by
-    /// [`PortTally::close`](super::port_tally::PortTally::close)), as [`Tally::close_days`](super::tally::Tally::close_days)
-    /// does without ports.
+    /// The whole's waits to processing and to booking: the union of the ports' logs (one port's
+    /// are read where they are).
+    pub(super) fn whole_wait_stats(&mut self) -> (Option<WaitStats>, Option<WaitStats>) {
+        let (t, pt) = (&mut self.tally, &self.port_tally);
+        if let [m] = pt.ports.as_slice() {
+            return (m.waits.stats(), m.booking_waits.stats());
+        }
+        for m in &pt.ports {
+            t.waits.absorb(&m.waits);
+            t.booking_waits.absorb(&m.booking_waits);
+        }
+        (t.waits.stats(), t.booking_waits.stats())
+    }
+
+    /// Forms the whole's measurements from the ports' (closed by
+    /// [`PortTally::close`](super::port_tally::PortTally::close)), but for the waits
+    /// ([`Sim::whole_wait_stats`]).
     pub(super) fn whole_from_ports(&mut self) {
         let (t, pt) = (&mut self.tally, &self.port_tally);
         let mut at_report = (0, 0);
@@ -113,8 +158,6 @@ impl Sim<'_> {
             t.integral_groups += m.integral_groups;
             t.integral_persons += m.integral_persons;
             t.waiting_time_sum += u128::try_from(m.spells).expect("closed spells sum to a positive time");
-            t.waits.absorb(&m.waits);
-            t.booking_waits.absorb(&m.booking_waits);
             if let Some((g, p)) = m.path.waiting_at_report {
                 at_report = (at_report.0 + g, at_report.1 + p);
             }

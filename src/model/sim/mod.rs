@@ -172,7 +172,7 @@ impl<'m> Sim<'m> {
         allocation.clear(seed, m.ports.len());
         abandonment.clear(m.days + 1);
         tally.clear(m.days, m.warmup, m.report, m.horizon);
-        port_tally.clear(m.per_port, m.ports.len(), m.days, m.warmup.max(m.report), m.report, m.horizon);
+        port_tally.clear(m.ports.len(), m.days, m.warmup.max(m.report), m.report, m.horizon);
         tally.set_windows(&m.booking_windows);
         port_tally.set_windows(&m.port_booking_windows);
         cohorts.clear(m.days, &m.cohort_of_day, m.cohorts);

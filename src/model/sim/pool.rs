@@ -16,9 +16,6 @@ pub(crate) struct PoolEntry {
     pub(crate) slot: u32,
     /// Persons in the group (1–10).
     pub(crate) size: u8,
-    /// Whether the group came back (after a miss or a cancellation): its waiting spell then started
-    /// at its return, which the group record holds, not at its registration.
-    pub(crate) returned: bool,
     /// The request coin drawn for the group by the current allocation's seniority pass, which the
     /// lottery reuses: [`NO_COIN`], [`COIN_NO`] or [`COIN_YES`]. Reset after each allocation.
     pub(crate) coin: u8,
@@ -161,7 +158,7 @@ mod tests {
     use super::*;
 
     fn entry(slot: u32, size: u8) -> PoolEntry {
-        PoolEntry { registered_at: slot as SimTime, slot, size, returned: false, coin: NO_COIN, port: 0 }
+        PoolEntry { registered_at: slot as SimTime, slot, size, coin: NO_COIN, port: 0 }
     }
 
     #[test]

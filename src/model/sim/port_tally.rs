@@ -1,7 +1,7 @@
-//! What a replication measures at each port of entry, when the scenario declares ports: the same
-//! counts, pool path, waits and daily series as the whole (`tally.rs`), over the same reported
-//! period, plus the moves between ports; the whole is then formed from them (`measure.rs`).
-//! Integer amounts only, so that sums over ports and replications are exact in any order.
+//! What a replication measures at each port of entry (one implicit port without `[[ports]]`): the
+//! counts, pool path, waits and daily series, over the reported period, plus the moves between
+//! ports; the whole is then formed from them (`measure.rs`). Integer amounts only, so that sums
+//! over ports and replications are exact in any order.
 //!
 //! Each port's waiting spells are kept as Σ clamp(leave) − Σ clamp(enter) (times clamped to the
 //! window), from the entries and exits of its pool, and its path integral from the pool path's
@@ -30,8 +30,6 @@ pub(super) struct PortMeasure {
 /// Every port's measurements and daily series.
 #[derive(Debug, Default)]
 pub(super) struct PortTally {
-    /// Whether ports are measured at all (the scenario declares them).
-    pub(super) on: bool,
     report: SimTime,
     report_day: usize,
     window: SimTime,
@@ -45,45 +43,30 @@ pub(super) struct PortTally {
 }
 
 impl PortTally {
-    /// Zeroes everything for `ports` ports (measured only if `on`) over `days` days.
-    pub(super) fn clear(
-        &mut self,
-        on: bool,
-        ports: usize,
-        days: usize,
-        window: SimTime,
-        report: SimTime,
-        horizon: SimTime,
-    ) {
-        let PortTally { on: o, report: r, report_day, window: w, horizon: h, ports: measures, daily, windows } = self;
+    /// Zeroes everything for `ports` ports over `days` days, keeping the buffers' memory.
+    pub(super) fn clear(&mut self, ports: usize, days: usize, window: SimTime, report: SimTime, horizon: SimTime) {
+        let PortTally { report: r, report_day, window: w, horizon: h, ports: measures, daily, windows } = self;
         windows.clear();
-        *o = on;
         (*r, *w, *h) = (report, window, horizon);
         *report_day = (report / DAY) as usize;
-        measures.clear();
-        *daily = PortDaily::default();
-        if on {
-            measures.resize_with(ports, PortMeasure::default);
-            for m in measures.iter_mut() {
-                m.waits.clear(EXACT_WAITS);
-                m.booking_waits.clear(EXACT_WAITS);
-                m.path.clear(days, window, report);
-            }
-            *daily = PortDaily::zeros(ports, days - *report_day);
+        measures.truncate(ports);
+        measures.resize_with(ports, PortMeasure::default);
+        for m in measures.iter_mut() {
+            let PortMeasure { counts, path, integral_groups, integral_persons, spells, waits, booking_waits } = m;
+            *counts = Counts::default();
+            (*integral_groups, *integral_persons, *spells) = (0, 0, 0);
+            waits.clear(EXACT_WAITS);
+            booking_waits.clear(EXACT_WAITS);
+            path.clear(days, window, report);
         }
-    }
-
-    /// The counts of `port`, if an event at `t` is counted.
-    #[inline]
-    pub(super) fn counts(&mut self, port: u8, t: SimTime) -> Option<&mut Counts> {
-        if self.on && t >= self.report { Some(&mut self.ports[port as usize].counts) } else { None }
+        *daily = PortDaily::zeros(ports, days - *report_day);
     }
 
     /// Adds `x` to `port`'s daily series `s` on the day of `t`, if reported.
     #[inline]
     pub(super) fn add_daily(&mut self, port: u8, s: PortSeries, t: SimTime, x: u64) {
         let d = day_of(t) as usize;
-        if self.on && d >= self.report_day {
+        if d >= self.report_day {
             self.daily.add(port as usize, s, d - self.report_day, x);
         }
     }
@@ -91,7 +74,7 @@ impl PortTally {
     /// Sets `port`'s daily series `s` on day `d` of the run, if reported.
     #[inline]
     pub(super) fn set_daily(&mut self, port: usize, s: PortSeries, d: usize, x: u64) {
-        if self.on && d >= self.report_day {
+        if d >= self.report_day {
             self.daily.set(port, s, d - self.report_day, x);
         }
     }
@@ -99,9 +82,6 @@ impl PortTally {
     /// The pool path of `port` gains (`gains`) or loses a group of `persons` at `t`.
     #[inline]
     pub(super) fn path(&mut self, port: u8, t: SimTime, persons: u64, gains: bool) {
-        if !self.on {
-            return;
-        }
         let path = &mut self.ports[port as usize].path;
         if gains { path.add(t, persons) } else { path.remove(t, persons) }
     }
@@ -109,10 +89,9 @@ impl PortTally {
     /// A waiting spell at `port` starts (`enter`) or ends at `t`.
     #[inline]
     pub(super) fn spell(&mut self, port: u8, t: SimTime, enter: bool) {
-        if self.on {
-            let x = t.clamp(self.window, self.horizon);
-            self.ports[port as usize].spells += if enter { -x } else { x };
-        }
+        // max then min, not clamp: clamp checks its bounds' order on every call.
+        let x = t.max(self.window).min(self.horizon);
+        self.ports[port as usize].spells += if enter { -x } else { x };
     }
 
     /// Measures the bookings at each window's port in `[from, to)` apart.
@@ -161,5 +140,31 @@ impl PortTally {
     /// Seconds in the window of the time-averages.
     pub(super) fn window_length(&self) -> SimTime {
         self.horizon - self.window
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closing_integrates_each_port_and_counts_its_pool_at_the_report_start() {
+        let mut t = PortTally::default();
+        t.clear(2, 4, DAY, DAY, 4 * DAY);
+        t.path(0, DAY / 2, 2, true);
+        t.spell(0, DAY / 2, true);
+        t.path(1, DAY, 3, true);
+        t.spell(1, DAY, true);
+        t.path(0, 2 * DAY, 2, false);
+        t.spell(0, 2 * DAY, false);
+        t.spell(1, 4 * DAY, false);
+        t.close();
+        let (a, b) = (&t.ports[0], &t.ports[1]);
+        assert_eq!((a.integral_groups, a.integral_persons), (DAY as u128, 2 * DAY as u128), "inside the window");
+        assert_eq!(a.integral_groups as i64, a.spells, "Little's law at port 0");
+        assert_eq!(b.integral_groups as i64, b.spells, "Little's law at port 1");
+        assert_eq!((a.counts.initial_groups, a.counts.initial_persons), (1, 2), "waiting at the report's start");
+        assert_eq!((b.counts.initial_groups, b.counts.initial_persons), (0, 0), "arrived at the report's start");
+        assert_eq!(t.daily.get(1, PortSeries::WaitingPersons, 0), 3 * DAY as u64, "day 0 is the first reported");
     }
 }

@@ -195,14 +195,7 @@ impl Sim<'_> {
             let e = self.move_port(slot, now, to);
             let id = self.groups.id_of(slot);
             self.allocation.moved(m, e.registered_at, id, slot, to);
-            if let Some(c) = self.port_tally.counts(e.port, now) {
-                c.moved_out_groups += 1;
-                c.moved_out_persons += e.size as u64;
-            }
-            if let Some(c) = self.port_tally.counts(to, now) {
-                c.moved_in_groups += 1;
-                c.moved_in_persons += e.size as u64;
-            }
+            self.count_move(e.port, to, now, e.size as u64);
         }
         self.ports.pending = pending;
     }

@@ -1,7 +1,7 @@
-//! What a replication measures for the whole: the counts, the waiting pool's path (`path.rs`), the
-//! daily series, the waits and their 1-day bins, the booking windows. Without ports it is measured
-//! as the run goes; with ports most of it is the sum of the ports' (`measure.rs`).
-//! Also where a group leaves the system: it is counted, reported, and its slot freed.
+//! What a replication measures for the whole: the sums of its ports' measurements, formed at the
+//! end (`measure.rs`), and the few measures kept for the whole alone as the run goes: the pool's
+//! level and maximum, the waits' 1-day bins, the booking windows, the daily series with no port
+//! counterpart. Also where a group leaves the system: it is counted, reported, and its slot freed.
 
 use super::Sim;
 use super::path::PoolPath;
@@ -25,16 +25,16 @@ pub(super) struct Tally {
     /// End of the horizon [s].
     horizon: SimTime,
     pub(super) counts: Counts,
-    /// The pool's path, which the abandonment pass advances through the additions and abandonments
-    /// in time order.
+    /// The whole pool's level and maximum (its integrals are the ports' sums), which the
+    /// abandonment pass moves through the additions and abandonments in time order.
     pub(super) path: PoolPath,
     /// Additions to the pool since the last abandonment pass: (time, persons | port << 32), in time
     /// order.
     additions: Vec<(SimTime, u64)>,
-    /// ∫ pool dt over the window [group-seconds, person-seconds], set by [`Tally::close_days`].
+    /// ∫ pool dt over the window [group-seconds, person-seconds], the sum of the ports'.
     pub(super) integral_groups: u128,
     pub(super) integral_persons: u128,
-    /// Σ of the groups' time waiting inside the window [group-seconds].
+    /// Σ of the groups' time waiting inside the window [group-seconds], the sum of the ports'.
     pub(super) waiting_time_sum: u128,
     pub(super) daily: Daily,
     pub(super) waits: WaitLog,
@@ -157,13 +157,6 @@ impl Tally {
         self.additions = additions;
     }
 
-    /// A waiting spell from `from` to `to`, for Σ time waiting inside the window.
-    #[inline]
-    pub(super) fn add_spell(&mut self, from: SimTime, to: SimTime) {
-        let inside = (to.min(self.horizon) - from.max(self.window)).max(0);
-        self.waiting_time_sum += inside as u128;
-    }
-
     /// Adds a wait to processing [s] to the 1-day bins.
     #[inline]
     pub(super) fn wait_bin(&mut self, wait: SimTime) {
@@ -184,21 +177,6 @@ impl Tally {
                 log.push(wait);
                 *within += u64::from(wait < 56 * DAY);
             }
-        }
-    }
-
-    /// Integrates the pool's path to the horizon, turns the per-day integrals into the daily
-    /// time-averages of the pool, and adds the groups waiting at the start of the reported period
-    /// to the initial counts.
-    pub(super) fn close_days(&mut self) {
-        (self.integral_groups, self.integral_persons) = self.path.close(self.horizon);
-        for d in self.report_day..self.path.day_group_secs.len() {
-            self.set_daily(Series::WaitingGroups, d, self.path.day_group_secs[d]);
-            self.set_daily(Series::WaitingPersons, d, self.path.day_person_secs[d]);
-        }
-        if let Some((g, p)) = self.path.waiting_at_report {
-            self.counts.initial_groups += g;
-            self.counts.initial_persons += p;
         }
     }
 
@@ -267,38 +245,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_path_integral_splits_by_day_and_window() {
+    fn a_reported_period_shifts_the_days_and_decides_what_counts() {
         let mut t = Tally::default();
-        t.clear(3, DAY, 0, 3 * DAY);
-        t.path.add(DAY / 2, 2);
-        t.path.add(DAY, 3);
-        t.path.remove(2 * DAY, 2);
-        t.close_days();
-        // Window [DAY, 3 DAY): 2 groups for a day, then 1 for a day.
-        assert_eq!(t.integral_groups, 3 * DAY as u128);
-        assert_eq!(t.integral_persons, (5 * DAY + 3 * DAY) as u128);
-        assert_eq!(t.daily.get(Series::WaitingGroups), &[0.5, 2.0, 1.0]);
-        assert_eq!((t.path.max_groups, t.path.max_persons), (2, 5));
-        t.add_spell(0, 2 * DAY);
-        assert_eq!(t.waiting_time_sum, DAY as u128, "only the part inside the window counts");
+        t.clear(4, 0, DAY, 4 * DAY);
+        assert_eq!(t.window_length(), 3 * DAY);
+        t.add_daily(Series::SelectedPersons, DAY / 2, 9);
+        t.add_daily(Series::SelectedPersons, DAY + 5, 3);
+        assert_eq!(t.daily.get(Series::SelectedPersons), &[3.0, 0.0, 0.0], "day 0 is the first reported day");
+        assert!(!t.counts_at(DAY - 1) && t.counts_at(DAY));
+        assert!(t.wait_counts(-5 * DAY, DAY) && !t.wait_counts(0, DAY - 1), "waits by when they end");
     }
 
     #[test]
-    fn a_reported_period_shifts_the_days_and_snapshots_the_pool_at_its_start() {
+    fn the_whole_path_keeps_its_level_and_its_maximum_in_the_reported_period() {
         let mut t = Tally::default();
         t.clear(4, 0, DAY, 4 * DAY);
-        t.path.add(DAY / 2, 2);
-        t.path.add(DAY, 3);
-        t.path.advance(4 * DAY);
-        assert_eq!(t.path.waiting_at_report, Some((1, 2)), "the pool just before the reported period");
-        assert_eq!((t.path.max_groups, t.window_length()), (2, 3 * DAY));
-        t.add_daily(Series::ArrivedPersons, DAY / 2, 9);
-        t.add_daily(Series::ArrivedPersons, DAY + 5, 3);
-        assert_eq!(t.daily.get(Series::ArrivedPersons), &[3.0, 0.0, 0.0], "day 0 is the first reported day");
-        assert!(!t.counts_at(DAY - 1) && t.counts_at(DAY));
-        assert!(t.wait_counts(-5 * DAY, DAY) && !t.wait_counts(0, DAY - 1), "waits by when they end");
-        t.close_days();
-        assert_eq!(t.integral_groups, 6 * DAY as u128, "two groups over the three reported days");
-        assert_eq!((t.counts.initial_groups, t.counts.initial_persons), (1, 2));
+        t.path.shift(DAY / 2, 2, true);
+        t.path.shift(DAY / 2 + 1, 2, true);
+        t.path.shift(DAY - 1, 2, false);
+        t.path.shift(DAY + 1, 3, true);
+        assert_eq!(t.path.level(), (2, 5));
+        assert_eq!((t.path.max_groups, t.path.max_persons), (2, 5), "only levels from the report's start");
     }
 }

@@ -11,16 +11,9 @@ impl Sim<'_> {
     /// at `port`.
     pub(super) fn enter_pool(&mut self, slot: u32, t: SimTime, size: u8, registered_at: SimTime, port: u8) {
         self.groups.set_state(slot, State::Waiting);
-        // A spell from registration (or from 0 for the backlog) is implied by the entry; a return's
-        // start is kept in the group record.
-        let returned = t != registered_at.max(0);
-        if returned {
-            self.groups.set_waiting_since(slot, t);
-        }
-        let pos = self.pool.insert(PoolEntry { registered_at, slot, size, returned, coin: NO_COIN, port });
+        let pos = self.pool.insert(PoolEntry { registered_at, slot, size, coin: NO_COIN, port });
         self.groups.set_pos(slot, pos);
-        self.tally.pool_addition(t, size, port);
-        self.port_tally.spell(port, t, true);
+        self.start_spell(port, t, size);
     }
 
     /// The group in `slot` stops waiting at `t`; returns its pool entry.
@@ -30,19 +23,15 @@ impl Sim<'_> {
         e
     }
 
-    /// The waiting group in `slot` moves to `port` at `t`: the same waiting spell for the whole,
-    /// a spell ended at its old port and begun at the new one.
+    /// The waiting group in `slot` moves to `port` at `t`: a spell ended at its old port and begun
+    /// at the new one (the whole's pool keeps its level).
     pub(super) fn move_port(&mut self, slot: u32, t: SimTime, port: u8) -> PoolEntry {
         let e = take_out(&mut self.pool, &mut self.groups, slot);
         self.groups.materialise(slot, &e);
         self.groups.set_port(slot, port);
         let pos = self.pool.insert(PoolEntry { port, coin: NO_COIN, ..e });
         self.groups.set_pos(slot, pos);
-        let pt = &mut self.port_tally;
-        pt.spell(e.port, t, false);
-        pt.path(e.port, t, e.size as u64, false);
-        pt.spell(port, t, true);
-        pt.path(port, t, e.size as u64, true);
+        self.move_spell(e.port, port, t, e.size);
         e
     }
 }
