@@ -1,12 +1,12 @@
 //! Every metric of a replication, defined once: its column name, unit, labels, description, how it is
 //! summarised (counts, bounded below and often rare or skewed, with a percentile bootstrap; waits and
-//! time-averages with Student-t), and how it is computed from a [`RepResult`]. `replications.csv`, `summary.csv`, the
+//! time-averages with Student-t), and how it is computed from a [`Measures`](crate::model::Measures), the whole's or a port's. `replications.csv`, `summary.csv`, the
 //! terminal table, the report's headline table, `sweep.csv` and `compare` all read [`METRICS`].
 //!
 //! Adding a metric means adding its definition here (and computing it in the model); every table
 //! follows. New metrics go at the end: `replications.csv` keeps its columns and their order.
 
-use crate::model::{RepResult, WaitStats};
+use crate::model::{Measures, WaitStats};
 use crate::stats::Summary;
 
 /// One replication's value of a metric, typed as `replications.csv` writes it.
@@ -68,7 +68,7 @@ pub struct Metric {
     /// Position among the sweep's metrics (`sweep.csv`, `compare`), if there.
     pub sweep: Option<u8>,
     /// The value of one replication.
-    pub value: fn(&RepResult) -> Value,
+    pub value: fn(&Measures) -> Value,
 }
 
 impl Metric {
@@ -102,7 +102,7 @@ const fn count(
     short: &'static str,
     long: &'static str,
     description: &'static str,
-    value: fn(&RepResult) -> Value,
+    value: fn(&Measures) -> Value,
 ) -> Metric {
     Metric {
         name,
@@ -125,7 +125,7 @@ const fn wait(
     short: &'static str,
     long: &'static str,
     description: &'static str,
-    value: fn(&RepResult) -> Value,
+    value: fn(&Measures) -> Value,
 ) -> Metric {
     Metric { decimals: 1, interval: Interval::StudentT, ..count(name, "days", short, long, description, value) }
 }

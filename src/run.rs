@@ -127,7 +127,7 @@ pub const PRECISION_METRIC: &str = "wait_mean_days";
 
 /// The relative half-width of the 95 % CI of the mean of per-replication mean waits (∞ when undefined).
 pub fn relative_half_width(reps: &[RepResult]) -> f64 {
-    let xs: Vec<f64> = reps.iter().map(|r| r.wait.map_or(f64::NAN, |w| w.mean)).collect();
+    let xs: Vec<f64> = reps.iter().map(|r| r.whole.wait.map_or(f64::NAN, |w| w.mean)).collect();
     let s = crate::stats::Summary::of(&xs);
     let rel = s.half_width() / s.mean.abs();
     if rel.is_finite() { rel } else { f64::INFINITY }

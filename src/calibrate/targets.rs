@@ -130,9 +130,9 @@ impl Target {
             TargetMetric::AbandonedPersons => sum(Series::AbandonedPersons),
             TargetMetric::WaitingPersons => sum(Series::WaitingPersons) / (b - a) as f64,
             TargetMetric::SelectionWaitMeanDays => {
-                window.and_then(|k| r.booking_windows.get(k)).and_then(|w| w.wait).map_or(f64::NAN, |w| w.mean)
+                window.and_then(|k| r.whole.booking_windows.get(k)).and_then(|w| w.wait).map_or(f64::NAN, |w| w.mean)
             }
-            TargetMetric::WaitMeanDays => r.wait.map_or(f64::NAN, |w| w.mean),
+            TargetMetric::WaitMeanDays => r.whole.wait.map_or(f64::NAN, |w| w.mean),
         }
     }
 

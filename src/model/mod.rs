@@ -11,7 +11,7 @@ mod sim;
 
 pub use observer::{GroupRecord, NoRecords, Observer, Outcome};
 pub use result::{
-    CohortOutcome, Counts, Daily, PortBands, PortDaily, PortSeries, RepResult, Series, WaitStats, WindowWaits,
+    CohortOutcome, Counts, Daily, Measures, PortBands, PortDaily, PortSeries, RepResult, Series, WaitStats, WindowWaits,
 };
 
 use crate::engine::time::{self, DAY, SimTime};

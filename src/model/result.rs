@@ -384,47 +384,59 @@ pub struct CohortOutcome {
     pub median_days_to_booking: f64,
 }
 
-/// Everything one replication measured.
+/// What is measured at one port, and for the whole as the sum of its ports: the counts, the pool's
+/// time-averages and maximum, the waits, the bookings in the booking windows. Every metric
+/// ([`crate::metrics::METRICS`]) reads one of these, for the whole or for a port.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct RepResult {
-    /// Replication index.
-    pub replication: u64,
-    /// The replication's seed (derived from the scenario seed and the index).
-    pub seed: u64,
+pub struct Measures {
     /// Counts.
     pub counts: Counts,
     /// Time-average of waiting groups over `[warmup, end)`.
     pub mean_waiting_groups: f64,
     /// Time-average of waiting persons over `[warmup, end)`.
     pub mean_waiting_persons: f64,
-    /// Maximum of waiting groups over the horizon.
+    /// Maximum of waiting groups over the reported period (the whole's: of the whole pool, not
+    /// the sum of the ports' maxima).
     pub max_waiting_groups: u64,
-    /// Maximum of waiting persons over the horizon.
+    /// Maximum of waiting persons over the reported period.
     pub max_waiting_persons: u64,
     /// Registration to processing, for groups processed before the horizon (and registered after warm-up).
     pub wait: Option<WaitStats>,
     /// Registration to booking, for groups booked before the horizon (and registered after warm-up).
     pub booking_wait: Option<WaitStats>,
-    /// Counts of `wait_days` in 1-day bins (`[k, k+1)` days).
-    pub wait_bins: Vec<u32>,
-    /// Counts of `selection_wait_days` in 1-day bins.
-    pub booking_wait_bins: Vec<u32>,
     /// ∫ waiting groups dt over `[warmup, end)` [group-seconds], exact.
     pub waiting_integral: u128,
     /// Σ over groups of their time `Waiting` inside `[warmup, end)` [group-seconds]; equals the integral.
     pub waiting_time_sum: u128,
-    /// Daily series.
-    pub daily: Daily,
-    /// The bookings inside each window of [`Model::booking_windows`](crate::model::Model), in order.
+    /// The bookings inside each booking window, in order: the whole's windows
+    /// ([`Model::booking_windows`](crate::model::Model)), or the port's own
+    /// ([`Model::port_booking_windows`](crate::model::Model)).
     pub booking_windows: Vec<WindowWaits>,
+}
+
+/// Everything one replication measured: the whole, each declared port, and what is measured only
+/// for the whole (the daily series, the waits' 1-day bins, the cohorts, the caravans' windows).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RepResult {
+    /// Replication index.
+    pub replication: u64,
+    /// The replication's seed (derived from the scenario seed and the index).
+    pub seed: u64,
+    /// The whole's measures: the sums of its ports', with its own pool maximum.
+    pub whole: Measures,
+    /// Counts of `wait_days` in 1-day bins (`[k, k+1)` days), for the whole.
+    pub wait_bins: Vec<u32>,
+    /// Counts of `selection_wait_days` in 1-day bins, for the whole.
+    pub booking_wait_bins: Vec<u32>,
+    /// The whole's daily series.
+    pub daily: Daily,
     /// Outcomes by registration cohort: each month of the run, then the whole run pooled.
     pub cohorts: Vec<CohortOutcome>,
     /// Each explicit caravan's first and last registration inside the horizon \[s\], in file order
     /// (`None`: none of its groups registered in the horizon).
     pub caravan_windows: Vec<Option<(crate::engine::time::SimTime, crate::engine::time::SimTime)>>,
-    /// Each port's own measurements, measured like the whole (counts, pool, waits), in port order;
-    /// empty unless the scenario declares ports.
-    pub ports: Vec<RepResult>,
+    /// Each port's measures, in port order; empty unless the scenario declares ports.
+    pub ports: Vec<Measures>,
     /// Each port's daily series; `None` unless the scenario declares ports (taken by the run, which
     /// folds it into its summary as each replication finishes).
     pub port_daily: Option<Box<PortDaily>>,

@@ -26,7 +26,7 @@ impl ReplicationRow {
         ReplicationRow {
             replication: r.replication,
             seed: r.seed,
-            values: METRICS.iter().map(|m| (m.value)(r)).collect(),
+            values: METRICS.iter().map(|m| (m.value)(&r.whole)).collect(),
         }
     }
 
@@ -241,15 +241,18 @@ pub fn summary_json(scenario: &Scenario, summary: &[SummaryRow]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Counts, Daily, WaitStats};
+    use crate::model::{Counts, Daily, Measures, WaitStats};
 
     fn rep(i: u64, processed: u64, wait: Option<f64>) -> RepResult {
         RepResult {
             replication: i,
             seed: 100 + i,
-            counts: Counts { processed_persons: processed, ..Counts::default() },
-            mean_waiting_persons: 2.5,
-            wait: wait.map(|mean| WaitStats { n: 3, mean, p50: mean, p90: mean, p99: mean }),
+            whole: Measures {
+                counts: Counts { processed_persons: processed, ..Counts::default() },
+                mean_waiting_persons: 2.5,
+                wait: wait.map(|mean| WaitStats { n: 3, mean, p50: mean, p90: mean, p99: mean }),
+                ..Measures::default()
+            },
             wait_bins: vec![1, 0, 3],
             daily: Daily::zeros(2),
             ..RepResult::default()

@@ -11,7 +11,7 @@ use serde::Serialize;
 pub use figures::FIGURES;
 
 use crate::engine::time::{DAY, SimTime};
-use crate::model::{RepResult, Series};
+use crate::model::{Measures, PortSeries, RepResult, Series};
 use crate::scenario::Scenario;
 use crate::stats::{Interval, Summary};
 
@@ -215,14 +215,13 @@ pub fn rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
         } else {
             let (xs, method) = match port_of(s, f) {
                 Some(p) => {
-                    let ports: Vec<RepResult> = reps.iter().map(|r| r.ports[p].clone()).collect();
                     let k = port_windows[p];
                     port_windows[p] += usize::from(f.measure.on_bookings());
-                    per_replication(s, &ports, f, k)
+                    per_replication(s, reps, Some(p), f, k)
                 }
                 None => {
                     window += usize::from(f.measure.on_bookings());
-                    per_replication(s, reps, f, window - usize::from(f.measure.on_bookings()))
+                    per_replication(s, reps, None, f, window - usize::from(f.measure.on_bookings()))
                 }
             };
             let sm = method_summary(f.measure, &xs, reps);
@@ -241,17 +240,31 @@ pub fn rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
     out
 }
 
-/// The model's per-replication values for figure `f` (whose period is inside the horizon), and the
-/// interval method; `window` is the figure's booking window, if it is measured on bookings.
-fn per_replication(s: &Scenario, reps: &[RepResult], f: &Figure, window: usize) -> (Vec<f64>, Interval) {
+/// The model's per-replication values for figure `f` (whose period is inside the horizon), for the
+/// whole or at `port`, and the interval method; `window` is the figure's booking window (the
+/// whole's, or the port's own), if it is measured on bookings.
+fn per_replication(
+    s: &Scenario,
+    reps: &[RepResult],
+    port: Option<usize>,
+    f: &Figure,
+    window: usize,
+) -> (Vec<f64>, Interval) {
     let day = |d: NaiveDate| (d - s.report_start()).num_days() as usize;
     let (i, j) = (day(date(f.from)), day(date(f.to)));
-    let in_window = |r: &RepResult| r.booking_windows.get(window).copied().unwrap_or_default();
-    let xs: Vec<f64> = match f.measure {
-        Measure::ProcessedPersons => {
-            reps.iter().map(|r| (i..j).map(|d| r.daily.value(Series::ProcessedPersons, d)).sum()).collect()
+    let in_window = |r: &RepResult| measures(r, port).booking_windows.get(window).copied().unwrap_or_default();
+    let processed = |r: &RepResult| -> f64 {
+        match (port, r.port_daily.as_deref()) {
+            (Some(p), Some(daily)) => {
+                let series = PortSeries::ProcessedPersons;
+                (i..j).map(|d| daily.get(p, series, d) as f64).sum::<f64>() / series.scale()
+            }
+            _ => (i..j).map(|d| r.daily.value(Series::ProcessedPersons, d)).sum(),
         }
-        Measure::CancelledPersons => reps.iter().map(|r| r.counts.cancelled_persons as f64).collect(),
+    };
+    let xs: Vec<f64> = match f.measure {
+        Measure::ProcessedPersons => reps.iter().map(processed).collect(),
+        Measure::CancelledPersons => reps.iter().map(|r| measures(r, port).counts.cancelled_persons as f64).collect(),
         Measure::MeanSelectionWait => reps.iter().map(|r| in_window(r).wait.map_or(f64::NAN, |w| w.mean)).collect(),
         Measure::P99SelectionWait => reps.iter().map(|r| in_window(r).wait.map_or(f64::NAN, |w| w.p99)).collect(),
         Measure::ShareBookedWithin8Weeks => reps
@@ -266,6 +279,11 @@ fn per_replication(s: &Scenario, reps: &[RepResult], f: &Figure, window: usize) 
         _ => Interval::StudentT,
     };
     (xs, method)
+}
+
+/// The measures of replication `r` for the whole, or at `port`.
+fn measures(r: &RepResult, port: Option<usize>) -> &Measures {
+    port.map_or(&r.whole, |p| &r.ports[p])
 }
 
 /// The summary of a measure's values, with its interval method (a share, bounded, is bootstrapped).

@@ -167,7 +167,7 @@ impl Study {
     pub fn point_line(&self, i: usize, reps: &[RepResult]) -> String {
         let mut cols = vec![i.to_string(), reps.len().to_string()];
         for m in &self.metrics {
-            let xs: Vec<f64> = reps.iter().map(|r| (m.value)(r).as_f64()).collect();
+            let xs: Vec<f64> = reps.iter().map(|r| (m.value)(&r.whole).as_f64()).collect();
             let n = xs.len() as f64;
             let mean = xs.iter().sum::<f64>() / n;
             let var = if xs.len() > 1 { xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };

@@ -1,7 +1,7 @@
 //! Ports of entry: independent ports against separate runs, Bailey at each port, the Laredo halt,
 //! the quota split and the per-port errors.
 
-use borderq::model::{Model, NoRecords, PortSeries, RepResult};
+use borderq::model::{Measures, Model, NoRecords, PortSeries, RepResult};
 
 use crate::common::{borderq, mean_se, replicate, scenario};
 
@@ -32,7 +32,7 @@ fn one_port(days: u32, quota: u32, rate: u32) -> String {
 }
 
 /// A named measure of one replication.
-type Measure = (&'static str, fn(&RepResult) -> f64);
+type Measure = (&'static str, fn(&Measures) -> f64);
 
 /// With every source tied to one port and no moves, each port behaves in law like a run of its
 /// own: the means of the headline measures agree within 4 standard errors of their difference
@@ -50,7 +50,7 @@ fn independent_ports_match_separate_single_port_runs() {
         ];
         for (name, f) in measures {
             let (m1, s1) = mean_se(&both.iter().map(|r| f(&r.ports[p])).collect::<Vec<_>>());
-            let (m2, s2) = mean_se(&alone.iter().map(f).collect::<Vec<_>>());
+            let (m2, s2) = mean_se(&alone.iter().map(|r| f(&r.whole)).collect::<Vec<_>>());
             let se = (s1 * s1 + s2 * s2).sqrt();
             assert!((m1 - m2).abs() < 4.0 * se, "port {p}, {name}: {m1} ± {s1} at two ports vs {m2} ± {s2} alone");
         }
@@ -207,7 +207,7 @@ fn long_waiters_move_to_the_shortest_queue() {
         let (busy, quiet) = (&r.ports[0].counts, &r.ports[1].counts);
         assert!(busy.moved_out_groups > 0 && quiet.moved_in_groups == busy.moved_out_groups);
         assert_eq!(quiet.moved_out_groups, 0, "nobody leaves the short queue for the long one");
-        assert_eq!(busy.processed_groups + quiet.processed_groups, r.counts.processed_groups);
+        assert_eq!(busy.processed_groups + quiet.processed_groups, r.whole.counts.processed_groups);
     }
     // Without moves the quiet port's slots go partly unused; with them, fewer do.
     let still = replicate(&scenario(&text.replace("daily_probability = 0.05", "daily_probability = 0")), 4);
@@ -230,9 +230,9 @@ fn a_group_that_moves_back_is_selected_once() {
     }
 }
 
-/// With ports the whole is formed from its ports at the end; with one declared port it must be
-/// exactly what the same scenario without ports measures as it goes: every bundled single-port
-/// scenario (reported periods, warm-ups, outages, cancellations, backlogs, caravans), field by field.
+/// A scenario without ports has one implicit port; declaring that port must change nothing but
+/// the per-port rows: every bundled single-port scenario (reported periods, warm-ups, outages,
+/// cancellations, backlogs, caravans), field by field, the whole equal to its one port.
 #[test]
 fn one_declared_port_measures_the_whole_as_no_ports_do() {
     for b in borderq::scenario::BUNDLED.iter().filter(|b| !b.text.contains("[[ports]]")) {
@@ -240,7 +240,7 @@ fn one_declared_port_measures_the_whole_as_no_ports_do() {
         let one = scenario(&format!("{}\n[[ports]]\nid = \"only\"\nshare = 1\n", b.text));
         for (mut with, without) in replicate(&one, 2).into_iter().zip(replicate(&plain, 2)) {
             assert_eq!(with.ports.len(), 1);
-            assert_eq!(with.ports[0].counts, with.counts, "{}: the port is the whole", b.name);
+            assert_eq!(with.ports[0].counts, with.whole.counts, "{}: the port is the whole", b.name);
             (with.ports, with.port_daily) = (Vec::new(), None);
             // As text: a cohort's empty statistics are NaN, which no float equals.
             assert_eq!(format!("{with:?}"), format!("{without:?}"), "{}", b.name);

@@ -45,8 +45,8 @@ fn degenerate_scenarios_run_and_say_something_sensible() {
     // Nothing registers under a permanent outage of registrations; nothing is selected without requests.
     let s = scenario(&cases[3].1);
     let r = borderq::model::Model::new(&s).replicate(0, &mut borderq::model::NoRecords);
-    assert_eq!((r.counts.arrived_groups, r.counts.selected_groups), (0, 0));
-    assert_eq!(r.counts.unused_slots, 50 * 60);
+    assert_eq!((r.whole.counts.arrived_groups, r.whole.counts.selected_groups), (0, 0));
+    assert_eq!(r.whole.counts.unused_slots, 50 * 60);
 }
 
 #[test]
@@ -191,16 +191,16 @@ proptest! {
         // Compared as text: a share that is not estimable is NaN, which is never equal to itself.
         prop_assert_eq!(format!("{one:?}"), format!("{two:?}"));
         for r in &one {
-            for w in [r.wait, r.booking_wait].into_iter().flatten() {
+            for w in [r.whole.wait, r.whole.booking_wait].into_iter().flatten() {
                 prop_assert!(w.mean >= 0.0 && w.p50 >= 0.0 && w.p90 >= w.p50 && w.p99 >= w.p90);
             }
-            let c = &r.counts;
+            let c = &r.whole.counts;
             prop_assert!(c.booked_groups <= c.selected_groups);
             prop_assert!(c.missed_in_outage <= c.missed_confirmations);
-            prop_assert_eq!(r.waiting_integral, r.waiting_time_sum);
+            prop_assert_eq!(r.whole.waiting_integral, r.whole.waiting_time_sum);
         }
         // Each registered group of replication 0 is reported exactly once, in one final state.
-        let c = &one[0].counts;
+        let c = &one[0].whole.counts;
         prop_assert_eq!(records.len() as u64, c.initial_groups + c.arrived_groups);
         let mut ids: Vec<u64> = records.iter().map(|g| g.id).collect();
         ids.sort_unstable();

@@ -50,8 +50,8 @@ fn check_bailey(lambda: f64, q: u32) {
     let l = en + lambda / 2.0;
     let w = l / lambda;
     let reps = replicate(&scenario(&bailey_scenario(lambda, q, 1050)), 24);
-    let waits: Vec<f64> = reps.iter().map(|r| r.wait.unwrap().mean).collect();
-    let pools: Vec<f64> = reps.iter().map(|r| r.mean_waiting_groups).collect();
+    let waits: Vec<f64> = reps.iter().map(|r| r.whole.wait.unwrap().mean).collect();
+    let pools: Vec<f64> = reps.iter().map(|r| r.whole.mean_waiting_groups).collect();
     let (mw, sew) = mean_se(&waits);
     let (ml, sel) = mean_se(&pools);
     assert!((mw - w).abs() < 4.0 * sew, "λ={lambda}: simulated W {mw} ± {sew} vs Bailey {w}");
@@ -90,7 +90,7 @@ fn overloaded_pool_approaches_the_fluid_limit() {
          [abandonment]\npatience_days = {{ dist = \"exponential\", mean = {theta} }}\n"
     );
     let reps = replicate(&scenario(&toml), 12);
-    let pools: Vec<f64> = reps.iter().map(|r| r.mean_waiting_groups).collect();
+    let pools: Vec<f64> = reps.iter().map(|r| r.whole.mean_waiting_groups).collect();
     let (m, se) = mean_se(&pools);
     let fluid = theta * (lambda - q);
     assert!((m - fluid).abs() < 4.0 * se + 1e-3 * fluid, "pool {m} ± {se} vs θ(λ−Q) = {fluid}");
@@ -106,7 +106,7 @@ fn overloaded_pool_approaches_the_fluid_limit() {
 fn conservation_and_sample_path_littles_law_on_the_default_scenario() {
     let s = borderq::scenario::bundled("may-2024-outage").unwrap().unwrap();
     for r in replicate(&s, 3) {
-        let c = &r.counts;
+        let c = &r.whole.counts;
         assert_eq!(
             c.initial_groups + c.arrived_groups,
             c.processed_groups
@@ -125,11 +125,11 @@ fn conservation_and_sample_path_littles_law_on_the_default_scenario() {
                 + c.final_selected_persons
                 + c.final_booked_persons
         );
-        assert_eq!(r.waiting_integral, r.waiting_time_sum);
+        assert_eq!(r.whole.waiting_integral, r.whole.waiting_time_sum);
         let daily_integral: f64 = r.daily.get(Series::WaitingGroups).iter().sum();
         // Over the reported period (after the simulated history).
         let horizon = s.report_days() as f64;
-        assert!((daily_integral / horizon - r.mean_waiting_groups).abs() < 1e-6 * r.mean_waiting_groups);
+        assert!((daily_integral / horizon - r.whole.mean_waiting_groups).abs() < 1e-6 * r.whole.mean_waiting_groups);
         // The quota is never exceeded: selected persons + unused = the day's quota (persons unit).
         for d in 0..s.report_days() {
             let v = |s: Series| r.daily.get(s)[d];

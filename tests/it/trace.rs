@@ -121,14 +121,14 @@ fn extend_trace_matches_the_hand_worked_table() {
         row(4, Some(at(3, 12)), None, None, Outcome::Abandoned, at(4, 12), 0),
     ];
     assert_eq!(g, expected);
-    let c = &r.counts;
+    let c = &r.whole.counts;
     assert_eq!((c.initial_groups, c.arrived_groups), (3, 2));
     assert_eq!((c.selected_groups, c.booked_groups, c.processed_groups), (7, 3, 3));
     assert_eq!((c.missed_confirmations, c.missed_in_outage, c.abandoned_groups), (4, 0, 2));
     assert_eq!(c.unused_slots, 7);
     assert_eq!(r.daily.get(Series::UnusedSlots), [0.0, 1.0, 0.0, 0.0, 2.0, 2.0, 2.0]);
-    assert!((r.mean_waiting_groups - 14.0 / 3.0 / 7.0).abs() < 1e-12);
-    let w = r.wait.unwrap();
+    assert!((r.whole.mean_waiting_groups - 14.0 / 3.0 / 7.0).abs() < 1e-12);
+    let w = r.whole.wait.unwrap();
     assert_eq!(w.n, 3);
     assert!((w.mean - (4.75 + 4.75 + (5.0 + 13.0 / 24.0)) / 3.0).abs() < 1e-12);
 }
@@ -136,7 +136,7 @@ fn extend_trace_matches_the_hand_worked_table() {
 #[test]
 fn none_trace_loses_the_slots_of_the_outage() {
     let (r, g) = run("none");
-    let c = &r.counts;
+    let c = &r.whole.counts;
     assert_eq!((c.selected_groups, c.booked_groups, c.processed_groups), (8, 0, 0));
     assert_eq!((c.missed_confirmations, c.missed_in_outage, c.abandoned_groups), (8, 4, 5));
     assert_eq!(c.unused_slots, 6);
@@ -156,7 +156,7 @@ fn none_trace_loses_the_slots_of_the_outage() {
 #[test]
 fn reissue_trace_adds_missed_slots_to_the_next_allocation() {
     let (r, g) = run("reissue");
-    let c = &r.counts;
+    let c = &r.whole.counts;
     assert_eq!((c.selected_groups, c.missed_confirmations, c.missed_in_outage), (9, 9, 5));
     assert_eq!((c.abandoned_groups, c.unused_slots), (5, 10));
     assert_eq!(r.daily.get(Series::Quota), [2.0, 4.0, 5.0, 2.0, 2.0, 2.0, 2.0], "daily quota with reissued slots");
@@ -195,7 +195,7 @@ groups = 3
     let m = Model::new(&scenario(toml));
     let mut records = Vec::new();
     let r = m.replicate(0, &mut records);
-    let c = &r.counts;
+    let c = &r.whole.counts;
     assert_eq!((c.selected_groups, c.booked_groups, c.processed_groups), (3, 3, 0));
     assert_eq!(c.cancelled_appointments, 3);
     assert_eq!((c.abandoned_groups, c.final_waiting_groups), (1, 2), "one group abandons, two wait again");
@@ -213,7 +213,7 @@ groups = 3
     // Without cancellation all three are processed on day 3.
     let m = Model::new(&scenario(&toml.replace("cancel_from = \"2024-01-03T00:00\"\n", "")));
     let r = m.replicate(0, &mut borderq::model::NoRecords);
-    assert_eq!((r.counts.processed_groups, r.counts.cancelled_appointments), (3, 0));
+    assert_eq!((r.whole.counts.processed_groups, r.whole.counts.cancelled_appointments), (3, 0));
 }
 
 /// Regression test for a bug found by the property test: after the seniority pass, the lottery
@@ -260,10 +260,10 @@ pace_km_per_day = 20
 group_size = 2
 "#;
     let r = Model::new(&scenario(toml)).replicate(0, &mut borderq::model::NoRecords);
-    assert_eq!(r.counts.initial_groups + r.counts.arrived_groups, 3);
+    assert_eq!(r.whole.counts.initial_groups + r.whole.counts.arrived_groups, 3);
     assert_eq!(r.daily.get(Series::SelectedPersons)[0], 5.0, "A, B and C selected on day 0");
     assert_eq!(r.daily.get(Series::UnusedSlots)[0], 0.0);
-    assert_eq!(r.counts.selected_groups, 3);
+    assert_eq!(r.whole.counts.selected_groups, 3);
 }
 
 /// Outcomes by registration cohort against a known answer: 3,000 single persons register on

@@ -18,7 +18,7 @@ use super::Sim;
 use super::groups::{Occupant, State};
 use crate::engine::time::SimTime;
 use crate::model::observer::{Observer, Outcome};
-use crate::model::result::{Counts, RepResult, WindowWaits};
+use crate::model::result::{Counts, Measures, RepResult, WindowWaits};
 
 impl Sim<'_> {
     /// Counts the censored groups, checks the invariants and returns the replication's result.
@@ -43,26 +43,29 @@ impl Sim<'_> {
         let window = self.tally.window_length() as f64;
         let (wait, booking_wait) = self.whole_wait_stats();
         let t = &mut self.tally;
-        let result = RepResult {
-            replication: self.replication,
-            seed: self.seed,
+        let whole = Measures {
+            counts: std::mem::take(&mut t.counts),
             mean_waiting_groups: t.integral_groups as f64 / window,
             mean_waiting_persons: t.integral_persons as f64 / window,
             max_waiting_groups: t.path.max_groups,
             max_waiting_persons: t.path.max_persons,
             wait,
             booking_wait,
-            wait_bins: exact_size(std::mem::take(&mut t.wait_bins)),
-            booking_wait_bins: exact_size(std::mem::take(&mut t.booking_wait_bins)),
             waiting_integral: t.integral_groups,
             waiting_time_sum: t.waiting_time_sum,
-            counts: std::mem::take(&mut t.counts),
-            daily: std::mem::take(&mut t.daily),
             booking_windows: t
                 .windows
                 .iter_mut()
                 .map(|(_, _, log, within)| WindowWaits { wait: log.stats(), within_56_days: *within })
                 .collect(),
+        };
+        let result = RepResult {
+            replication: self.replication,
+            seed: self.seed,
+            whole,
+            wait_bins: exact_size(std::mem::take(&mut t.wait_bins)),
+            booking_wait_bins: exact_size(std::mem::take(&mut t.booking_wait_bins)),
+            daily: std::mem::take(&mut t.daily),
             cohorts: self.cohorts.outcomes(),
             caravan_windows: std::mem::take(&mut self.caravan_windows),
             port_daily: (!self.m.scenario.ports.is_empty())
@@ -118,7 +121,7 @@ impl Sim<'_> {
     /// Closes every port's measurements and checks its invariants: conservation with moves, its
     /// pool against its path, its Little's law, and the moves balancing. Returns each port's result
     /// when the scenario declares ports (the implicit port's is the whole's).
-    fn port_results(&mut self) -> Vec<RepResult> {
+    fn port_results(&mut self) -> Vec<Measures> {
         self.port_tally.close();
         let declared = !self.m.scenario.ports.is_empty();
         let r = self.replication;
@@ -151,9 +154,7 @@ impl Sim<'_> {
             if !declared {
                 continue;
             }
-            out.push(RepResult {
-                replication: r,
-                seed: self.seed,
+            out.push(Measures {
                 counts: c.clone(),
                 mean_waiting_groups: m.integral_groups as f64 / window,
                 mean_waiting_persons: m.integral_persons as f64 / window,
@@ -164,7 +165,6 @@ impl Sim<'_> {
                 waiting_integral: m.integral_groups,
                 waiting_time_sum: m.spells as u128,
                 booking_windows: std::mem::take(&mut windows[p]),
-                ..RepResult::default()
             });
         }
         assert_eq!(moves, 0, "moves between ports do not balance in replication {r}");
