@@ -9,7 +9,8 @@
 #   every --json terminal output) from both builds' outputs before comparing: for a field added on
 #   purpose, such as schema_version.
 #   OLD and NEW are borderq binaries or git revisions (a revision is built in a worktree under
-#   target/compare-builds/). Example: bash scripts/compare-builds.sh HEAD target/release/borderq
+#   ${TMPDIR:-/tmp}/borderq-compare-builds/, outside this checkout: cargo would otherwise take this
+#   checkout's workspace for the revision's). Example: bash scripts/compare-builds.sh HEAD target/release/borderq
 # REPS (default 3) sets the replications per run. KEEP=1 keeps the output trees.
 # Exit 0 when identical, 1 with a diff summary when not.
 set -euo pipefail
@@ -31,7 +32,7 @@ binary() {
   fi
   local rev
   rev="$(git -C "$root" rev-parse --verify "$1^{commit}")" || { echo "error: $1 is neither a binary nor a git revision" >&2; exit 2; }
-  local wt="$root/target/compare-builds/$rev"
+  local wt="${TMPDIR:-/tmp}/borderq-compare-builds/$rev"
   if [ ! -x "$wt/target/release/borderq" ]; then
     rm -rf "$wt"
     git -C "$root" worktree add --detach -f "$wt" "$rev" >/dev/null 2>&1

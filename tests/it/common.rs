@@ -27,3 +27,27 @@ pub fn borderq() -> assert_cmd::Command {
     c.env_remove("RUST_BACKTRACE");
     c
 }
+
+/// The fast harness: runs scenario text with overrides in-process, serially, through the library's
+/// entry point, as the command line would (panics with the message if the input is refused).
+#[allow(dead_code)]
+pub fn run_text(text: &str, sets: &[&str], replications: u32) -> borderq::RunResult {
+    borderq::Experiment::from_text("test.toml", text)
+        .sets(sets.iter().copied())
+        .replications(replications)
+        .build()
+        .and_then(|e| e.run(&borderq::RunControl::serial()))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The message the command line prints after "error: " for scenario text labelled `label` with
+/// these overrides, checked to be an input error (exit code 2), in-process.
+pub fn input_error(label: &str, text: &str, sets: &[&str]) -> String {
+    match borderq::Experiment::from_text(label, text).sets(sets.iter().copied()).build() {
+        Ok(_) => panic!("{label}: accepted, but an error was expected"),
+        Err(e @ (borderq::Error::Scenario(_) | borderq::Error::Input(_) | borderq::Error::TooLarge(_))) => {
+            e.to_string()
+        }
+        Err(e) => panic!("{label}: {e} is not an input error"),
+    }
+}

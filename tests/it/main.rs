@@ -22,6 +22,8 @@ mod robustness;
 mod scenario_errors;
 /// Sensitivity studies: identical however run, bad input refused.
 mod sensitivity;
+/// Snapshots (insta): help, the summary table, check, typical mistakes' messages.
+mod snapshots;
 mod structure;
 /// Sweeps: thread counts, shards + merge, resume after interruption, compare, precision.
 mod sweep;

@@ -4,7 +4,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::borderq;
+use crate::common::{borderq, input_error};
 
 struct Case {
     name: &'static str,
@@ -388,7 +388,8 @@ const CASES: &[Case] = &[
     },
 ];
 
-/// Runs `borderq run FILE --set …` and checks the exit code, the exact message and that nothing was written.
+/// Runs `borderq run FILE --set …` and checks the exit code, the exact message, that no panic or
+/// backtrace shows (with RUST_BACKTRACE=1) and that nothing was written.
 fn check(file: &std::path::Path, sets: &[&str], expected: &str) {
     let out_dir = file.with_extension("out");
     let mut cmd = borderq();
@@ -403,14 +404,33 @@ fn check(file: &std::path::Path, sets: &[&str], expected: &str) {
     assert!(!out_dir.exists(), "an output directory was left behind for {expected}");
 }
 
+/// Every pinned case in-process, through the library's entry point (the message the command line
+/// prints, and an input error, so exit code 2).
 #[test]
 fn broken_scenarios_and_overrides_get_one_pinned_message_each() {
     assert!(CASES.len() >= 40, "at least 40 pinned cases");
-    let tmp = tempfile::tempdir().unwrap();
     for (i, case) in CASES.iter().enumerate() {
+        let label = format!("case{i}.toml");
+        let got = format!("error: {}", input_error(&label, case.toml, case.sets));
+        assert_eq!(got, case.expected.replace("{file}", &label), "case {i}: {}", case.name);
+    }
+}
+
+/// The command line prints the same message for a sample of the cases (a file's error, a syntax
+/// error, an override's error), with exit code 2, no backtrace and no output directory: what is
+/// common to every input error, since the binary formats them all alike.
+#[test]
+fn the_command_line_prints_the_pinned_message_with_exit_code_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = |f: &dyn Fn(&Case) -> bool| CASES.iter().find(|c| f(c)).expect("such a case");
+    let sample = [
+        first(&|c| c.name.starts_with("syntax")),
+        first(&|c| !c.sets.is_empty()),
+        first(&|c| c.sets.is_empty() && !c.name.starts_with("syntax")),
+    ];
+    for (i, case) in sample.iter().enumerate() {
         let file = tmp.path().join(format!("case{i}.toml"));
         std::fs::write(&file, case.toml).unwrap();
-        eprintln!("case {i}: {}", case.name);
         check(&file, case.sets, case.expected);
     }
 }
