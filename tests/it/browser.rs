@@ -2,8 +2,6 @@
 //! horizontal overflow, nothing loaded from outside the file, and chart text large enough to read.
 //! Skipped where Chromium is missing, except under `CI=true`, where `.ci/run` installs it.
 
-use crate::common::borderq;
-
 /// Measures the page and writes the figures into it; Chromium then prints the DOM.
 const MEASURE: &str = r#"<script>
 window.addEventListener('load', () => {
@@ -37,8 +35,7 @@ fn the_report_reads_on_a_phone_and_on_a_desktop() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("run");
-    borderq().args(["run", "may-2024-outage", "--replications", "2", "--quiet", "--out"]).arg(&out).assert().success();
+    let out = crate::common::shared_run(&["run", "may-2024-outage", "--replications", "2", "--records", "--quiet"]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let measured = tmp.path().join("measured.html");
     std::fs::write(&measured, html.replace("</body>", &format!("{MEASURE}</body>"))).unwrap();

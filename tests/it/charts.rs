@@ -3,16 +3,15 @@
 
 use predicates::prelude::*;
 
-use crate::common::borderq;
+use crate::common::{borderq, shared_run_copy};
 
 const CHARTS: [&str; 3] = ["backlog", "waits", "flows"];
 
+/// The files of `borderq run SCENARIO --replications 3 --set scenario.end="2024-09-01"` in `dir`,
+/// run once for the test binary and copied for each test, which may change its copy.
 fn quick_run(scenario: &str, dir: &std::path::Path) {
-    borderq()
-        .args(["run", scenario, "--replications", "3", "--quiet", "--set", "scenario.end=\"2024-09-01\"", "--out"])
-        .arg(dir)
-        .assert()
-        .success();
+    let args = ["run", scenario, "--replications", "3", "--quiet", "--set", "scenario.end=\"2024-09-01\""];
+    shared_run_copy(&args, dir);
 }
 
 fn check_chart_files(dir: &std::path::Path, scenario: &str) {
@@ -46,11 +45,8 @@ fn check_chart_files(dir: &std::path::Path, scenario: &str) {
 
 #[test]
 fn charts_and_report_for_every_bundled_scenario() {
-    let tmp = tempfile::tempdir().unwrap();
     for b in borderq::scenario::BUNDLED {
-        let dir = tmp.path().join(b.name);
-        borderq().args(["run", b.name, "--replications", "2", "--quiet", "--out"]).arg(&dir).assert().success();
-        check_chart_files(&dir, b.name);
+        check_chart_files(&crate::common::bundled_run(b.name), b.name);
     }
 }
 
@@ -180,8 +176,7 @@ fn historical_runs_write_the_record_beside_the_model() {
     let svg = std::fs::read_to_string(tmp.path().join("record.svg")).unwrap();
     assert!(svg.contains("persons processed per month") && svg.contains("reported"));
     // The textbook scenario is not historical: no record, no record chart.
-    let bailey = tmp.path().join("bailey");
-    borderq().args(["run", "bailey", "--replications", "2", "--quiet", "--out"]).arg(&bailey).assert().success();
+    let bailey = crate::common::bundled_run("bailey");
     assert!(!bailey.join("record.csv").exists() && !bailey.join("record.png").exists());
 }
 
@@ -207,20 +202,15 @@ fn events_csv_lists_caravan_windows_changes_and_the_program_end_and_plot_redraws
     assert_eq!(std::fs::read_to_string(tmp.path().join("backlog.svg")).unwrap(), svg);
 
     // The end of the program is an event of its own, not an outage.
-    let end = tempfile::tempdir().unwrap();
-    borderq()
-        .args(["run", "end-jan-2025", "--replications", "2", "--quiet", "--out"])
-        .arg(end.path())
-        .assert()
-        .success();
-    let text = std::fs::read_to_string(end.path().join("events.csv")).unwrap();
+    let end = crate::common::bundled_run("end-jan-2025");
+    let text = std::fs::read_to_string(end.join("events.csv")).unwrap();
     assert!(
         text.contains("program_end,Program ends: no more appointments,2025-01-20T00:00,2025-03-01T00:00"),
         "{text}"
     );
     assert!(text.contains("cancellation,Booked appointments cancelled,2025-01-20T09:00,"), "{text}");
     assert!(!text.contains("outage,"), "{text}");
-    let backlog = std::fs::read_to_string(end.path().join("backlog.svg")).unwrap();
+    let backlog = std::fs::read_to_string(end.join("backlog.svg")).unwrap();
     assert!(!backlog.contains("960 h") && backlog.contains("end of the program"));
 }
 
@@ -229,11 +219,7 @@ fn events_csv_lists_caravan_windows_changes_and_the_program_end_and_plot_redraws
 #[test]
 fn ports_chart_and_report_rows_and_plot_redraws_them() {
     let tmp = tempfile::tempdir().unwrap();
-    borderq()
-        .args(["run", "laredo-jun-2023", "--replications", "2", "--quiet", "--out"])
-        .arg(tmp.path())
-        .assert()
-        .success();
+    shared_run_copy(&["run", "laredo-jun-2023", "--replications", "4", "--quiet"], tmp.path());
     let png = std::fs::read(tmp.path().join("ports.png")).unwrap();
     let reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap();
     assert_eq!((reader.info().width, reader.info().height), (borderq::plot::WIDTH, 60 + 4 * 260), "four rows of two");

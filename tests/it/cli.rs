@@ -354,13 +354,7 @@ fn messages_say_what_happened() {
 #[test]
 fn run_help_lists_every_file() {
     let help = String::from_utf8(borderq().args(["run", "--help"]).output().unwrap().stdout).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("r");
-    borderq()
-        .args(["run", "may-2024-outage", "--replications", "2", "--records", "--quiet", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    let out = crate::common::shared_run(&["run", "may-2024-outage", "--replications", "2", "--records", "--quiet"]);
     for e in std::fs::read_dir(&out).unwrap() {
         let name = e.unwrap().file_name().into_string().unwrap();
         let stem = name.split('.').next().unwrap();

@@ -51,3 +51,40 @@ pub fn input_error(label: &str, text: &str, sets: &[&str]) -> String {
         Err(e) => panic!("{label}: {e} is not an input error"),
     }
 }
+
+/// The output directory of `borderq ARGS --out DIR`, run once for the whole test binary however
+/// many tests ask for the same arguments (in parallel or not); read it, do not change it (copy it
+/// with [`shared_run_copy`] to change it).
+pub fn shared_run(args: &[&str]) -> std::path::PathBuf {
+    type Runs = std::sync::Mutex<
+        std::collections::HashMap<Vec<String>, std::sync::Arc<std::sync::OnceLock<tempfile::TempDir>>>,
+    >;
+    static RUNS: std::sync::OnceLock<Runs> = std::sync::OnceLock::new();
+    let key: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let cell = RUNS.get_or_init(Default::default).lock().unwrap().entry(key).or_default().clone();
+    let run = cell.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        borderq().args(args).arg("--out").arg(tmp.path().join("run")).assert().success();
+        tmp
+    });
+    run.path().join("run")
+}
+
+/// A bundled scenario's whole run, charts included, shared by every test that reads one: 10
+/// replications of the default scenario, 4 of the others (fewer replications make wider intervals,
+/// so the checks on them are no easier).
+pub fn bundled_run(name: &str) -> std::path::PathBuf {
+    let reps = if name == "may-2024-outage" { "10" } else { "4" };
+    shared_run(&["run", name, "--replications", reps, "--quiet"])
+}
+
+/// A copy of [`shared_run`]'s directory in `dir` (created if absent), for a test that changes it.
+#[allow(dead_code)]
+pub fn shared_run_copy(args: &[&str], dir: &std::path::Path) {
+    let from = shared_run(args);
+    std::fs::create_dir_all(dir).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+}

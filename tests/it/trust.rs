@@ -1,23 +1,16 @@
 //! What a user may rely on in the numbers: intervals that respect their metric's support.
 
-use crate::common::borderq;
+use crate::common::{borderq, bundled_run as historical, shared_run};
 
 /// Every metric is non-negative, so no lower bound in `summary.csv` may be negative: counts, which
 /// can be rare and skewed (missed confirmations, unused slots), get a percentile bootstrap. Checked
 /// on every bundled scenario, the default one at its full 30 replications, and says which method.
 #[test]
 fn summary_csv_has_no_negative_lower_bound_and_names_its_interval_method() {
-    let tmp = tempfile::tempdir().unwrap();
     let names =
         ["may-2024-outage", "launch-2023", "christmas-caravan-2023", "geofence-aug-2024", "end-jan-2025", "bailey"];
-    for (i, name) in names.iter().enumerate() {
-        let out = tmp.path().join(name);
-        let reps = if i == 0 { "30" } else { "4" };
-        borderq()
-            .args(["run", name, "--replications", reps, "--no-charts", "--quiet", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
+    for name in names {
+        let out = historical(name);
         let text = std::fs::read_to_string(out.join("summary.csv")).unwrap();
         let mut lines = text.lines();
         let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -84,14 +77,8 @@ fn user_visible_text_names_real_sources_only() {
     for dir in ["docs", "scenarios", "examples"] {
         text_files(&root.join(dir), &mut files);
     }
-    let tmp = tempfile::tempdir().unwrap();
     for name in ["may-2024-outage", "end-jan-2025"] {
-        let out = tmp.path().join(name);
-        borderq()
-            .args(["run", name, "--replications", "2", "--records", "--quiet", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
+        let out = shared_run(&["run", name, "--replications", "2", "--records", "--quiet"]);
         text_files(&out, &mut files);
     }
     assert!(files.len() > 40, "the files to check were found");
@@ -124,6 +111,7 @@ fn user_visible_text_names_real_sources_only() {
             problems.push(format!("borderq {}: {hit}", cmd.join(" ")));
         }
     }
+    let tmp = tempfile::tempdir().unwrap();
     let summary = borderq()
         .args(["run", "launch-2023", "--replications", "2", "--no-charts", "--out"])
         .arg(tmp.path().join("t"))
@@ -162,16 +150,10 @@ fn daily(dir: &std::path::Path) -> Vec<(String, std::collections::BTreeMap<Strin
 /// lead time earlier (the same as the month's own quota where the quota does not change).
 #[test]
 fn the_first_reported_month_of_every_historical_scenario_is_not_a_start_up_artefact() {
-    let tmp = tempfile::tempdir().unwrap();
     for name in ["may-2024-outage", "launch-2023", "christmas-caravan-2023", "geofence-aug-2024", "end-jan-2025"] {
         let s = borderq::scenario::bundled(name).unwrap().unwrap();
         assert!(s.report_from.is_some(), "{name} reports after a simulated history");
-        let out = tmp.path().join(name);
-        borderq()
-            .args(["run", name, "--replications", "4", "--no-charts", "--quiet", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
+        let out = historical(name);
         let rows = daily(&out);
         // The first full calendar month of the reported period.
         let first = rows.iter().position(|(d, _)| d.ends_with("-01")).expect("a month starts");
@@ -195,18 +177,10 @@ fn the_first_reported_month_of_every_historical_scenario_is_not_a_start_up_artef
 /// they agree, within 10 %, on the persons waiting at every date they share before it.
 #[test]
 fn geofence_and_may_2024_agree_before_the_geofence_change() {
-    let tmp = tempfile::tempdir().unwrap();
-    for name in ["may-2024-outage", "geofence-aug-2024"] {
-        borderq()
-            .args(["run", name, "--replications", "6", "--no-charts", "--quiet", "--out"])
-            .arg(tmp.path().join(name))
-            .assert()
-            .success();
-    }
     let may: std::collections::BTreeMap<String, f64> =
-        daily(&tmp.path().join("may-2024-outage")).into_iter().map(|(d, v)| (d, v["waiting_persons_mean"])).collect();
+        daily(&historical("may-2024-outage")).into_iter().map(|(d, v)| (d, v["waiting_persons_mean"])).collect();
     let mut shared = 0;
-    for (date, v) in daily(&tmp.path().join("geofence-aug-2024")) {
+    for (date, v) in daily(&historical("geofence-aug-2024")) {
         if date.as_str() >= "2024-08-23" {
             continue;
         }
