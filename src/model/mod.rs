@@ -350,14 +350,14 @@ impl Model {
     }
 
     /// Measures the waits of the groups booked in each window `[from, to)` \[s\] apart, in
-    /// [`RepResult::booking_windows`].
+    /// [`Measures::booking_windows`].
     pub fn with_booking_windows(mut self, windows: Vec<(SimTime, SimTime)>) -> Model {
         self.booking_windows = windows;
         self
     }
 
     /// Measures the waits of the groups booked at each window's port in `[from, to)` \[s\] apart, in
-    /// that port's [`RepResult::booking_windows`], in order.
+    /// that port's [`Measures::booking_windows`], in order.
     pub fn with_port_booking_windows(mut self, windows: Vec<(SimTime, SimTime, usize)>) -> Model {
         self.port_booking_windows = windows;
         self
