@@ -1,6 +1,6 @@
 //! Every metric of a replication, defined once: its column name, unit, labels, description, how it is
 //! summarised (counts, bounded below and often rare or skewed, with a percentile bootstrap; waits and
-//! time-averages with Student-t), and how it is computed from a [`Measures`](crate::model::Measures), the whole's or a port's. `replications.csv`, `summary.csv`, the
+//! time-averages with Student-t), and how it is computed from a [`Measures`], the whole's or a port's. `replications.csv`, `summary.csv`, the
 //! terminal table, the report's headline table, `sweep.csv` and `compare` all read [`METRICS`].
 //!
 //! Adding a metric means adding its definition here (and computing it in the model); every table
