@@ -9,7 +9,7 @@ mod outages;
 mod result;
 mod sim;
 
-pub use observer::{GroupRecord, NoRecords, Observer, Outcome};
+pub use observer::{GroupRow, NoRecords, Observer, Outcome};
 pub use result::{
     CohortOutcome, Counts, Daily, Measures, PortBands, PortDaily, PortSeries, RepResult, Series, WaitStats, WindowWaits,
 };

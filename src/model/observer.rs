@@ -35,9 +35,10 @@ impl Outcome {
     }
 }
 
-/// One registered group's history. Times are in seconds since the start; `None` when it never happened.
+/// One registered group's history, a row of `groups.csv`. Times are in seconds since the start;
+/// `None` when it never happened.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GroupRecord {
+pub struct GroupRow {
     /// Group id (backlog first, then caravans, then stream arrivals in order of creation).
     pub id: u64,
     /// Index into [`crate::model::Model::source_names`].
@@ -60,16 +61,16 @@ pub struct GroupRecord {
     pub attempts: u32,
 }
 
-/// Receives each group's record once, when it leaves or when the horizon ends.
+/// Receives each group's row once, when it leaves or when the horizon ends.
 pub trait Observer {
-    /// Whether records are wanted at all: when false the simulation neither keeps the times that
-    /// only records use nor builds records (a smaller group record, a faster replication).
+    /// Whether rows are wanted at all (`--records`): when false the simulation neither keeps the
+    /// times that only rows use nor builds rows (a smaller group record, a faster replication).
     fn wants_records(&self) -> bool {
         true
     }
 
     /// Called once per registered group.
-    fn record(&mut self, r: &GroupRecord);
+    fn group(&mut self, r: &GroupRow);
 }
 
 /// An observer that discards everything.
@@ -82,11 +83,11 @@ impl Observer for NoRecords {
     }
 
     #[inline]
-    fn record(&mut self, _: &GroupRecord) {}
+    fn group(&mut self, _: &GroupRow) {}
 }
 
-impl Observer for Vec<GroupRecord> {
-    fn record(&mut self, r: &GroupRecord) {
+impl Observer for Vec<GroupRow> {
+    fn group(&mut self, r: &GroupRow) {
         self.push(r.clone());
     }
 }

@@ -4,9 +4,9 @@
 
 mod cohorts;
 mod events;
+mod groups;
 mod manifest;
 mod ports;
-mod records;
 mod tables;
 
 use std::fs;
@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 
 pub use cohorts::{CohortRow, MEASURES as COHORT_MEASURES, cohort_headline, cohort_rows, headline_of, whole_run};
 pub use events::{EventRow, event_rows, events_csv, parse_events};
+pub use groups::{GROUP_COLUMNS, GROUPS_CSV, GroupsCsv};
 pub use manifest::{DirLock, LOCK, MANIFEST, manifest_text, read_manifest, remove_stale};
 pub use ports::{PortRow, port_bands, port_rows, ports_csv, ports_daily_csv};
-pub use records::{GROUP_COLUMNS, GROUPS_CSV, GroupsCsv};
 pub use tables::{
     ReplicationRow, SummaryRow, WaitRow, csv_bytes, daily_csv, fmt_f64, replications_csv, summary_json, summary_rows,
     wait_rows,

@@ -31,7 +31,7 @@
 //! the outage: 3 slots are added to the 2+12 allocation (quota 5), where 3 and 4 take 2 (3 unused);
 //! 0, 1, 2 abandon on return. Selected 9, missed 9 (5 in outage), unused 1 + 3 + 6 = 10, abandoned 5.
 
-use borderq::model::{GroupRecord, Model, Outcome, RepResult, Series};
+use borderq::model::{GroupRow, Model, Outcome, RepResult, Series};
 
 use crate::common::scenario;
 
@@ -89,7 +89,7 @@ affects = ["confirmations"]
     )
 }
 
-fn run(policy: &str) -> (RepResult, Vec<GroupRecord>) {
+fn run(policy: &str) -> (RepResult, Vec<GroupRow>) {
     let m = Model::new(&scenario(&trace_toml(policy)));
     let mut records = Vec::new();
     let r = m.replicate(0, &mut records);
@@ -101,7 +101,7 @@ fn run(policy: &str) -> (RepResult, Vec<GroupRecord>) {
 fn extend_trace_matches_the_hand_worked_table() {
     let (r, g) = run("extend");
     let at = |d: i64, h: i64| d * DAY + h * H;
-    let row = |id, selected, booked, appointment, outcome, ended, attempts| GroupRecord {
+    let row = |id, selected, booked, appointment, outcome, ended, attempts| GroupRow {
         id,
         source: if id < 3 { 0 } else { 1 },
         size: 1,

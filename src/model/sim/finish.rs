@@ -111,7 +111,7 @@ impl Sim<'_> {
         if self.groups.keeps_times() {
             censored.sort_unstable_by_key(|c| c.0);
             for &(_, slot, outcome, size, registered_at) in &censored {
-                obs.record(&self.groups.record(slot, outcome, horizon, size, registered_at));
+                obs.group(&self.groups.row(slot, outcome, horizon, size, registered_at));
             }
         }
     }

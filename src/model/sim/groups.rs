@@ -15,7 +15,7 @@
 
 use super::pool::PoolEntry;
 use crate::engine::time::SimTime;
-use crate::model::observer::{GroupRecord, Outcome};
+use crate::model::observer::{GroupRow, Outcome};
 
 /// An instant that never comes (no patience deadline, no time recorded).
 pub(super) const NEVER: SimTime = i64::MAX;
@@ -360,17 +360,17 @@ impl Groups {
 
     /// The `--records` row of the group in `slot`, of `size` persons, registered at `registered_at`
     /// (from the caller, since a fast-path group has no group record).
-    pub(super) fn record(
+    pub(super) fn row(
         &self,
         slot: u32,
         outcome: Outcome,
         ended_at: SimTime,
         size: u8,
         registered_at: SimTime,
-    ) -> GroupRecord {
+    ) -> GroupRow {
         let times = self.times[slot as usize];
         let opt = |t: SimTime| (t != NEVER).then_some(t);
-        GroupRecord {
+        GroupRow {
             id: self.id_of(slot),
             source: times.source,
             size,
@@ -448,6 +448,6 @@ mod tests {
         assert_eq!(g.held(slot2).patience_at, NEVER);
         // A deadline too far for 32 bits of seconds needs a group record.
         assert!(g.place_fast(g.next_id, 2, 0, 1 << 33).is_none());
-        assert_eq!(g.record(slot, Outcome::Processed, 9, 4, 1_000).source, 2);
+        assert_eq!(g.row(slot, Outcome::Processed, 9, 4, 1_000).source, 2);
     }
 }

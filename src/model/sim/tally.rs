@@ -225,7 +225,7 @@ impl Sim<'_> {
             self.cohorts.abandoned(registered_at, t, size);
         }
         if self.groups.keeps_times() && counted {
-            obs.record(&self.groups.record(slot, outcome, t, size, registered_at));
+            obs.group(&self.groups.row(slot, outcome, t, size, registered_at));
         }
         self.groups.free(slot);
     }

@@ -6,11 +6,11 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use crate::engine::time;
-use crate::model::{GroupRecord, Observer};
+use crate::model::{GroupRow, Observer};
 
 use super::{OutputError, temp_path};
 
-/// Streams [`GroupRecord`]s to CSV. Rows come in the order groups leave; censored groups last, by id.
+/// Streams [`GroupRow`]s to CSV. Rows come in the order groups leave; censored groups last, by id.
 pub struct GroupsCsv {
     writer: Option<csv::Writer<BufWriter<fs::File>>>,
     names: Vec<String>,
@@ -83,7 +83,7 @@ impl GroupsCsv {
 }
 
 impl Observer for GroupsCsv {
-    fn record(&mut self, r: &GroupRecord) {
+    fn group(&mut self, r: &GroupRow) {
         if self.error.is_some() {
             return;
         }
