@@ -145,6 +145,19 @@ fn scenarios_too_large_for_memory_are_refused_up_front() {
         .stderr(predicate::str::contains("10000 grid points × 1 replication; 1 point to run in shard 1/10000"));
 }
 
+/// Three replications of scenario text on one thread (with every group's row) and on two.
+fn one_and_two_threads(
+    toml: &str,
+) -> (Vec<borderq::model::RepResult>, Vec<borderq::model::RepResult>, Vec<borderq::model::GroupRow>) {
+    let m = borderq::model::Model::new(&scenario(toml));
+    let opts1 = borderq::run::RunOptions { threads: Some(1), ..Default::default() };
+    let opts2 = borderq::run::RunOptions { threads: Some(2), ..Default::default() };
+    let mut records = Vec::new();
+    let one = borderq::run::replications(&m, 3, &opts1, Some(&mut records)).unwrap();
+    let two = borderq::run::replications(&m, 3, &opts2, None).unwrap();
+    (one, two, records)
+}
+
 /// Small random valid scenarios: every mechanism on, sizes and parameters drawn by proptest.
 fn random_scenario() -> impl Strategy<Value = String> {
     (
@@ -181,13 +194,7 @@ proptest! {
     /// one and two threads.
     #[test]
     fn model_invariants_hold_on_random_scenarios(toml in random_scenario()) {
-        let s = scenario(&toml);
-        let m = borderq::model::Model::new(&s);
-        let opts1 = borderq::run::RunOptions { threads: Some(1), ..Default::default() };
-        let opts2 = borderq::run::RunOptions { threads: Some(2), ..Default::default() };
-        let mut records = Vec::new();
-        let one = borderq::run::replications(&m, 3, &opts1, Some(&mut records)).unwrap();
-        let two = borderq::run::replications(&m, 3, &opts2, None).unwrap();
+        let (one, two, records) = one_and_two_threads(&toml);
         // Compared as text: a share that is not estimable is NaN, which is never equal to itself.
         prop_assert_eq!(format!("{one:?}"), format!("{two:?}"));
         for r in &one {
@@ -290,13 +297,7 @@ proptest! {
     /// depend on threads, and each group in the system in the reported period is reported once.
     #[test]
     fn port_mechanisms_keep_the_invariants_on_random_scenarios(toml in random_port_scenario()) {
-        let s = scenario(&toml);
-        let m = borderq::model::Model::new(&s);
-        let opts1 = borderq::run::RunOptions { threads: Some(1), ..Default::default() };
-        let opts2 = borderq::run::RunOptions { threads: Some(2), ..Default::default() };
-        let mut records = Vec::new();
-        let one = borderq::run::replications(&m, 3, &opts1, Some(&mut records)).unwrap();
-        let two = borderq::run::replications(&m, 3, &opts2, None).unwrap();
+        let (one, two, records) = one_and_two_threads(&toml);
         prop_assert_eq!(format!("{one:?}"), format!("{two:?}"));
         for r in &one {
             let w = &r.whole.counts;
