@@ -231,9 +231,7 @@ impl Experiment {
     /// The model of this scenario, measuring apart the bookings in the reported figures' periods.
     pub fn model(&self) -> Model {
         let s = &self.scenario;
-        Model::new(s)
-            .with_booking_windows(crate::reported::booking_windows(s))
-            .with_port_booking_windows(crate::reported::port_booking_windows(s))
+        Model::new(s).measuring(crate::reported::measures(s))
     }
 
     /// Runs the replications (in parallel unless `control.threads == Some(1)`) and returns the

@@ -125,16 +125,12 @@ impl Problem<'_> {
     /// none, such as a window without bookings).
     fn per_replication(&self, values: &[String]) -> Result<Vec<Vec<f64>>, String> {
         let s = self.scenario(values)?;
-        let m = Model::new(&s)
-            .with_booking_windows(targets::booking_windows(&s, self.targets))
-            .with_port_booking_windows(targets::port_booking_windows(&s, self.targets));
+        let m = Model::new(&s).measuring(self.targets.iter().map(Target::measure).collect());
         let reps = run::replications(&m, s.replications as u64, self.opts, None).map_err(|e| e.to_string())?;
-        let windows = targets::window_indices(self.targets);
         Ok(self
             .targets
             .iter()
-            .zip(windows)
-            .map(|(t, w)| reps.iter().map(|r| t.model_value(&s, r, w)).collect())
+            .map(|t| reps.iter().map(|r| r.period(&t.measure()).unwrap_or(f64::NAN)).collect())
             .collect())
     }
 

@@ -4,27 +4,12 @@
 
 use chrono::NaiveDate;
 
-use crate::engine::time::{DAY, SimTime};
-use crate::model::{PortSeries, RepResult, Series};
+use crate::model::PeriodMeasure;
 use crate::reported::{FIGURES, Kind};
 use crate::scenario::Scenario;
 
-/// What a target measures, over its period `[from, to)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TargetMetric {
-    /// Persons processed in the period.
-    ProcessedPersons,
-    /// Persons booked in the period.
-    BookedPersons,
-    /// Persons who gave up in the period.
-    AbandonedPersons,
-    /// Persons waiting, time-average over the period.
-    WaitingPersons,
-    /// Mean wait from registration to booking of the groups booked in the period \[days\].
-    SelectionWaitMeanDays,
-    /// Mean wait from registration to processing \[days\]: the whole reported period only.
-    WaitMeanDays,
-}
+/// What a target measures, over its period `[from, to)`: one of [`METRIC_NAMES`].
+pub use crate::model::PeriodMetric as TargetMetric;
 
 /// The metric names a target may use.
 pub const METRIC_NAMES: [&str; 6] = [
@@ -36,30 +21,9 @@ pub const METRIC_NAMES: [&str; 6] = [
     "abandoned_persons",
 ];
 
-impl TargetMetric {
-    fn of(name: &str) -> Option<TargetMetric> {
-        Some(match name {
-            "processed_persons" => TargetMetric::ProcessedPersons,
-            "booked_persons" => TargetMetric::BookedPersons,
-            "abandoned_persons" => TargetMetric::AbandonedPersons,
-            "waiting_persons" => TargetMetric::WaitingPersons,
-            "selection_wait_mean_days" => TargetMetric::SelectionWaitMeanDays,
-            "wait_mean_days" => TargetMetric::WaitMeanDays,
-            _ => return None,
-        })
-    }
-
-    /// The target file's name of the metric.
-    pub fn name(self) -> &'static str {
-        match self {
-            TargetMetric::ProcessedPersons => "processed_persons",
-            TargetMetric::BookedPersons => "booked_persons",
-            TargetMetric::AbandonedPersons => "abandoned_persons",
-            TargetMetric::WaitingPersons => "waiting_persons",
-            TargetMetric::SelectionWaitMeanDays => "selection_wait_mean_days",
-            TargetMetric::WaitMeanDays => "wait_mean_days",
-        }
-    }
+/// The target metric of this name, if a target may use it.
+fn target_metric(name: &str) -> Option<TargetMetric> {
+    METRIC_NAMES.contains(&name).then(|| TargetMetric::of(name)).flatten()
 }
 
 /// How a target bounds the truth.
@@ -115,80 +79,10 @@ impl Target {
         }
     }
 
-    /// The model's value in one replication (`window`: its booking window, among the whole's or
-    /// its port's, for waits to booking).
-    pub fn model_value(&self, s: &Scenario, r: &RepResult, window: Option<usize>) -> f64 {
-        let day = |d: NaiveDate| (d - s.report_start()).num_days() as usize;
-        let (a, b) = (day(self.from), day(self.to));
-        if let Some((p, _)) = &self.port {
-            return self.port_value(r, *p, (a, b), window);
-        }
-        let sum = |series: Series| (a..b).map(|d| r.daily.value(series, d)).sum::<f64>();
-        match self.metric {
-            TargetMetric::ProcessedPersons => sum(Series::ProcessedPersons),
-            TargetMetric::BookedPersons => sum(Series::BookedPersons),
-            TargetMetric::AbandonedPersons => sum(Series::AbandonedPersons),
-            TargetMetric::WaitingPersons => sum(Series::WaitingPersons) / (b - a) as f64,
-            TargetMetric::SelectionWaitMeanDays => {
-                window.and_then(|k| r.whole.booking_windows.get(k)).and_then(|w| w.wait).map_or(f64::NAN, |w| w.mean)
-            }
-            TargetMetric::WaitMeanDays => r.whole.wait.map_or(f64::NAN, |w| w.mean),
-        }
+    /// What the model measures for this target.
+    pub fn measure(&self) -> PeriodMeasure {
+        PeriodMeasure { metric: self.metric, from: self.from, to: self.to, port: self.port.as_ref().map(|(p, _)| *p) }
     }
-
-    /// The model's value at port `p` over the reported days `[a, b)`.
-    fn port_value(&self, r: &RepResult, p: usize, (a, b): (usize, usize), window: Option<usize>) -> f64 {
-        let (Some(daily), Some(port)) = (r.port_daily.as_deref(), r.ports.get(p)) else { return f64::NAN };
-        let sum = |series: PortSeries| (a..b).map(|d| daily.get(p, series, d) as f64).sum::<f64>() / series.scale();
-        match self.metric {
-            TargetMetric::ProcessedPersons => sum(PortSeries::ProcessedPersons),
-            TargetMetric::BookedPersons => sum(PortSeries::BookedPersons),
-            TargetMetric::AbandonedPersons => sum(PortSeries::AbandonedPersons),
-            TargetMetric::WaitingPersons => sum(PortSeries::WaitingPersons) / (b - a) as f64,
-            TargetMetric::SelectionWaitMeanDays => {
-                window.and_then(|k| port.booking_windows.get(k)).and_then(|w| w.wait).map_or(f64::NAN, |w| w.mean)
-            }
-            TargetMetric::WaitMeanDays => port.wait.map_or(f64::NAN, |w| w.mean),
-        }
-    }
-}
-
-/// The booking windows the targets on waits to booking of every port together need, in target
-/// order \[s\].
-pub fn booking_windows(s: &Scenario, targets: &[Target]) -> Vec<(SimTime, SimTime)> {
-    let secs = |d: NaiveDate| (d - s.start).num_days() * DAY;
-    targets
-        .iter()
-        .filter(|t| t.metric == TargetMetric::SelectionWaitMeanDays && t.port.is_none())
-        .map(|t| (secs(t.from), secs(t.to)))
-        .collect()
-}
-
-/// The booking windows the targets on waits to booking at one port need, in target order, with
-/// the port's index \[s\].
-pub fn port_booking_windows(s: &Scenario, targets: &[Target]) -> Vec<(SimTime, SimTime, usize)> {
-    let secs = |d: NaiveDate| (d - s.start).num_days() * DAY;
-    targets
-        .iter()
-        .filter(|t| t.metric == TargetMetric::SelectionWaitMeanDays)
-        .filter_map(|t| t.port.as_ref().map(|(p, _)| (secs(t.from), secs(t.to), *p)))
-        .collect()
-}
-
-/// The index of each target's booking window among those of its port (or of the whole), for
-/// [`Target::model_value`]; `None` for targets on other metrics.
-pub fn window_indices(targets: &[Target]) -> Vec<Option<usize>> {
-    let mut next = std::collections::BTreeMap::new();
-    targets
-        .iter()
-        .map(|t| {
-            (t.metric == TargetMetric::SelectionWaitMeanDays).then(|| {
-                let k = next.entry(t.port.as_ref().map(|(p, _)| *p)).or_insert(0);
-                *k += 1;
-                *k - 1
-            })
-        })
-        .collect()
 }
 
 /// Reads a target CSV (`from,to,metric,value,tolerance`, optionally then `port`: a port's id, or
@@ -213,7 +107,7 @@ pub fn read_csv(label: &str, text: &str, s: &Scenario) -> Result<Vec<Target>, St
                 .map_err(|_| format!("{label}:{line}: {name} = {:?} is not a date: expected YYYY-MM-DD", &rec[k]))
         };
         let (from, to) = (date(0, "from")?, date(1, "to")?);
-        let metric = TargetMetric::of(&rec[2]).ok_or_else(|| {
+        let metric = target_metric(&rec[2]).ok_or_else(|| {
             format!(
                 "{label}:{line}: metric = {:?} is not a target metric: expected one of {}",
                 &rec[2],
@@ -289,8 +183,8 @@ pub fn from_record(s: &Scenario) -> Vec<Target> {
             let date = |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).expect("valid record date");
             let (from, to) = (date(f.from), date(f.to));
             let metric = match f.measure {
-                crate::reported::Measure::ProcessedPersons => TargetMetric::ProcessedPersons,
-                crate::reported::Measure::MeanSelectionWait => TargetMetric::SelectionWaitMeanDays,
+                TargetMetric::ProcessedPersons => TargetMetric::ProcessedPersons,
+                TargetMetric::BookingWaitMeanDays => TargetMetric::BookingWaitMeanDays,
                 _ => return None,
             };
             check_period(s, from, to, metric).ok()?;

@@ -6,10 +6,12 @@
 
 mod observer;
 mod outages;
+mod period;
 mod result;
 mod sim;
 
 pub use observer::{GroupRow, NoRecords, Observer, Outcome};
+pub use period::{PeriodMeasure, PeriodMetric, PeriodValue};
 pub use result::{
     CohortOutcome, Counts, Daily, Measures, PortBands, PortDaily, PortSeries, RepResult, Series, WaitStats, WindowWaits,
 };
@@ -74,12 +76,14 @@ pub struct Model {
     pub(crate) cancel_at: Option<SimTime>,
     pub(crate) patience: Option<(crate::scenario::Dist, Sampler)>,
     pub(crate) explicit_outages: Vec<outages::RawOutage>,
-    /// Windows `[from, to)` \[s\] in which the waits of the groups booked are measured apart (to compare
-    /// with figures reported for a period); none unless set with [`Model::with_booking_windows`].
-    pub booking_windows: Vec<(SimTime, SimTime)>,
+    /// The measures over a period requested with [`Model::measuring`].
+    pub(crate) measures: Vec<PeriodMeasure>,
+    /// Windows `[from, to)` \[s\] in which the waits of the groups booked are measured apart, for
+    /// the requested measures on bookings.
+    pub(crate) booking_windows: Vec<(SimTime, SimTime)>,
     /// Windows `[from, to)` \[s\] in which the waits of the groups booked at a port (index) are
-    /// measured apart; none unless set with [`Model::with_port_booking_windows`].
-    pub port_booking_windows: Vec<(SimTime, SimTime, usize)>,
+    /// measured apart.
+    pub(crate) port_booking_windows: Vec<(SimTime, SimTime, usize)>,
     /// The registration cohort (index into [`Scenario::cohort_months`]) of each day of the horizon.
     pub(crate) cohort_of_day: Vec<u16>,
     /// How many cohorts there are.
@@ -325,6 +329,7 @@ impl Model {
             cancel_at: s.appointment.as_ref().and_then(|a| a.cancel_from).map(|c| (c - start_dt).num_seconds()),
             patience: s.abandonment.as_ref().map(|a| (a.patience_days.clone(), a.patience_days.sampler())),
             explicit_outages: outages::explicit(&s),
+            measures: Vec::new(),
             booking_windows: Vec::new(),
             port_booking_windows: Vec::new(),
             cohort_of_day: cohort_of_day(&s),
@@ -346,21 +351,9 @@ impl Model {
     /// could not inline this crate's small helpers, so it measured other code than the CLI runs.
     /// Records cost one indirect call per group, and only when the observer wants them.
     pub fn replicate(&self, r: u64, observer: &mut dyn Observer) -> RepResult {
-        sim::Sim::new(self, r, observer.wants_records()).run(observer)
-    }
-
-    /// Measures the waits of the groups booked in each window `[from, to)` \[s\] apart, in
-    /// [`Measures::booking_windows`].
-    pub fn with_booking_windows(mut self, windows: Vec<(SimTime, SimTime)>) -> Model {
-        self.booking_windows = windows;
-        self
-    }
-
-    /// Measures the waits of the groups booked at each window's port in `[from, to)` \[s\] apart, in
-    /// that port's [`Measures::booking_windows`], in order.
-    pub fn with_port_booking_windows(mut self, windows: Vec<(SimTime, SimTime, usize)>) -> Model {
-        self.port_booking_windows = windows;
-        self
+        let mut result = sim::Sim::new(self, r, observer.wants_records()).run(observer);
+        result.periods = self.period_values(&result);
+        result
     }
 
     /// Cost of a group of `size` persons in quota units.

@@ -408,9 +408,8 @@ pub struct Measures {
     pub waiting_integral: u128,
     /// Σ over groups of their time `Waiting` inside `[warmup, end)` [group-seconds]; equals the integral.
     pub waiting_time_sum: u128,
-    /// The bookings inside each booking window, in order: the whole's windows
-    /// ([`Model::booking_windows`](crate::model::Model)), or the port's own
-    /// ([`Model::port_booking_windows`](crate::model::Model)).
+    /// The bookings inside each of the model's booking windows (the whole's, or the port's own),
+    /// in order; read them by key through [`RepResult::period`].
     pub booking_windows: Vec<WindowWaits>,
 }
 
@@ -440,4 +439,7 @@ pub struct RepResult {
     /// Each port's daily series; `None` unless the scenario declares ports (taken by the run, which
     /// folds it into its summary as each replication finishes).
     pub port_daily: Option<Box<PortDaily>>,
+    /// The values of the measures over a period that the model was asked for
+    /// ([`Model::measuring`](crate::model::Model::measuring)), read with [`RepResult::period`].
+    pub periods: Vec<super::PeriodValue>,
 }

@@ -200,8 +200,7 @@ pub fn run_files(
 }
 
 /// The model beside the reported figures (`record.csv`), when the scenario asks for them; `reps`
-/// come from a model with the figures' booking windows
-/// ([`reported::booking_windows`](crate::reported::booking_windows)).
+/// come from a model measuring [`reported::measures`](crate::reported::measures).
 pub fn comparison_rows(scenario: &Scenario, reps: &[RepResult]) -> Vec<crate::reported::ComparisonRow> {
     if !scenario.compare_with_record {
         return Vec::new();

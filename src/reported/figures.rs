@@ -79,7 +79,7 @@ pub const FIGURES: &[Figure] = &[
     Figure {
         from: (2023, 9, 1),
         to: (2024, 1, 1),
-        measure: Measure::ShareBookedWithin8Weeks,
+        measure: Measure::ShareBookedWithin56Days,
         value: 2.0 / 3.0,
         kind: Kind::AtLeast,
         tolerance: 0.0,
@@ -89,7 +89,7 @@ pub const FIGURES: &[Figure] = &[
     Figure {
         from: (2024, 4, 1),
         to: (2024, 5, 1),
-        measure: Measure::MeanSelectionWait,
+        measure: Measure::BookingWaitMeanDays,
         value: 70.0,
         kind: Kind::About,
         tolerance: 3.5,
@@ -99,7 +99,7 @@ pub const FIGURES: &[Figure] = &[
     Figure {
         from: (2024, 8, 1),
         to: (2024, 9, 1),
-        measure: Measure::P99SelectionWait,
+        measure: Measure::BookingWaitP99Days,
         value: 270.0,
         kind: Kind::AtMost,
         tolerance: 54.0,
@@ -109,7 +109,7 @@ pub const FIGURES: &[Figure] = &[
     Figure {
         from: (2024, 1, 1),
         to: (2024, 2, 1),
-        measure: Measure::MeanSelectionWait,
+        measure: Measure::BookingWaitMeanDays,
         value: 150.0,
         kind: Kind::About,
         tolerance: 30.0,
@@ -119,7 +119,7 @@ pub const FIGURES: &[Figure] = &[
     Figure {
         from: (2024, 3, 1),
         to: (2024, 4, 1),
-        measure: Measure::MeanSelectionWait,
+        measure: Measure::BookingWaitMeanDays,
         value: 210.0,
         kind: Kind::About,
         tolerance: 15.0,
@@ -129,7 +129,7 @@ pub const FIGURES: &[Figure] = &[
     Figure {
         from: (2024, 8, 1),
         to: (2024, 9, 1),
-        measure: Measure::P99SelectionWait,
+        measure: Measure::BookingWaitP99Days,
         value: 240.0,
         kind: Kind::AtMost,
         tolerance: 48.0,

@@ -10,8 +10,7 @@ use serde::Serialize;
 
 pub use figures::FIGURES;
 
-use crate::engine::time::{DAY, SimTime};
-use crate::model::{Measures, PortSeries, RepResult, Series};
+use crate::model::{PeriodMeasure, RepResult};
 use crate::scenario::Scenario;
 use crate::stats::{Interval, Summary};
 
@@ -29,43 +28,21 @@ pub enum Kind {
     AtMost,
 }
 
-/// What is compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Measure {
-    /// Persons processed at the ports in the period.
-    ProcessedPersons,
-    /// Persons whose appointments were cancelled.
-    CancelledPersons,
-    /// Mean wait from registration to booking \[days\] of the groups booked in the period.
-    MeanSelectionWait,
-    /// Share of the groups booked in the period whose wait was under 56 days.
-    ShareBookedWithin8Weeks,
-    /// 99th percentile of the wait to booking \[days\] of the groups booked in the period.
-    P99SelectionWait,
-}
+/// What a figure measures: a [`PeriodMetric`] over its period (processed persons, cancelled
+/// persons, and the mean, 99th percentile and share under 8 weeks of the waits to booking).
+pub use crate::model::PeriodMetric as Measure;
 
-impl Measure {
-    fn name(self) -> &'static str {
-        match self {
-            Measure::ProcessedPersons => "processed_persons",
-            Measure::CancelledPersons => "cancelled_persons",
-            Measure::MeanSelectionWait => "selection_wait_mean_days",
-            Measure::ShareBookedWithin8Weeks => "share_booked_within_56_days",
-            Measure::P99SelectionWait => "selection_wait_p99_days",
-        }
-    }
-
-    /// Whether it is measured on the groups booked in the period (a booking window of the model).
-    fn on_bookings(self) -> bool {
-        matches!(self, Measure::MeanSelectionWait | Measure::ShareBookedWithin8Weeks | Measure::P99SelectionWait)
-    }
-
-    /// What the model's value covers, in `record.csv`'s `model_scope`.
-    fn scope(self) -> &'static str {
-        match self {
-            Measure::ProcessedPersons => "processed in the period",
-            Measure::CancelledPersons => "cancelled in the run",
-            _ => "booked in the period",
+/// What the model's value covers, in `record.csv`'s `model_scope`.
+fn scope(m: Measure) -> &'static str {
+    match m {
+        Measure::ProcessedPersons => "processed in the period",
+        Measure::CancelledPersons => "cancelled in the run",
+        Measure::BookedPersons => "booked in the period",
+        Measure::AbandonedPersons => "gave up in the period",
+        Measure::WaitingPersons => "waiting in the period, on average",
+        Measure::WaitMeanDays => "processed in the reported period",
+        Measure::BookingWaitMeanDays | Measure::BookingWaitP99Days | Measure::ShareBookedWithin56Days => {
+            "booked in the period"
         }
     }
 }
@@ -156,29 +133,37 @@ pub fn verdict(kind: Kind, value: f64, tolerance: f64, s: &Summary) -> &'static 
     if ok { "agrees" } else { "differs" }
 }
 
-/// The booking windows the model must measure for the figures of `s`: the periods of the figures
-/// on bookings that lie inside the horizon, in [`FIGURES`] order \[s\].
-pub fn booking_windows(s: &Scenario) -> Vec<(SimTime, SimTime)> {
-    on_bookings(s).filter(|(f, _)| f.port.is_none()).map(|(_, w)| w).collect()
+/// The measures the model must make for the record rows of `s`: every full calendar month's
+/// processed persons, and every figure whose period lies inside the reported period, at its port
+/// when it is about one the scenario has; none unless the scenario compares with the record.
+pub fn measures(s: &Scenario) -> Vec<PeriodMeasure> {
+    if !s.compare_with_record {
+        return Vec::new();
+    }
+    let (start, end) = (s.report_start(), s.end);
+    let months =
+        full_months(s).map(|(from, to)| PeriodMeasure { metric: Measure::ProcessedPersons, from, to, port: None });
+    let figures = FIGURES.iter().filter_map(|f| measure_of(s, f)).filter(|m| m.from >= start && m.to <= end);
+    months.chain(figures).collect()
 }
 
-/// The per-port booking windows the model must measure: the periods of the figures on bookings at a
-/// port the scenario has, inside the horizon, in [`FIGURES`] order, with the port's index \[s\].
-pub fn port_booking_windows(s: &Scenario) -> Vec<(SimTime, SimTime, usize)> {
-    on_bookings(s).filter_map(|(f, (a, b))| Some((a, b, port_of(s, f)?))).collect()
+/// The measure of figure `f` in scenario `s`; `None` if it is about a port the scenario lacks.
+fn measure_of(s: &Scenario, f: &Figure) -> Option<PeriodMeasure> {
+    let port = match f.port {
+        None => None,
+        Some(_) => Some(port_of(s, f)?),
+    };
+    Some(PeriodMeasure { metric: f.measure, from: date(f.from), to: date(f.to), port })
 }
 
-/// The figures on bookings whose periods lie inside the reported period, with those periods \[s\]
-/// (none unless the scenario compares with the record).
-fn on_bookings(s: &Scenario) -> impl Iterator<Item = (&'static Figure, (SimTime, SimTime))> + '_ {
-    let secs = |d: NaiveDate| (d - s.start).num_days() * DAY;
-    let from = s.report_start();
-    FIGURES
-        .iter()
-        .filter(move |f| {
-            s.compare_with_record && f.measure.on_bookings() && date(f.from) >= from && date(f.to) <= s.end
-        })
-        .map(move |f| (f, (secs(date(f.from)), secs(date(f.to)))))
+/// Every full calendar month of the reported period, as `[first day, first day of the next)`.
+fn full_months(s: &Scenario) -> impl Iterator<Item = (NaiveDate, NaiveDate)> + '_ {
+    let start = s.report_start();
+    let first = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).expect("first of month");
+    std::iter::successors(Some(first), |m| m.checked_add_months(chrono::Months::new(1)))
+        .take_while(move |m| *m < s.end)
+        .map(|m| (m, m.checked_add_months(chrono::Months::new(1)).expect("month arithmetic")))
+        .filter(move |&(m, next)| m >= start && next <= s.end)
 }
 
 /// The index of the port figure `f` is about, if the scenario has it.
@@ -189,11 +174,10 @@ fn port_of(s: &Scenario, f: &Figure) -> Option<usize> {
 /// Every full calendar month's processed persons, beside a figure when one covers that month, and
 /// every other figure whose period meets the horizon; the differing rows first, then those not
 /// comparable, those that agree, and the months without a figure, each group in time order.
-/// `reps` must come from a model with [`booking_windows`].
+/// `reps` must come from a model measuring [`measures`].
 pub fn rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
     let mut out = month_rows(s, reps);
     let start = s.report_start();
-    let (mut window, mut port_windows) = (0, vec![0; s.ports.len()]);
     for f in FIGURES {
         if f.port.is_some() && port_of(s, f).is_none() {
             continue;
@@ -213,17 +197,9 @@ pub fn rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
             };
             (Summary::of(&[]), "", why)
         } else {
-            let (xs, method) = match port_of(s, f) {
-                Some(p) => {
-                    let k = port_windows[p];
-                    port_windows[p] += usize::from(f.measure.on_bookings());
-                    per_replication(s, reps, Some(p), f, k)
-                }
-                None => {
-                    window += usize::from(f.measure.on_bookings());
-                    per_replication(s, reps, None, f, window - usize::from(f.measure.on_bookings()))
-                }
-            };
+            let m = measure_of(s, f).expect("a figure about a port the scenario has");
+            let xs = values(reps, &m);
+            let method = interval_of(f.measure);
             let sm = method_summary(f.measure, &xs, reps);
             let reason = if sm.n == 0 { "the model booked nobody in the period" } else { "" };
             (sm, method.name(), reason)
@@ -240,56 +216,28 @@ pub fn rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
     out
 }
 
-/// The model's per-replication values for figure `f` (whose period is inside the horizon), for the
-/// whole or at `port`, and the interval method; `window` is the figure's booking window (the
-/// whole's, or the port's own), if it is measured on bookings.
-fn per_replication(
-    s: &Scenario,
-    reps: &[RepResult],
-    port: Option<usize>,
-    f: &Figure,
-    window: usize,
-) -> (Vec<f64>, Interval) {
-    let day = |d: NaiveDate| (d - s.report_start()).num_days() as usize;
-    let (i, j) = (day(date(f.from)), day(date(f.to)));
-    let in_window = |r: &RepResult| measures(r, port).booking_windows.get(window).copied().unwrap_or_default();
-    let processed = |r: &RepResult| -> f64 {
-        match (port, r.port_daily.as_deref()) {
-            (Some(p), Some(daily)) => {
-                let series = PortSeries::ProcessedPersons;
-                (i..j).map(|d| daily.get(p, series, d) as f64).sum::<f64>() / series.scale()
-            }
-            _ => (i..j).map(|d| r.daily.value(Series::ProcessedPersons, d)).sum(),
-        }
-    };
-    let xs: Vec<f64> = match f.measure {
-        Measure::ProcessedPersons => reps.iter().map(processed).collect(),
-        Measure::CancelledPersons => reps.iter().map(|r| measures(r, port).counts.cancelled_persons as f64).collect(),
-        Measure::MeanSelectionWait => reps.iter().map(|r| in_window(r).wait.map_or(f64::NAN, |w| w.mean)).collect(),
-        Measure::P99SelectionWait => reps.iter().map(|r| in_window(r).wait.map_or(f64::NAN, |w| w.p99)).collect(),
-        Measure::ShareBookedWithin8Weeks => reps
-            .iter()
-            .map(|r| in_window(r).wait.map_or(f64::NAN, |w| in_window(r).within_56_days as f64 / w.n as f64))
-            .collect(),
-    };
-    let method = match f.measure {
-        Measure::ProcessedPersons | Measure::CancelledPersons | Measure::ShareBookedWithin8Weeks => {
-            Interval::BootstrapPercentile
-        }
-        _ => Interval::StudentT,
-    };
-    (xs, method)
+/// Every replication's value of measure `m`, which the model was asked for (NaN where the model
+/// was not: a programming error caught by the record tests).
+fn values(reps: &[RepResult], m: &PeriodMeasure) -> Vec<f64> {
+    reps.iter().map(|r| r.period(m).unwrap_or(f64::NAN)).collect()
 }
 
-/// The measures of replication `r` for the whole, or at `port`.
-fn measures(r: &RepResult, port: Option<usize>) -> &Measures {
-    port.map_or(&r.whole, |p| &r.ports[p])
+/// How the interval of a measure is made: counts and shares by bootstrap, waits by Student-t.
+fn interval_of(m: Measure) -> Interval {
+    match m {
+        Measure::ProcessedPersons
+        | Measure::CancelledPersons
+        | Measure::BookedPersons
+        | Measure::AbandonedPersons
+        | Measure::ShareBookedWithin56Days => Interval::BootstrapPercentile,
+        _ => Interval::StudentT,
+    }
 }
 
 /// The summary of a measure's values, with its interval method (a share, bounded, is bootstrapped).
 fn method_summary(m: Measure, xs: &[f64], reps: &[RepResult]) -> Summary {
     match m {
-        Measure::ShareBookedWithin8Weeks => {
+        Measure::ShareBookedWithin56Days => {
             let seed = reps.first().map_or(0, |r| r.seed);
             Summary::with(xs, Interval::BootstrapPercentile, crate::engine::rng::derive(seed, 56))
         }
@@ -299,40 +247,29 @@ fn method_summary(m: Measure, xs: &[f64], reps: &[RepResult]) -> Summary {
 
 /// Processed persons in every full calendar month of the horizon, with the month's figure if any.
 fn month_rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
-    let start = s.report_start();
-    let day = |d: NaiveDate| (d - start).num_days() as usize;
     let mut out = Vec::new();
-    let mut m = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).expect("first of month");
-    while m < s.end {
-        let next = m.checked_add_months(chrono::Months::new(1)).expect("month arithmetic");
-        if m >= start && next <= s.end {
-            let xs: Vec<f64> = reps
-                .iter()
-                .map(|r| (day(m)..day(next)).map(|d| r.daily.value(Series::ProcessedPersons, d)).sum())
-                .collect();
-            let summary = summarise(Measure::ProcessedPersons.name(), &xs, reps);
-            let interval = Interval::BootstrapPercentile.name();
-            let figure = FIGURES
-                .iter()
-                .find(|f| f.measure == Measure::ProcessedPersons && date(f.from) == m && date(f.to) == next);
-            let mut r = match figure {
-                Some(f) => row(f, m, next, &summary, interval, ""),
-                None => ComparisonRow {
-                    reported: None,
-                    reported_kind: None,
-                    verdict: "",
-                    source: "",
-                    tolerance: None,
-                    gap_percent: None,
-                    ..row(&FIGURES[0], m, next, &summary, interval, "")
-                },
-            };
-            r.period = m.format("%Y-%m").to_string();
-            r.measure = Measure::ProcessedPersons.name();
-            r.model_scope = Measure::ProcessedPersons.scope().to_string();
-            out.push(r);
-        }
-        m = next;
+    for (m, next) in full_months(s) {
+        let xs = values(reps, &PeriodMeasure { metric: Measure::ProcessedPersons, from: m, to: next, port: None });
+        let summary = summarise(Measure::ProcessedPersons.name(), &xs, reps);
+        let interval = Interval::BootstrapPercentile.name();
+        let figure =
+            FIGURES.iter().find(|f| f.measure == Measure::ProcessedPersons && date(f.from) == m && date(f.to) == next);
+        let mut r = match figure {
+            Some(f) => row(f, m, next, &summary, interval, ""),
+            None => ComparisonRow {
+                reported: None,
+                reported_kind: None,
+                verdict: "",
+                source: "",
+                tolerance: None,
+                gap_percent: None,
+                ..row(&FIGURES[0], m, next, &summary, interval, "")
+            },
+        };
+        r.period = m.format("%Y-%m").to_string();
+        r.measure = Measure::ProcessedPersons.name();
+        r.model_scope = scope(Measure::ProcessedPersons).to_string();
+        out.push(r);
     }
     out
 }
@@ -352,8 +289,8 @@ fn row(
         period: format!("{a}..{b}"),
         measure: f.measure.name(),
         model_scope: match f.port {
-            Some(p) => format!("{} at {p}", f.measure.scope()),
-            None => f.measure.scope().to_string(),
+            Some(p) => format!("{} at {p}", scope(f.measure)),
+            None => scope(f.measure).to_string(),
         },
         model_mean: fin(summary.mean),
         model_ci95_low: fin(summary.ci95_low),

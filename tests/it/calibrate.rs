@@ -16,13 +16,22 @@ const SCENARIO: &str = "[scenario]\nname = \"cal\"\nstart = \"2024-01-01\"\nend 
 /// than the replication noise of an 8-replication mean, so that the profile can be read).
 fn targets_csv() -> String {
     let s = scenario(SCENARIO);
-    let model = Model::new(&s);
-    let reps: Vec<_> = (0..8).map(|r| model.replicate(r, &mut NoRecords)).collect();
     let (from, to) = (s.report_start(), s.end);
+    let targets = [TargetMetric::WaitingPersons, TargetMetric::AbandonedPersons].map(|metric| Target {
+        from,
+        to,
+        metric,
+        value: 0.0,
+        scale: 1.0,
+        bound: Bound::Equal,
+        port: None,
+    });
+    let model = Model::new(&s).measuring(targets.iter().map(Target::measure).collect());
+    let reps: Vec<_> = (0..8).map(|r| model.replicate(r, &mut NoRecords)).collect();
     let mut csv = String::from("from,to,metric,value,tolerance\n");
-    for metric in [TargetMetric::WaitingPersons, TargetMetric::AbandonedPersons] {
-        let t = Target { from, to, metric, value: 0.0, scale: 1.0, bound: Bound::Equal, port: None };
-        let v = reps.iter().map(|r| t.model_value(&s, r, None)).sum::<f64>() / 8.0;
+    for t in &targets {
+        let metric = t.metric;
+        let v = reps.iter().map(|r| r.period(&t.measure()).unwrap()).sum::<f64>() / 8.0;
         csv.push_str(&format!("{from},{to},{},{v},{}\n", metric.name(), 0.05 * v));
     }
     csv

@@ -256,8 +256,22 @@ fn one_declared_port_measures_the_whole_as_no_ports_do() {
 fn targets_at_a_port_read_that_port() {
     use borderq::calibrate::{Bound, Target, TargetMetric};
     let s = scenario(&two_ports(200));
+    let (from, to) = (s.report_start(), s.end);
+    let at = |metric, p: usize| Target {
+        from,
+        to,
+        metric,
+        value: 0.0,
+        scale: 1.0,
+        bound: Bound::Equal,
+        port: Some((p, ["a", "b"][p].to_string())),
+    };
+    let after_warmup = |p| Target { from: s.start + chrono::Days::new(50), ..at(TargetMetric::WaitingPersons, p) };
+    let targets: Vec<Target> = (0..2)
+        .flat_map(|p| [at(TargetMetric::ProcessedPersons, p), after_warmup(p), at(TargetMetric::WaitMeanDays, p)])
+        .collect();
     let reps = borderq::run::replications(
-        &Model::new(&s),
+        &Model::new(&s).measuring(targets.iter().map(Target::measure).collect()),
         2,
         &borderq::run::RunOptions {
             threads: Some(1),
@@ -269,26 +283,16 @@ fn targets_at_a_port_read_that_port() {
         None,
     )
     .unwrap();
-    let (from, to) = (s.report_start(), s.end);
-    let at = |metric, p: usize| Target {
-        from,
-        to,
-        metric,
-        value: 0.0,
-        scale: 1.0,
-        bound: Bound::Equal,
-        port: Some((p, ["a", "b"][p].to_string())),
-    };
     for r in &reps {
         for p in 0..2 {
             let port = &r.ports[p];
-            let processed = at(TargetMetric::ProcessedPersons, p).model_value(&s, r, None);
+            let value = |t: Target| r.period(&t.measure()).unwrap();
+            let processed = value(at(TargetMetric::ProcessedPersons, p));
             assert_eq!(processed, port.counts.processed_persons as f64, "port {p}");
             // The time-averages start after the warm-up.
-            let after_warmup = Target { from: s.start + chrono::Days::new(50), ..at(TargetMetric::WaitingPersons, p) };
-            let waiting = after_warmup.model_value(&s, r, None);
+            let waiting = value(after_warmup(p));
             assert!((waiting - port.mean_waiting_persons).abs() < 1e-9 * waiting, "port {p}: {waiting}");
-            let wait = at(TargetMetric::WaitMeanDays, p).model_value(&s, r, None);
+            let wait = value(at(TargetMetric::WaitMeanDays, p));
             assert_eq!(wait, port.wait.unwrap().mean, "port {p}");
         }
         assert_ne!(r.ports[0].counts.processed_persons, r.ports[1].counts.processed_persons);

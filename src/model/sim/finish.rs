@@ -71,6 +71,7 @@ impl Sim<'_> {
             port_daily: (!self.m.scenario.ports.is_empty())
                 .then(|| Box::new(std::mem::take(&mut self.port_tally.daily))),
             ports,
+            periods: Vec::new(),
         };
         self.give_back();
         result
