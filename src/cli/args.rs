@@ -362,9 +362,10 @@ pub(crate) struct ScenariosArgs {
 pub(crate) enum ScenariosAction {
     /// Print a bundled scenario's TOML.
     Show {
-        /// The bundled scenario's name.
+        /// The bundled scenario's name (with --resolved, a scenario file's path too).
         name: String,
-        /// Print it with every default filled in.
+        /// Print it resolved: every default filled in, and every scenario it extends merged in, so
+        /// that it runs alone.
         #[arg(long)]
         resolved: bool,
     },

@@ -179,7 +179,14 @@ fn scenarios(action: Option<ScenariosAction>) -> Result<(), Failure> {
             }
             out(&text)
         }
-        Some(ScenariosAction::Show { name, resolved }) => {
+        Some(ScenariosAction::Show { name, resolved: true }) => {
+            let s = match scenario::bundled(&name) {
+                Some(s) => s.expect("bundled scenarios are valid"),
+                None => scenario::load(&name, &[])?,
+            };
+            out(&scenario::to_toml(&s))
+        }
+        Some(ScenariosAction::Show { name, resolved: false }) => {
             let Some(b) = scenario::BUNDLED.iter().find(|b| b.name == name) else {
                 let names: Vec<&str> = scenario::BUNDLED.iter().map(|b| b.name).collect();
                 return Err(Failure::Input(format!(
@@ -187,12 +194,7 @@ fn scenarios(action: Option<ScenariosAction>) -> Result<(), Failure> {
                     names.join(", ")
                 )));
             };
-            if resolved {
-                let s = scenario::bundled(b.name).expect("listed")?;
-                out(&scenario::to_toml(&s))
-            } else {
-                out(b.text)
-            }
+            out(b.text)
         }
     }
 }

@@ -5,6 +5,7 @@
 
 mod dist;
 mod error;
+mod inherit;
 mod labels;
 mod load;
 mod read;
@@ -122,7 +123,7 @@ fn io_reason(e: &std::io::Error) -> String {
 
 /// Parses and validates scenario text after applying `--set PATH=VALUE` overrides in order.
 pub fn parse(text: &ScenarioText, sets: &[String]) -> Result<Scenario, ScenarioError> {
-    let src = tree::Source { path: text.label.clone(), text: text.text.clone(), sets: sets.to_vec() };
+    let mut src = tree::Source::new(text.label.clone(), text.text.clone(), sets.to_vec());
     if text.text.trim().is_empty() {
         return Err(ScenarioError::new(
             &text.label,
@@ -130,7 +131,7 @@ pub fn parse(text: &ScenarioText, sets: &[String]) -> Result<Scenario, ScenarioE
             "is empty: expected a scenario with at least [scenario] (name, start, end) and [quota] (daily)",
         ));
     }
-    let mut root = tree::parse(&src)?;
+    let mut root = inherit::resolve(&mut src)?;
     for (i, set) in sets.iter().enumerate() {
         let Some((path, value)) = set.split_once('=') else {
             return Err(ScenarioError::new(

@@ -38,6 +38,7 @@ pub(crate) const DIST: &[(&str, Shape)] = &[
 ];
 pub(crate) const STEP: &[(&str, Shape)] = &[("from", V), ("value", V)];
 pub(crate) const SCENARIO: &[(&str, Shape)] = &[
+    ("extends", V),
     ("name", V),
     ("description", V),
     ("start", V),
@@ -99,6 +100,25 @@ pub(crate) const PORT_SWITCHING: &[(&str, Shape)] = &[("after_days", V), ("daily
 pub(crate) const OUTAGE_PROCESS: &[(&str, Shape)] = &[("per_month", V), ("hours", D), ("affects", V)];
 pub(crate) const SWEEP: &[(&str, Shape)] = &[("vary", V)];
 pub(crate) const EVENTS: &[(&str, Shape)] = &[("date", V), ("label", V)];
+
+/// The keys that identify an entry of a list of tables, by list: a scenario that extends another
+/// merges its lists by them, and they name entries in messages.
+pub(crate) const ENTRY_KEYS: &[(&str, &[&str])] = &[
+    ("ports", &["id"]),
+    ("arrivals", &["name"]),
+    ("caravans", &["name"]),
+    ("outages", &["label"]),
+    ("events", &["date", "label"]),
+];
+
+/// The key that, set to `true` in an entry of a list of a scenario that extends another, removes
+/// the inherited entry with the same identifying keys.
+pub(crate) const REMOVE: &str = "remove";
+
+/// The identifying keys of the entries of top-level list `list`, if it has them.
+pub(crate) fn entry_keys(list: &str) -> Option<&'static [&'static str]> {
+    ENTRY_KEYS.iter().find(|(l, _)| *l == list).map(|(_, k)| *k)
+}
 
 /// The top level of a scenario file.
 pub(crate) const ROOT: Shape = Shape::Table(&[

@@ -52,21 +52,47 @@ pub(crate) struct Source {
     pub(crate) path: String,
     pub(crate) text: String,
     pub(crate) sets: Vec<String>,
+    /// The scenarios it extends, directly or not: their offsets follow the file's own, each
+    /// parent's starting at its `base`.
+    pub(crate) parents: Vec<Parent>,
+}
+
+/// A scenario that the file extends, read into the same tree.
+#[derive(Debug, Clone)]
+pub(crate) struct Parent {
+    pub(crate) path: String,
+    pub(crate) text: String,
+    /// The offset of its first byte in the tree's origins.
+    pub(crate) base: usize,
 }
 
 impl Source {
+    /// A source of one file and its overrides.
+    pub(crate) fn new(path: String, text: String, sets: Vec<String>) -> Source {
+        Source { path, text, sets, parents: Vec::new() }
+    }
+
+    /// The offset at which the next parent's text would start.
+    pub(crate) fn next_base(&self) -> usize {
+        self.parents.last().map_or(self.text.len(), |p| p.base + p.text.len()) + 1
+    }
+
     /// `path:line:column` for a file offset, `--set …` for an override, `path` otherwise.
     pub(crate) fn locate(&self, at: At) -> String {
         match at {
             At::File(offset) => {
-                let mut cut = offset.min(self.text.len());
-                while !self.text.is_char_boundary(cut) {
+                let (path, text, offset) = match self.parents.iter().rev().find(|p| offset >= p.base) {
+                    Some(p) => (&p.path, &p.text, offset - p.base),
+                    None => (&self.path, &self.text, offset),
+                };
+                let mut cut = offset.min(text.len());
+                while !text.is_char_boundary(cut) {
                     cut -= 1;
                 }
-                let before = &self.text[..cut];
+                let before = &text[..cut];
                 let line = before.matches('\n').count() + 1;
                 let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                format!("{}:{line}:{column}", self.path)
+                format!("{path}:{line}:{column}")
             }
             At::Set(i) => format!("--set {}", self.sets.get(i).map_or("", String::as_str)),
             At::Nowhere => self.path.clone(),
@@ -127,14 +153,20 @@ impl Node {
 }
 
 /// Parses scenario text into a tree, or a syntax error with its line and column.
+#[cfg(test)]
 pub(crate) fn parse(src: &Source) -> Result<Vec<Entry>, ScenarioError> {
-    let doc = DeTable::parse(&src.text).map_err(|e| {
-        let at = e.span().map_or(At::Nowhere, |s| At::File(s.start));
+    parse_at(src, &src.text, 0)
+}
+
+/// Parses `text`, whose origins start at `base` in `src` (the file's own text at 0, or a parent's).
+pub(crate) fn parse_at(src: &Source, text: &str, base: usize) -> Result<Vec<Entry>, ScenarioError> {
+    let doc = DeTable::parse(text).map_err(|e| {
+        let at = e.span().map_or(At::Nowhere, |s| At::File(base + s.start));
         let message = e.message().trim().trim_end_matches('.').to_string();
         ScenarioError::new(src.locate(at), None, format!("invalid TOML: {message}"))
     })?;
     let (doc, _span) = (doc.get_ref(), doc.span());
-    convert_table(doc, &|s| At::File(s), src)
+    convert_table(doc, &|s| At::File(base + s), src)
 }
 
 /// Parses the VALUE of `--set PATH=VALUE` as TOML; a bare word that is not TOML is taken as a string
@@ -343,7 +375,7 @@ mod tests {
     use super::*;
 
     fn source(text: &str, sets: &[&str]) -> Source {
-        Source { path: "t.toml".into(), text: text.into(), sets: sets.iter().map(|s| s.to_string()).collect() }
+        Source::new("t.toml".into(), text.into(), sets.iter().map(|s| s.to_string()).collect())
     }
 
     fn find<'e>(entries: &'e [Entry], path: &[&str]) -> &'e Node {

@@ -12,6 +12,8 @@ mod cli;
 mod common;
 /// Outputs byte-identical across thread counts.
 mod determinism;
+/// Scenario inheritance: merging, chains, errors in parent and child.
+mod inherit;
 /// The library's entry point against the command line.
 mod library;
 /// Ports of entry: independence, Bailey per port, the Laredo halt, the split, bad input.

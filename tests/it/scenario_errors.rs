@@ -60,7 +60,7 @@ const CASES: &[Case] = &[
         name: "unknown key in [scenario]",
         toml: "[scenario]\nname = \"e\"\nseeed = 3\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n",
         sets: &[],
-        expected: "error: {file}:3:1: unknown key \"seeed\" in [scenario] (did you mean \"seed\"?): valid keys are name, description, start, end, warmup_days, report_from, replications, seed, compare_with_record",
+        expected: "error: {file}:3:1: unknown key \"seeed\" in [scenario] (did you mean \"seed\"?): valid keys are extends, name, description, start, end, warmup_days, report_from, replications, seed, compare_with_record",
     },
     Case {
         name: "unknown key in [quota]",

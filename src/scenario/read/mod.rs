@@ -83,6 +83,15 @@ struct Header {
 fn header(src: &Source, top: &mut Tab) -> Result<Header> {
     let scen_node = top.required("scenario", "a [scenario] table with name, start and end")?;
     let mut s = Tab::of(src, "scenario", scen_node, schema::SCENARIO)?;
+    if let Some(n) = s.take("extends") {
+        return Err(bad(
+            src,
+            n,
+            "scenario.extends",
+            "cannot be set on the command line",
+            "extends written in the scenario file, which is then its parent with the file laid over it",
+        ));
+    }
     let name_node = s.required("name", "name = \"…\"")?;
     let name = string(src, "scenario.name", name_node)?;
     if name.trim().is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
