@@ -28,7 +28,7 @@ pub enum Kind {
     AtMost,
 }
 
-/// What a figure measures: a [`PeriodMetric`] over its period (processed persons, cancelled
+/// What a figure measures: a [`PeriodMetric`](crate::model::PeriodMetric) over its period (processed persons, cancelled
 /// persons, and the mean, 99th percentile and share under 8 weeks of the waits to booking).
 pub use crate::model::PeriodMetric as Measure;
 

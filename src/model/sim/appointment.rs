@@ -96,7 +96,9 @@ impl Sim<'_> {
                 let rng = &mut self.appointments.rng;
                 let lead = if m.port_leads { m.ports[port as usize].lead.as_ref().unwrap_or(lead) } else { lead };
                 let at = later(t.saturating_add(time::from_days(lead.sample(rng))));
-                (at, *p > 0.0 && at < m.horizon && rng.random_bool(*p))
+                // The coin is tossed whether or not the appointment is inside the horizon, so that
+                // no draw depends on the horizon.
+                (at, *p > 0.0 && rng.random_bool(*p) && at < m.horizon)
             }
             None => (later(t), false),
         }

@@ -106,19 +106,19 @@ impl Sim<'_> {
                     None => time::from_days(s.travel.sample(&mut rng)),
                 };
                 let registered_at = self.defer_registration(at.saturating_add(travel));
+                // Drawn before the horizon is looked at, so that no draw depends on the horizon.
+                let patience_at = patience_from(m, &mut rng, registered_at);
+                let source = (1 + i) as u16;
+                let port = self.choose_port(source, registered_at);
                 if registered_at >= m.horizon {
                     continue;
                 }
-                let patience_at = patience_from(m, &mut rng, registered_at);
-                let source = (1 + i) as u16;
+                let id = self.groups.new_id();
                 if registered_at < day_end {
-                    let id = self.groups.new_id();
                     let key = Event { time: registered_at, kind: Kind::Register as u8, id, slot: 0 }.key();
-                    let port = self.choose_port(source, registered_at);
                     self.arrivals.today.push(Pending { key, patience_at, source, size, port });
                 } else {
-                    let slot = self.new_group(source, size, registered_at, patience_at, State::Travelling);
-                    let id = self.groups.id_of(slot);
+                    let slot = self.groups.place(id, source, size, registered_at, patience_at, State::Travelling, port);
                     self.push(registered_at, Kind::Register, id, slot as u64);
                 }
             }

@@ -9,6 +9,7 @@ use rand::RngExt;
 
 use super::abandonment::patience_from;
 use super::groups::State;
+use super::ports::choose_port;
 use super::{Kind, Sim, StreamKind};
 use crate::engine::rng::{self, StreamRng};
 use crate::engine::time::{self, DAY, SimTime};
@@ -49,21 +50,19 @@ impl Sim<'_> {
         }
         let mut rng = rng::stream(self.seed, StreamKind::CaravanProcess as u32, 0);
         let rate_per_sec = p.per_month / (DAYS_PER_MONTH * DAY as f64);
-        let mut departures = Vec::new();
-        let mut t = 0.0f64;
-        loop {
-            t += -(1.0 - rng.random::<f64>()).ln() / rate_per_sec;
-            let at = t.round() as SimTime;
-            if at >= m.horizon {
-                break;
-            }
-            departures.push(at);
-        }
         let persons_s = p.persons.sampler();
         let pace = p.pace_km_per_day.sampler();
         let size = p.group_size.sampler();
         let source = (1 + m.streams.len() + m.caravans.len()) as u16;
-        for depart in departures {
+        // Each departure, then its caravan, in time order: the caravans before any instant are
+        // drawn alike whatever the horizon.
+        let mut t = 0.0f64;
+        loop {
+            t += -(1.0 - rng.random::<f64>()).ln() / rate_per_sec;
+            let depart = t.round() as SimTime;
+            if depart >= m.horizon {
+                break;
+            }
             let persons = persons_s.sample(&mut rng).round().max(0.0) as u64;
             let walk = Walk {
                 source,
@@ -96,14 +95,19 @@ impl Sim<'_> {
                 continue;
             }
             let registered_at = self.defer_registration(reach);
+            // Drawn before the horizon is looked at, so that no draw depends on the horizon; the
+            // caravan's own stream chooses the port, since its groups are all made at the start and
+            // the shared choice stream is drawn in time order.
+            let patience_at = patience_from(self.m, rng, registered_at);
+            let port = choose_port(self.m, rng, w.source, registered_at);
             if registered_at >= self.m.horizon {
                 continue;
             }
             window = Some(
                 window.map_or((registered_at, registered_at), |(a, b)| (a.min(registered_at), b.max(registered_at))),
             );
-            let patience_at = patience_from(self.m, rng, registered_at);
-            let slot = self.new_group(w.source, size as u8, registered_at, patience_at, State::Travelling);
+            let id = self.groups.new_id();
+            let slot = self.groups.place(id, w.source, size as u8, registered_at, patience_at, State::Travelling, port);
             let id = self.groups.id_of(slot);
             self.push(registered_at, Kind::Register, id, slot as u64);
         }

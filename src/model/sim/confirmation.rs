@@ -104,8 +104,10 @@ impl Sim<'_> {
     ) {
         let c = self.m.confirmation.as_ref().expect("confirmation configured");
         let horizon = self.m.horizon;
-        let mut attempts = 0;
-        let miss_at = loop {
+        // Every attempt is drawn, those past the horizon too (they are not counted), so that no
+        // draw depends on the horizon; a group whose outcome falls past it is still selected there.
+        let (mut attempts, mut drawn, mut past_horizon) = (0, 0, false);
+        let outcome = loop {
             // Under `extend`, people wait for the app to come back.
             if c.policy == OutagePolicy::Extend
                 && let Some(end) = self.outages.confirmations.containing(t)
@@ -115,23 +117,23 @@ impl Sim<'_> {
             if t > deadline {
                 break deadline;
             }
-            if t >= horizon {
-                break horizon;
-            }
-            attempts += 1;
+            drawn += 1;
+            past_horizon |= t >= horizon;
+            attempts += u32::from(!past_horizon);
             let fails = self.outages.confirmations.containing(t).is_some()
                 || (c.failure_probability > 0.0 && self.confirmation.rng.random_bool(c.failure_probability));
-            if !fails {
+            if !fails && !past_horizon {
                 self.groups.note_attempts(slot, attempts);
                 self.selected_across_report(e.port, selected_at, t, e.size);
                 self.book(slot, t, e, obs);
                 return;
             }
-            if attempts >= c.max_attempts {
+            if !fails || drawn >= c.max_attempts {
                 break t;
             }
             t += time::from_hours(c.retry.sample(&mut self.confirmation.rng));
         };
+        let miss_at = if past_horizon { horizon } else { outcome };
         self.groups.note_attempts(slot, attempts);
         self.selected_across_report(e.port, selected_at, miss_at, e.size);
         // The group stays: it misses later, or is still selected at the horizon.

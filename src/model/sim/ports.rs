@@ -62,6 +62,23 @@ fn draw(rng: &mut StreamRng, weights: impl Iterator<Item = f64> + Clone) -> u8 {
     last as u8
 }
 
+/// The port a group of `source` registering at `registered_at` queues at, drawn from `rng`.
+#[inline]
+pub(super) fn choose_port(m: &Model, rng: &mut StreamRng, source: u16, registered_at: SimTime) -> u8 {
+    if m.ports.len() == 1 {
+        return 0;
+    }
+    match &m.choice_cdf[source as usize] {
+        PortChoice::Fixed(p) => *p,
+        PortChoice::Cumulative(cdf) => draw_cumulative(rng, cdf),
+        PortChoice::ByQuota => {
+            let d = (registered_at.max(0) / DAY).min(m.days as i64 - 1) as usize;
+            let n = m.ports.len();
+            draw_cumulative(rng, &m.quota_cdf[d * n..(d + 1) * n])
+        }
+    }
+}
+
 /// Draws an index by cumulative weights (the last is the total, positive).
 #[inline]
 fn draw_cumulative(rng: &mut StreamRng, cdf: &[f64]) -> u8 {
@@ -129,19 +146,7 @@ impl Sim<'_> {
     /// The port a group of `source` registering at `registered_at` queues at.
     #[inline]
     pub(super) fn choose_port(&mut self, source: u16, registered_at: SimTime) -> u8 {
-        let m = self.m;
-        if m.ports.len() == 1 {
-            return 0;
-        }
-        match &m.choice_cdf[source as usize] {
-            PortChoice::Fixed(p) => *p,
-            PortChoice::Cumulative(cdf) => draw_cumulative(&mut self.ports.choice, cdf),
-            PortChoice::ByQuota => {
-                let d = (registered_at.max(0) / DAY).min(m.days as i64 - 1) as usize;
-                let n = m.ports.len();
-                draw_cumulative(&mut self.ports.choice, &m.quota_cdf[d * n..(d + 1) * n])
-            }
-        }
+        choose_port(self.m, &mut self.ports.choice, source, registered_at)
     }
 
     /// The day's moves between ports, at `now`, before the allocation.
