@@ -216,10 +216,10 @@ pub fn rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
     out
 }
 
-/// Every replication's value of measure `m`, which the model was asked for (NaN where the model
-/// was not: a programming error caught by the record tests).
+/// Every replication's value of measure `m`, which the model must have been asked for (through
+/// [`measures`]): a measure not asked for is a bug, never read as "nothing measured".
 fn values(reps: &[RepResult], m: &PeriodMeasure) -> Vec<f64> {
-    reps.iter().map(|r| r.period(m).unwrap_or(f64::NAN)).collect()
+    reps.iter().map(|r| r.period(m).expect("the model measures every record row's measure")).collect()
 }
 
 /// How the interval of a measure is made: counts and shares by bootstrap, waits by Student-t.

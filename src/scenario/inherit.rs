@@ -69,7 +69,7 @@ fn resolve_text(
         if let Some(at) = find_remove(&root) {
             return Err(src.error(
                 at,
-                REMOVE_KEY,
+                schema::REMOVE,
                 "removes an inherited entry, but this scenario extends none: expected [scenario] extends = \"NAME\" or \"path.toml\", or no remove",
             ));
         }
@@ -164,9 +164,6 @@ fn find_parent(src: &Source, name: &str, at: At, child: &Origin) -> Result<(Orig
     Ok((Origin::file(path.clone()), path.display().to_string(), text))
 }
 
-/// The key that removes an inherited entry, for messages.
-const REMOVE_KEY: &str = schema::REMOVE;
-
 /// Where a `remove` key is written in a list of tables of the tree, if anywhere.
 fn find_remove(root: &[Entry]) -> Option<At> {
     root.iter()
@@ -193,18 +190,23 @@ fn merge_table(
     for entry in child {
         let here = if path.is_empty() { entry.key.clone() } else { format!("{path}.{}", entry.key) };
         let shape = keys.iter().find(|(k, _)| *k == entry.key).map(|(_, s)| *s);
-        let Some(k) = parent.iter().position(|e| e.key == entry.key) else {
-            if let (Some(Shape::ArrayOf(_)), Val::Array(_)) = (shape, &entry.node.val)
-                && let Some(fields) = schema::entry_keys(&here)
-            {
-                let mut items = Vec::new();
-                let Val::Array(child_items) = entry.node.val else { unreachable!("matched above") };
-                merge_list(src, &mut items, child_items, fields, &here)?;
-                parent.push(Entry { node: Node { val: Val::Array(items), at: entry.node.at }, ..entry });
-            } else {
-                parent.push(entry);
+        let keyed = match (shape, &entry.node.val) {
+            (Some(Shape::ArrayOf(_)), Val::Array(_)) => schema::entry_keys(&here),
+            _ => None,
+        };
+        let k = match parent.iter().position(|e| e.key == entry.key) {
+            Some(k) => k,
+            // A list the parent lacks is merged into an empty one, so that its entries are checked
+            // alike (their keys, and nothing to remove).
+            None if keyed.is_some() => {
+                let empty = Node { val: Val::Array(Vec::new()), at: entry.node.at };
+                parent.push(Entry { key: entry.key.clone(), key_at: entry.key_at, node: empty });
+                parent.len() - 1
             }
-            continue;
+            None => {
+                parent.push(entry);
+                continue;
+            }
         };
         let old = &mut parent[k];
         match (shape, &mut old.node.val, entry.node.val) {
@@ -212,11 +214,8 @@ fn merge_table(
             (Some(Shape::Table(sub)), Val::Table(old_entries), Val::Table(new_entries)) if !is_distribution(sub) => {
                 merge_table(src, old_entries, new_entries, sub, &here)?;
             }
-            (Some(Shape::ArrayOf(_)), Val::Array(old_items), Val::Array(new_items))
-                if schema::entry_keys(&here).is_some() =>
-            {
-                let fields = schema::entry_keys(&here).expect("checked in the guard");
-                merge_list(src, old_items, new_items, fields, &here)?;
+            (_, Val::Array(old_items), Val::Array(new_items)) if keyed.is_some() => {
+                merge_list(src, old_items, new_items, keyed.expect("checked in the guard"), &here)?;
                 old.key_at = entry.key_at;
             }
             (_, _, val) => {

@@ -108,7 +108,6 @@ impl Sim<'_> {
             );
             let id = self.groups.new_id();
             let slot = self.groups.place(id, w.source, size as u8, registered_at, patience_at, State::Travelling, port);
-            let id = self.groups.id_of(slot);
             self.push(registered_at, Kind::Register, id, slot as u64);
         }
         window
