@@ -4,10 +4,14 @@
 # report included, the terminal output of run, check and scenarios, `plot`, a sweep run whole and
 # in shards then merged, `compare --json`, and a few bad inputs (message and exit code).
 #
-# Usage: bash scripts/compare-builds.sh [--ignore-json-field NAME]... OLD NEW
+# Usage: bash scripts/compare-builds.sh [--ignore-json-field NAME]... [--strip NAME]... OLD NEW
 #   --ignore-json-field NAME drops the lines of a top-level JSON field NAME (in every .json file and
 #   every --json terminal output) from both builds' outputs before comparing: for a field added on
 #   purpose, such as schema_version.
+#   --strip NAME drops a series or metric added on purpose from both builds' outputs: in every CSV
+#   the column NAME (and NAME_mean, NAME_p05, NAME_p95) and every row with a cell equal to NAME; in
+#   every JSON output every object whose "metric" or "series" is NAME. Both trees go through the
+#   same rewriting, so what is left must still be byte-identical.
 #   OLD and NEW are borderq binaries or git revisions (a revision is built in a worktree under
 #   ${TMPDIR:-/tmp}/borderq-compare-builds/, outside this checkout: cargo would otherwise take this
 #   checkout's workspace for the revision's). Example: bash scripts/compare-builds.sh HEAD target/release/borderq
@@ -17,12 +21,23 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 reps="${REPS:-3}"
 ignore=()
-while [ "$#" -gt 0 ] && [ "$1" = "--ignore-json-field" ]; do
-  [ "$#" -ge 2 ] || { echo "error: --ignore-json-field needs a field name" >&2; exit 2; }
-  ignore+=("$2")
-  shift 2
+strip=()
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --ignore-json-field)
+      [ "$#" -ge 2 ] || { echo "error: --ignore-json-field needs a field name" >&2; exit 2; }
+      ignore+=("$2")
+      shift 2
+      ;;
+    --strip)
+      [ "$#" -ge 2 ] || { echo "error: --strip needs a series or metric name" >&2; exit 2; }
+      strip+=("$2")
+      shift 2
+      ;;
+    *) break ;;
+  esac
 done
-[ "$#" -eq 2 ] || { echo "usage: bash scripts/compare-builds.sh [--ignore-json-field NAME]... OLD NEW (binaries or git revisions)" >&2; exit 2; }
+[ "$#" -eq 2 ] || { echo "usage: bash scripts/compare-builds.sh [--ignore-json-field NAME]... [--strip NAME]... OLD NEW (binaries or git revisions)" >&2; exit 2; }
 
 # A binary for a binary path or a git revision.
 binary() {
@@ -119,8 +134,45 @@ for path in sys.argv[2:]:
     open(path, "w").write("\n".join(out))
 ' "$(IFS=,; echo "${ignore[*]}")"
 fi
+# Series and metrics added on purpose: their columns, rows and JSON objects go from both trees.
+if [ "${#strip[@]}" -gt 0 ]; then
+  find "$work/old" "$work/new" -type f \( -name '*.csv' -o -name '*.json' -o -name 'term-json-*.txt' \) -print0 |
+    xargs -0 python3 -c '
+import csv, io, json, sys
+names = set(sys.argv[1].split(","))
+def gone(col):
+    base, _, tail = col.rpartition("_")
+    return col in names or (tail in ("mean", "p05", "p95") and base in names)
+def prune(x):
+    if isinstance(x, list):
+        return [prune(v) for v in x if not (isinstance(v, dict) and (v.get("metric") in names or v.get("series") in names))]
+    if isinstance(x, dict):
+        return {k: prune(v) for k, v in x.items() if k not in names}
+    return x
+for path in sys.argv[2:]:
+    text = open(path).read()
+    if path.endswith(".csv"):
+        rows = list(csv.reader(io.StringIO(text)))
+        if not rows:
+            continue
+        keep = [i for i, c in enumerate(rows[0]) if not gone(c)]
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        for k, r in enumerate(rows):
+            if k > 0 and any(c in names for c in r):
+                continue
+            w.writerow([r[i] for i in keep if i < len(r)])
+        open(path, "w").write(out.getvalue())
+    else:
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            continue
+        open(path, "w").write(json.dumps(prune(doc), indent=2))
+' "$(IFS=,; echo "${strip[*]}")"
+fi
 if diff -r -q "$work/old" "$work/new" >"$work/diff.txt"; then
-  echo "identical: $(find "$work/old" -type f | wc -l) files from each build ($1 vs $2, $reps replications${ignore[*]:+, ignoring JSON fields: ${ignore[*]}})"
+  echo "identical: $(find "$work/old" -type f | wc -l) files from each build ($1 vs $2, $reps replications${ignore[*]:+, ignoring JSON fields: ${ignore[*]}}${strip[*]:+, stripping: ${strip[*]}})"
 else
   echo "DIFFERENT: $1 vs $2" >&2
   cat "$work/diff.txt" >&2

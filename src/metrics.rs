@@ -192,6 +192,8 @@ pub static METRICS: &[Metric] = &[
     count("selection_wait_n", "groups", "booked groups with a measured wait", "Booked groups with a measured wait", "groups whose wait to booking is measured", |r| Value::Count(r.booking_wait.map_or(0, |s| s.n))),
     count("cancelled_appointments", "groups", "cancelled appointments", "Cancelled appointments", "appointments cancelled by appointment.cancel_from", |r| Value::Count(r.counts.cancelled_appointments)),
     Metric { headline: Some(14), only_with_cancellations: true, ..count("cancelled_persons", "persons", "persons with cancelled appointments", "Persons whose appointments were cancelled", "persons whose appointments were cancelled", |r| Value::Count(r.counts.cancelled_persons)) },
+    average(count("mean_requests_groups", "groups", "requests a day [groups]", "Requests a day [groups]", "expected requests for each allocation (eligible groups × request probability), mean over the reported days", |r| Value::Real(r.mean_requests_groups))),
+    average(count("mean_requests_persons", "persons", "requests a day [persons]", "Requests a day [persons]", "expected requests for each allocation in persons (eligible persons × request probability), mean over the reported days", |r| Value::Real(r.mean_requests_persons))),
 ];
 
 /// Metrics measured only per port (`ports.csv`), defined like those of [`METRICS`].
@@ -205,7 +207,7 @@ pub static PORT_ONLY: &[Metric] = &[
 /// The metrics of `ports.csv`, in row order: those of [`METRICS`] that a port measures, then
 /// [`PORT_ONLY`].
 pub fn port_metrics() -> Vec<&'static Metric> {
-    const SHARED: [&str; 16] = [
+    const SHARED: [&str; 18] = [
         "arrived_persons",
         "booked_persons",
         "processed_persons",
@@ -222,6 +224,8 @@ pub fn port_metrics() -> Vec<&'static Metric> {
         "selection_wait_mean_days",
         "selection_wait_p90_days",
         "wait_n",
+        "mean_requests_groups",
+        "mean_requests_persons",
     ];
     SHARED.iter().map(|n| get(n).expect("a metric of METRICS")).chain(PORT_ONLY).collect()
 }

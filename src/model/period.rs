@@ -30,11 +30,15 @@ pub enum PeriodMetric {
     ShareBookedWithin56Days,
     /// Mean wait from registration to processing \[days\], over the whole reported period.
     WaitMeanDays,
+    /// Expected requests a day, in groups, on average over the period.
+    RequestsGroups,
+    /// Expected requests a day, in persons, on average over the period.
+    RequestsPersons,
 }
 
 impl PeriodMetric {
     /// Every period metric, in declaration order.
-    pub const ALL: [PeriodMetric; 9] = [
+    pub const ALL: [PeriodMetric; 11] = [
         PeriodMetric::ProcessedPersons,
         PeriodMetric::BookedPersons,
         PeriodMetric::AbandonedPersons,
@@ -44,6 +48,8 @@ impl PeriodMetric {
         PeriodMetric::BookingWaitP99Days,
         PeriodMetric::ShareBookedWithin56Days,
         PeriodMetric::WaitMeanDays,
+        PeriodMetric::RequestsGroups,
+        PeriodMetric::RequestsPersons,
     ];
 
     /// Its name in `record.csv`'s `measure` column and in calibration target files.
@@ -58,6 +64,8 @@ impl PeriodMetric {
             PeriodMetric::BookingWaitP99Days => "selection_wait_p99_days",
             PeriodMetric::ShareBookedWithin56Days => "share_booked_within_56_days",
             PeriodMetric::WaitMeanDays => "wait_mean_days",
+            PeriodMetric::RequestsGroups => "requests_groups",
+            PeriodMetric::RequestsPersons => "requests_persons",
         }
     }
 
@@ -173,6 +181,8 @@ impl Model {
             PeriodMetric::BookedPersons => sum(Series::BookedPersons, PortSeries::BookedPersons),
             PeriodMetric::AbandonedPersons => sum(Series::AbandonedPersons, PortSeries::AbandonedPersons),
             PeriodMetric::WaitingPersons => sum(Series::WaitingPersons, PortSeries::WaitingPersons) / (b - a) as f64,
+            PeriodMetric::RequestsGroups => sum(Series::RequestsGroups, PortSeries::RequestsGroups) / (b - a) as f64,
+            PeriodMetric::RequestsPersons => sum(Series::RequestsPersons, PortSeries::RequestsPersons) / (b - a) as f64,
             PeriodMetric::CancelledPersons => measures.counts.cancelled_persons as f64,
             PeriodMetric::WaitMeanDays => measures.wait.map_or(f64::NAN, |w| w.mean),
             PeriodMetric::BookingWaitMeanDays => window(measures).wait.map_or(f64::NAN, |w| w.mean),

@@ -68,6 +68,11 @@ pub struct Counts {
     pub moved_out_persons: u64,
     /// Slots given out by the allocations (after closures, redistribution and reissues) [quota units].
     pub slots: u64,
+    /// Expected requests over the reported days, in groups, in hundredths
+    /// ([`REQUEST_SCALE`]): Σ over allocations of eligible groups × the request probability.
+    pub requests_groups: u64,
+    /// Expected requests over the reported days, in persons, in hundredths.
+    pub requests_persons: u64,
 }
 
 /// Mean and exact quantiles (linear interpolation between order statistics) of a waiting time \[days\].
@@ -84,6 +89,9 @@ pub struct WaitStats {
     /// 99th percentile \[days\].
     pub p99: f64,
 }
+
+/// Expected requests are kept in hundredths of a request, so that they add up exactly.
+pub(crate) const REQUEST_SCALE: f64 = 100.0;
 
 /// A daily series of `daily.csv`, in column order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -110,11 +118,16 @@ pub enum Series {
     Quota,
     /// Hours of that day inside any outage.
     OutageHours,
+    /// Requests for that day's allocation, in groups: the expected number, eligible groups × the
+    /// day's request probability (no coin is drawn to count them).
+    RequestsGroups,
+    /// Requests for that day's allocation, in persons: eligible persons × the request probability.
+    RequestsPersons,
 }
 
 impl Series {
     /// Every series, in `daily.csv` column order.
-    pub const ALL: [Series; 11] = [
+    pub const ALL: [Series; 13] = [
         Series::WaitingGroups,
         Series::WaitingPersons,
         Series::ArrivedPersons,
@@ -126,6 +139,8 @@ impl Series {
         Series::UnusedSlots,
         Series::Quota,
         Series::OutageHours,
+        Series::RequestsGroups,
+        Series::RequestsPersons,
     ];
 
     /// The series' column name in `daily.csv`.
@@ -142,6 +157,8 @@ impl Series {
             Series::UnusedSlots => "unused_slots",
             Series::Quota => "quota",
             Series::OutageHours => "outage_hours",
+            Series::RequestsGroups => "requests_groups",
+            Series::RequestsPersons => "requests_persons",
         }
     }
 
@@ -178,6 +195,9 @@ impl Daily {
             Series::WaitingGroups => self.secs[d] as f64 / DAY,
             Series::WaitingPersons => self.secs[self.days + d] as f64 / DAY,
             Series::OutageHours => self.counts[s as usize * self.days + d] as f64 / HOUR,
+            Series::RequestsGroups | Series::RequestsPersons => {
+                self.counts[s as usize * self.days + d] as f64 / REQUEST_SCALE
+            }
             _ => self.counts[s as usize * self.days + d] as f64,
         }
     }
@@ -229,11 +249,15 @@ pub enum PortSeries {
     UnusedSlots,
     /// The port's slots that day (after closures, redistribution and reissues).
     Quota,
+    /// Requests for the port's allocation that day, in groups (expected; kept in hundredths).
+    RequestsGroups,
+    /// Requests for the port's allocation that day, in persons (expected; kept in hundredths).
+    RequestsPersons,
 }
 
 impl PortSeries {
     /// Every series, in `ports_daily.csv` order.
-    pub const ALL: [PortSeries; 7] = [
+    pub const ALL: [PortSeries; 9] = [
         PortSeries::WaitingPersons,
         PortSeries::ArrivedPersons,
         PortSeries::BookedPersons,
@@ -241,6 +265,8 @@ impl PortSeries {
         PortSeries::AbandonedPersons,
         PortSeries::UnusedSlots,
         PortSeries::Quota,
+        PortSeries::RequestsGroups,
+        PortSeries::RequestsPersons,
     ];
 
     /// The whole-run series of the same name.
@@ -253,12 +279,18 @@ impl PortSeries {
             PortSeries::AbandonedPersons => Series::AbandonedPersons,
             PortSeries::UnusedSlots => Series::UnusedSlots,
             PortSeries::Quota => Series::Quota,
+            PortSeries::RequestsGroups => Series::RequestsGroups,
+            PortSeries::RequestsPersons => Series::RequestsPersons,
         }
     }
 
     /// How many stored units make one unit of the series (a day of seconds for the time-average).
     pub fn scale(self) -> f64 {
-        if self == PortSeries::WaitingPersons { 86_400.0 } else { 1.0 }
+        match self {
+            PortSeries::WaitingPersons => 86_400.0,
+            PortSeries::RequestsGroups | PortSeries::RequestsPersons => REQUEST_SCALE,
+            _ => 1.0,
+        }
     }
 }
 
@@ -395,6 +427,10 @@ pub struct Measures {
     pub mean_waiting_groups: f64,
     /// Time-average of waiting persons over `[warmup, end)`.
     pub mean_waiting_persons: f64,
+    /// Expected requests a day over the reported period, in groups.
+    pub mean_requests_groups: f64,
+    /// Expected requests a day over the reported period, in persons.
+    pub mean_requests_persons: f64,
     /// Maximum of waiting groups over the reported period (the whole's: of the whole pool, not
     /// the sum of the ports' maxima).
     pub max_waiting_groups: u64,

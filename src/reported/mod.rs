@@ -41,6 +41,8 @@ fn scope(m: Measure) -> &'static str {
         Measure::AbandonedPersons => "gave up in the period",
         Measure::WaitingPersons => "waiting in the period, on average",
         Measure::WaitMeanDays => "processed in the reported period",
+        Measure::RequestsGroups => "expected requests a day in the period, on average [groups]",
+        Measure::RequestsPersons => "expected requests a day in the period, on average [persons]",
         Measure::BookingWaitMeanDays | Measure::BookingWaitP99Days | Measure::ShareBookedWithin56Days => {
             "booked in the period"
         }

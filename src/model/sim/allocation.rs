@@ -27,7 +27,7 @@ use crate::engine::rng::{self, StreamRng};
 use crate::engine::time::{DAY, SimTime};
 use crate::model::Model;
 use crate::model::observer::Observer;
-use crate::model::result::PortSeries;
+use crate::model::result::{PortSeries, REQUEST_SCALE};
 use crate::scenario::QuotaUnit;
 
 /// What the allocation keeps between days.
@@ -177,8 +177,10 @@ impl Sim<'_> {
         while recent.front().is_some_and(|(reg, _, _)| *reg < close) {
             recent.pop_front();
         }
+        let eligible = eligible_by_size(self, port);
+        self.count_requests(port, &eligible, p, di, now);
         let seniority_allot = ((m.seniority_share[di] * q as f64) + 1e-9).floor() as u64;
-        let (seniority_left, mut used) = self.seniority_pass(port, p, seniority_allot, close);
+        let (seniority_left, mut used) = self.seniority_pass(port, p, seniority_allot, close, eligible);
         let chosen = std::mem::take(&mut self.allocation.chosen);
         for &slot in &chosen {
             self.select(slot, now, obs);
@@ -196,6 +198,21 @@ impl Sim<'_> {
         self.allocation.drawn = drawn;
         assert_eq!(used + left, q, "slot accounting at port {port} at {now}");
         left
+    }
+
+    /// Counts the day's expected requests at `port`: the `eligible` groups (by size) × the request
+    /// probability `p`, in hundredths, without drawing a coin.
+    fn count_requests(&mut self, port: usize, eligible: &[u64; 11], p: f64, d: usize, now: SimTime) {
+        let groups: u64 = eligible.iter().sum();
+        let persons: u64 = eligible.iter().enumerate().map(|(k, n)| k as u64 * n).sum();
+        let scaled = |n: u64| (n as f64 * p * REQUEST_SCALE).round() as u64;
+        let (g, q) = (scaled(groups), scaled(persons));
+        self.set_daily(port, PortSeries::RequestsGroups, d, g);
+        self.set_daily(port, PortSeries::RequestsPersons, d, q);
+        if let Some(c) = self.counts_at(port as u8, now) {
+            c.requests_groups += g;
+            c.requests_persons += q;
+        }
     }
 
     /// Each port's slots for day `d` (allocation at `now`), in `allocation.quotas`: its own, plus
@@ -231,7 +248,14 @@ impl Sim<'_> {
     /// The seniority pass: walks the eligible groups in seniority order, drawing each one's request
     /// coin (kept in its pool entry for the lottery), and chooses the requesters that fit into
     /// `allot` units. Returns the units left and those used.
-    fn seniority_pass(&mut self, port: usize, p: f64, allot: u64, close: SimTime) -> (u64, u64) {
+    fn seniority_pass(
+        &mut self,
+        port: usize,
+        p: f64,
+        allot: u64,
+        close: SimTime,
+        mut eligible: [u64; 11],
+    ) -> (u64, u64) {
         let m = self.m;
         let a = &mut self.allocation;
         a.chosen.clear();
@@ -242,7 +266,6 @@ impl Sim<'_> {
         if p <= 0.0 || left == 0 || !m.uses_seniority {
             return (left, used);
         }
-        let mut eligible = eligible_by_size(self, port);
         let a = &mut self.allocation;
         let log = &mut a.seniority[port];
         // Drop entries of groups that can never wait again (booked, gone, slot reused); a selected

@@ -18,7 +18,7 @@ use super::Sim;
 use super::groups::{Occupant, State};
 use crate::engine::time::SimTime;
 use crate::model::observer::{Observer, Outcome};
-use crate::model::result::{Counts, Measures, RepResult, WindowWaits};
+use crate::model::result::{Counts, Measures, REQUEST_SCALE, RepResult, WindowWaits};
 
 impl Sim<'_> {
     /// Counts the censored groups, checks the invariants and returns the replication's result.
@@ -42,11 +42,15 @@ impl Sim<'_> {
 
         let window = self.tally.window_length() as f64;
         let (wait, booking_wait) = self.whole_wait_stats();
+        let per_day = per_day_of(self.m.scenario.report_days());
         let t = &mut self.tally;
+        let requests = (per_day(t.counts.requests_groups), per_day(t.counts.requests_persons));
         let whole = Measures {
             counts: std::mem::take(&mut t.counts),
             mean_waiting_groups: t.integral_groups as f64 / window,
             mean_waiting_persons: t.integral_persons as f64 / window,
+            mean_requests_groups: requests.0,
+            mean_requests_persons: requests.1,
             max_waiting_groups: t.path.max_groups,
             max_waiting_persons: t.path.max_persons,
             wait,
@@ -127,6 +131,7 @@ impl Sim<'_> {
         let declared = !self.m.scenario.ports.is_empty();
         let r = self.replication;
         let window = self.port_tally.window_length() as f64;
+        let per_day = per_day_of(self.m.scenario.report_days());
         let mut out = Vec::with_capacity(self.port_tally.ports.len());
         let mut moves = 0i64;
         let n = self.port_tally.ports.len();
@@ -159,6 +164,8 @@ impl Sim<'_> {
                 counts: c.clone(),
                 mean_waiting_groups: m.integral_groups as f64 / window,
                 mean_waiting_persons: m.integral_persons as f64 / window,
+                mean_requests_groups: per_day(c.requests_groups),
+                mean_requests_persons: per_day(c.requests_persons),
                 max_waiting_groups: m.path.max_groups,
                 max_waiting_persons: m.path.max_persons,
                 wait: m.waits.stats(),
@@ -202,4 +209,9 @@ fn check_invariants(c: &Counts, pool_len: u64, replication: u64) {
         "conservation of persons violated in replication {replication}"
     );
     assert_eq!(c.final_waiting_groups, pool_len, "pool out of sync with group states");
+}
+
+/// Per reported day: a sum of expected requests (in hundredths) over `days` days, as requests a day.
+fn per_day_of(days: usize) -> impl Fn(u64) -> f64 {
+    move |x| x as f64 / REQUEST_SCALE / days.max(1) as f64
 }

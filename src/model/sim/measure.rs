@@ -215,6 +215,8 @@ fn add_counts(sum: &mut Counts, o: &Counts) {
         moved_out_groups,
         moved_out_persons,
         slots,
+        requests_groups,
+        requests_persons,
     } = o;
     sum.initial_groups += initial_groups;
     sum.initial_persons += initial_persons;
@@ -243,6 +245,8 @@ fn add_counts(sum: &mut Counts, o: &Counts) {
     sum.cancelled_appointments += cancelled_appointments;
     sum.cancelled_persons += cancelled_persons;
     sum.caravan_groups_before_start += caravan_groups_before_start;
+    sum.requests_groups += requests_groups;
+    sum.requests_persons += requests_persons;
     sum.moved_in_groups += moved_in_groups;
     sum.moved_in_persons += moved_in_persons;
     sum.moved_out_groups += moved_out_groups;
