@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::model::PeriodMeasure;
-use crate::reported::{FIGURES, Kind};
+use crate::reported::{Kind, figures};
 use crate::scenario::Scenario;
 
 /// What a target measures, over its period `[from, to)`: one of [`METRIC_NAMES`].
@@ -173,8 +173,8 @@ fn check_period(s: &Scenario, from: NaiveDate, to: NaiveDate, m: TargetMetric) -
 /// scale, "more than" and "up to" with half a unit of the figure's last stated digit. A figure about
 /// a port is a target at that port when the scenario has it.
 pub fn from_record(s: &Scenario) -> Vec<Target> {
-    FIGURES
-        .iter()
+    figures()
+        .filter(|f| f.not_comparable.is_empty())
         .filter_map(|f| {
             let port = match f.port {
                 None => None,

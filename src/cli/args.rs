@@ -35,7 +35,8 @@ Examples:
 Writes output/<scenario>/ (or --out): scenario.toml, replications.csv, summary.csv, daily.csv, waits.csv,
 cohorts.csv, events.csv, summary.json, manifest.txt, the charts backlog, waits, flows and cohorts (.png, .svg),
 report.html; for historical scenarios (compare_with_record) also record.csv and the record chart
-(record.png, record.svg); with --records, groups.csv. Every file is written to a temporary name and
+(record.png, record.svg); for scenarios with [[ports]] also ports.csv, ports_daily.csv and the ports chart
+(ports.png, ports.svg); with --records, groups.csv. Every file is written to a temporary name and
 renamed; a rerun removes the files of the earlier run that it does not write again.")]
     Run(RunArgs),
     /// Run a grid of scenario variants × replications (common random numbers), point by point.

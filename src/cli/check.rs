@@ -59,14 +59,13 @@ fn describe_rules(s: &Scenario) -> String {
     let mut o = String::new();
     let q = &s.quota;
     let unit = if q.unit == QuotaUnit::Persons { "persons" } else { "groups" };
+    let steps = q.daily.changes();
+    let changes = steps.windows(2).filter(|w| w[0].1 != w[1].1).count();
     o.push_str(&format!(
-        "  quota: {} {unit}/day{}, allocation at {} (requests {}), request probability {}, seniority share {}\n",
-        group_digits(q.daily.values()[0], 0),
-        if q.daily.changes().len() > 1 {
-            format!(" (changing {} times)", q.daily.changes().len() - 1)
-        } else {
-            String::new()
-        },
+        "  quota: {} {unit}/day on {}{}, allocation at {} (requests {}), request probability {}, seniority share {}\n",
+        group_digits(q.daily.value_on(s.report_start()), 0),
+        s.report_start(),
+        if changes > 0 { format!(" (changing {changes} times over the run)") } else { String::new() },
         q.allocation_text(),
         q.request_window_text(),
         q.request_probability.values().iter().map(|v| v.to_string()).collect::<Vec<_>>().join("→"),

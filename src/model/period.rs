@@ -30,6 +30,8 @@ pub enum PeriodMetric {
     ShareBookedWithin56Days,
     /// Mean wait from registration to processing \[days\], over the whole reported period.
     WaitMeanDays,
+    /// The port's share of the persons processed in the period (1 for every port together).
+    ShareOfProcessed,
     /// Expected requests a day, in groups, on average over the period.
     RequestsGroups,
     /// Expected requests a day, in persons, on average over the period.
@@ -38,7 +40,7 @@ pub enum PeriodMetric {
 
 impl PeriodMetric {
     /// Every period metric, in declaration order.
-    pub const ALL: [PeriodMetric; 11] = [
+    pub const ALL: [PeriodMetric; 12] = [
         PeriodMetric::ProcessedPersons,
         PeriodMetric::BookedPersons,
         PeriodMetric::AbandonedPersons,
@@ -48,6 +50,7 @@ impl PeriodMetric {
         PeriodMetric::BookingWaitP99Days,
         PeriodMetric::ShareBookedWithin56Days,
         PeriodMetric::WaitMeanDays,
+        PeriodMetric::ShareOfProcessed,
         PeriodMetric::RequestsGroups,
         PeriodMetric::RequestsPersons,
     ];
@@ -64,6 +67,7 @@ impl PeriodMetric {
             PeriodMetric::BookingWaitP99Days => "selection_wait_p99_days",
             PeriodMetric::ShareBookedWithin56Days => "share_booked_within_56_days",
             PeriodMetric::WaitMeanDays => "wait_mean_days",
+            PeriodMetric::ShareOfProcessed => "share_of_processed",
             PeriodMetric::RequestsGroups => "requests_groups",
             PeriodMetric::RequestsPersons => "requests_persons",
         }
@@ -181,6 +185,10 @@ impl Model {
             PeriodMetric::BookedPersons => sum(Series::BookedPersons, PortSeries::BookedPersons),
             PeriodMetric::AbandonedPersons => sum(Series::AbandonedPersons, PortSeries::AbandonedPersons),
             PeriodMetric::WaitingPersons => sum(Series::WaitingPersons, PortSeries::WaitingPersons) / (b - a) as f64,
+            PeriodMetric::ShareOfProcessed => {
+                let all: f64 = (a..b).map(|d| r.daily.value(Series::ProcessedPersons, d)).sum();
+                sum(Series::ProcessedPersons, PortSeries::ProcessedPersons) / all
+            }
             PeriodMetric::RequestsGroups => sum(Series::RequestsGroups, PortSeries::RequestsGroups) / (b - a) as f64,
             PeriodMetric::RequestsPersons => sum(Series::RequestsPersons, PortSeries::RequestsPersons) / (b - a) as f64,
             PeriodMetric::CancelledPersons => measures.counts.cancelled_persons as f64,

@@ -71,7 +71,9 @@ fn program_end(s: &Scenario) -> Option<NaiveDate> {
 /// Every event of a run of `s`, in time order (then kind and label); `reps` give the caravans'
 /// registration windows (none when empty).
 pub fn event_rows(s: &Scenario, reps: &[RepResult]) -> Vec<EventRow> {
-    let inside = |t: NaiveDateTime| t >= midnight(s.start) && t < midnight(s.end);
+    // What the charts can show: an event that meets the reported period.
+    let (first_day, last) = (midnight(s.report_start()), midnight(s.end));
+    let meets = |from: NaiveDateTime, to: Option<NaiveDateTime>| from < last && to.unwrap_or(from) >= first_day;
     let mut out = Vec::new();
     for e in &s.events {
         out.push(row("event", e.label.clone(), e.at, None));
@@ -108,9 +110,10 @@ pub fn event_rows(s: &Scenario, reps: &[RepResult]) -> Vec<EventRow> {
         let to = from + chrono::Duration::seconds((o.hours * 3600.0).round() as i64);
         out.push(row("outage", format!("{} ({} h)", o.label, amount(o.hours)), from, Some(to)));
     }
+    let mut reaching = Vec::new();
     for (i, c) in s.caravans.iter().enumerate() {
         let label = format!("{} ({} persons)", c.name, amount(c.persons as f64));
-        out.push(row("caravan_departure", label.clone(), midnight(c.depart), None));
+        let departure = row("caravan_departure", label.clone(), midnight(c.depart), None);
         let windows: Vec<(SimTime, SimTime)> =
             reps.iter().filter_map(|r| r.caravan_windows.get(i).copied().flatten()).collect();
         if !windows.is_empty() {
@@ -118,12 +121,20 @@ pub fn event_rows(s: &Scenario, reps: &[RepResult]) -> Vec<EventRow> {
             let first = (windows.iter().map(|w| w.0 as i128).sum::<i128>() / n) as i64;
             let last = (windows.iter().map(|w| w.1 as i128).sum::<i128>() / n) as i64;
             let at = |secs: i64| midnight(s.start) + chrono::Duration::seconds(secs);
-            out.push(row("caravan_arrivals", label, at(first), Some(at(last))));
+            let arrivals = row("caravan_arrivals", label, at(first), Some(at(last)));
+            // A departure before the reported period is listed when its registrations reach it.
+            if meets(arrivals.from, arrivals.to) {
+                reaching.push(departure);
+                out.push(arrivals);
+                continue;
+            }
         }
+        out.push(departure);
     }
+    out.retain(|ev| meets(ev.from, ev.to));
     let mut out: Vec<EventRow> = out
         .into_iter()
-        .filter(|ev| inside(ev.from) || ev.kind == "caravan_departure")
+        .chain(reaching)
         .map(|ev| EventRow {
             kind: ev.kind.into(),
             label: ev.label,

@@ -84,7 +84,7 @@ fn draw_panel<DB: DrawingBackend>(
     )?;
     chart
         .configure_secondary_axes()
-        .label_style((FONT, 13).into_font().color(&GREY))
+        .label_style((FONT, 15).into_font().color(&GREY))
         .y_labels(4)
         .y_label_formatter(&|v| thousands(*v))
         .draw()

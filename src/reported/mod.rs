@@ -8,7 +8,7 @@ mod figures;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-pub use figures::FIGURES;
+pub use figures::figures;
 
 use crate::model::{PeriodMeasure, RepResult};
 use crate::scenario::Scenario;
@@ -41,6 +41,7 @@ fn scope(m: Measure) -> &'static str {
         Measure::AbandonedPersons => "gave up in the period",
         Measure::WaitingPersons => "waiting in the period, on average",
         Measure::WaitMeanDays => "processed in the reported period",
+        Measure::ShareOfProcessed => "share of the persons processed in the period",
         Measure::RequestsGroups => "expected requests a day in the period, on average [groups]",
         Measure::RequestsPersons => "expected requests a day in the period, on average [persons]",
         Measure::BookingWaitMeanDays | Measure::BookingWaitP99Days | Measure::ShareBookedWithin56Days => {
@@ -70,6 +71,9 @@ pub struct Figure {
     pub port: Option<&'static str>,
     /// Publisher, date, what it says, and its address.
     pub source: &'static str,
+    /// Why the model cannot be set beside it (it counts something the model does not represent),
+    /// or empty. Such a row is listed with the reason and no model value.
+    pub not_comparable: &'static str,
 }
 
 /// One row of `record.csv`: the model beside a reported figure (or a month without one) for exactly
@@ -145,7 +149,10 @@ pub fn measures(s: &Scenario) -> Vec<PeriodMeasure> {
     let (start, end) = (s.report_start(), s.end);
     let months =
         full_months(s).map(|(from, to)| PeriodMeasure { metric: Measure::ProcessedPersons, from, to, port: None });
-    let figures = FIGURES.iter().filter_map(|f| measure_of(s, f)).filter(|m| m.from >= start && m.to <= end);
+    let figures = figures()
+        .filter(|f| f.not_comparable.is_empty())
+        .filter_map(|f| measure_of(s, f))
+        .filter(|m| m.from >= start && m.to <= end);
     months.chain(figures).collect()
 }
 
@@ -180,7 +187,7 @@ fn port_of(s: &Scenario, f: &Figure) -> Option<usize> {
 pub fn rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
     let mut out = month_rows(s, reps);
     let start = s.report_start();
-    for f in FIGURES {
+    for f in figures() {
         if f.port.is_some() && port_of(s, f).is_none() {
             continue;
         }
@@ -191,7 +198,9 @@ pub fn rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
             continue;
         }
         let inside = a >= start && b <= s.end;
-        let (summary, interval, reason) = if !inside {
+        let (summary, interval, reason) = if !f.not_comparable.is_empty() {
+            (Summary::of(&[]), "", f.not_comparable)
+        } else if !inside {
             let why = if a < start {
                 "the period starts before the reported period"
             } else {
@@ -231,7 +240,8 @@ fn interval_of(m: Measure) -> Interval {
         | Measure::CancelledPersons
         | Measure::BookedPersons
         | Measure::AbandonedPersons
-        | Measure::ShareBookedWithin56Days => Interval::BootstrapPercentile,
+        | Measure::ShareBookedWithin56Days
+        | Measure::ShareOfProcessed => Interval::BootstrapPercentile,
         _ => Interval::StudentT,
     }
 }
@@ -239,7 +249,7 @@ fn interval_of(m: Measure) -> Interval {
 /// The summary of a measure's values, with its interval method (a share, bounded, is bootstrapped).
 fn method_summary(m: Measure, xs: &[f64], reps: &[RepResult]) -> Summary {
     match m {
-        Measure::ShareBookedWithin56Days => {
+        Measure::ShareBookedWithin56Days | Measure::ShareOfProcessed => {
             let seed = reps.first().map_or(0, |r| r.seed);
             Summary::with(xs, Interval::BootstrapPercentile, crate::engine::rng::derive(seed, 56))
         }
@@ -255,7 +265,7 @@ fn month_rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
         let summary = summarise(Measure::ProcessedPersons.name(), &xs, reps);
         let interval = Interval::BootstrapPercentile.name();
         let figure =
-            FIGURES.iter().find(|f| f.measure == Measure::ProcessedPersons && date(f.from) == m && date(f.to) == next);
+            figures().find(|f| f.measure == Measure::ProcessedPersons && date(f.from) == m && date(f.to) == next);
         let mut r = match figure {
             Some(f) => row(f, m, next, &summary, interval, ""),
             None => ComparisonRow {
@@ -265,7 +275,7 @@ fn month_rows(s: &Scenario, reps: &[RepResult]) -> Vec<ComparisonRow> {
                 source: "",
                 tolerance: None,
                 gap_percent: None,
-                ..row(&FIGURES[0], m, next, &summary, interval, "")
+                ..row(figures().next().expect("a figure"), m, next, &summary, interval, "")
             },
         };
         r.period = m.format("%Y-%m").to_string();
@@ -337,7 +347,7 @@ mod tests {
 
     #[test]
     fn every_figure_has_a_source_with_an_address_and_a_tolerance_by_its_kind() {
-        for f in FIGURES {
+        for f in figures() {
             assert!(f.source.contains("https://"), "{}", f.source);
             assert!(date(f.from) < date(f.to));
             match f.kind {

@@ -39,6 +39,7 @@ pub struct Bundled {
 /// The bundled scenarios (files in `scenarios/`), the default first.
 pub const BUNDLED: &[Bundled] = &[
     Bundled { name: "may-2024-outage", text: include_str!("../../scenarios/may-2024-outage.toml") },
+    Bundled { name: "cbp-one", text: include_str!("../../scenarios/cbp-one.toml") },
     Bundled { name: "launch-2023", text: include_str!("../../scenarios/launch-2023.toml") },
     Bundled { name: "christmas-caravan-2023", text: include_str!("../../scenarios/christmas-caravan-2023.toml") },
     Bundled { name: "geofence-aug-2024", text: include_str!("../../scenarios/geofence-aug-2024.toml") },

@@ -65,7 +65,7 @@ fn report_is_self_contained_and_has_its_parts() {
     let sections: Vec<&str> = find("section").filter_map(|n| n.attribute("id")).collect();
     assert_eq!(
         sections,
-        vec!["summary", "headline", "how-to-read", "cohorts", "record", "parameters", "provenance", "charts"]
+        vec!["summary", "headline", "how-to-read", "cohorts", "ports", "record", "parameters", "provenance", "charts"]
     );
     // The sources are printed in full, so the report can be read on its own.
     assert!(html.contains("https://cbp.gov/newsroom/national-media-release/cbp-one-appointments-increased-1450-day"));
@@ -73,8 +73,11 @@ fn report_is_self_contained_and_has_its_parts() {
     let rows = find("tr").count();
     assert!(rows >= 10, "headline table has {rows} rows");
     let figures: Vec<&str> = find("figure").filter_map(|n| n.attribute("id")).collect();
-    assert_eq!(figures, vec!["chart-backlog", "chart-waits", "chart-flows", "chart-cohorts", "chart-record"]);
-    assert_eq!(doc.descendants().filter(|n| n.tag_name().name() == "svg").count(), 5);
+    assert_eq!(
+        figures,
+        vec!["chart-backlog", "chart-waits", "chart-flows", "chart-cohorts", "chart-ports", "chart-record"]
+    );
+    assert_eq!(doc.descendants().filter(|n| n.tag_name().name() == "svg").count(), 6);
     let params: Vec<String> = find("dt").filter_map(|n| n.text().map(str::to_string)).collect();
     for p in ["Daily quota", "Allocation", "Confirmation", "Sources", "Outages"] {
         assert!(params.iter().any(|x| x == p), "no parameter {p}");
@@ -167,9 +170,10 @@ fn historical_runs_write_the_record_beside_the_model() {
     let months = record.lines().filter(|l| l.contains(",processed in the period,") && !l.contains("..")).count();
     assert_eq!(months, 9, "April to December");
     // Differing rows come first, then those that agree, then the months without a figure.
-    let verdicts: Vec<&str> = record.lines().skip(1).map(|l| l.split(',').nth(8).unwrap()).collect();
-    let rank = |v: &str| ["differs", "not comparable", "agrees", ""].iter().position(|x| *x == v).unwrap();
-    assert!(verdicts.windows(2).all(|w| rank(w[0]) <= rank(w[1])), "{verdicts:?}");
+    let verdicts: Vec<String> =
+        csv::Reader::from_reader(record.as_bytes()).records().map(|r| r.unwrap()[8].to_string()).collect();
+    let rank = |v: &String| ["differs", "not comparable", "agrees", ""].iter().position(|x| x == v).unwrap();
+    assert!(verdicts.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])), "{verdicts:?}");
     let png = std::fs::read(tmp.path().join("record.png")).unwrap();
     let info = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap().info().clone();
     assert_eq!((info.width, info.height), (borderq::plot::WIDTH, borderq::plot::HEIGHT));

@@ -51,7 +51,9 @@ fn run_writes_every_file_with_spec_columns_and_a_summary_table() {
     assert!(
         daily.starts_with("day,date,waiting_groups_mean,waiting_groups_p05,waiting_groups_p95,waiting_persons_mean")
     );
-    assert!(daily.lines().next().unwrap().ends_with("quota_p95,outage_hours_mean,outage_hours_p05,outage_hours_p95"));
+    let header = daily.lines().next().unwrap();
+    assert!(header.contains(",quota_p95,outage_hours_mean,outage_hours_p05,outage_hours_p95,"), "{header}");
+    assert!(header.ends_with(",requests_persons_mean,requests_persons_p05,requests_persons_p95"), "{header}");
     assert_eq!(daily.lines().count(), 32);
     assert!(daily.lines().nth(1).unwrap().starts_with("0,2024-01-01,"));
     let waits = std::fs::read_to_string(out.join("waits.csv")).unwrap();
@@ -316,7 +318,7 @@ fn messages_say_what_happened() {
         .args(["check", "may-2024-outage"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("1,450 persons/day"))
+        .stdout(predicate::str::contains("1,450 persons/day on 2024-04-01"))
         .stdout(predicate::str::contains("requests from 12:00 to 24:00 the day before"))
         .stdout(predicate::str::contains("(of 3,000 departing 2024-07-23"));
     let list = String::from_utf8(borderq().arg("scenarios").output().unwrap().stdout).unwrap();

@@ -23,7 +23,7 @@ fn summary_csv_has_no_negative_lower_bound_and_names_its_interval_method() {
             }
             let metric = borderq::metrics::get(cols[0]).expect("a defined metric");
             assert_eq!(cols[method], metric.interval.name(), "{name}: {line}");
-            let counts = metric.unit != "days" && !metric.name.starts_with("mean_waiting");
+            let counts = metric.unit != "days" && !metric.name.starts_with("mean_");
             assert_eq!(counts, cols[method] == "bootstrap_percentile", "counts are bootstrapped: {line}");
         }
     }
@@ -173,23 +173,56 @@ fn the_first_reported_month_of_every_historical_scenario_is_not_a_start_up_artef
     }
 }
 
-/// geofence-aug-2024 and may-2024-outage share their history and their rules until 23 August 2024:
-/// they agree, within 10 %, on the persons waiting at every date they share before it.
+/// Every bundled historical scenario is a window of cbp-one: run with the same seed and
+/// replications, any two give the same rows of `daily.csv` and `ports_daily.csv` (without the `day`
+/// column, counted from each one's first reported day) on every date both report, whatever their
+/// `report_from` and `end`; and a what-if from a date changes nothing before that date.
 #[test]
-fn geofence_and_may_2024_agree_before_the_geofence_change() {
-    let may: std::collections::BTreeMap<String, f64> =
-        daily(&historical("may-2024-outage")).into_iter().map(|(d, v)| (d, v["waiting_persons_mean"])).collect();
-    let mut shared = 0;
-    for (date, v) in daily(&historical("geofence-aug-2024")) {
-        if date.as_str() >= "2024-08-23" {
-            continue;
+fn windows_of_the_program_agree_on_every_day_they_share_until_their_what_ifs_part() {
+    type Rows = std::collections::BTreeMap<String, Vec<String>>;
+    let rows = |name: &str, sets: &[&str]| -> (Rows, Rows) {
+        let text = borderq::scenario::BUNDLED.iter().find(|b| b.name == name).expect("bundled").text;
+        let mut all = vec!["scenario.seed=5"];
+        all.extend_from_slice(sets);
+        let r = crate::common::run_text(text, &all, 2);
+        let files = r.files(std::path::Path::new("unused"), borderq::FileOptions { no_charts: true, records: false });
+        let files: std::collections::BTreeMap<String, Vec<u8>> = files.unwrap().into_iter().collect();
+        let by_date = |file: &str| -> Rows {
+            let text = String::from_utf8(files[file].clone()).unwrap();
+            let mut out = Rows::new();
+            for l in text.lines().skip(1) {
+                let row = l.split_once(',').unwrap().1.to_string();
+                out.entry(row[..10].to_string()).or_default().push(row);
+            }
+            out
+        };
+        (by_date("daily.csv"), by_date("ports_daily.csv"))
+    };
+    let agree_before = |a: &(Rows, Rows), b: &(Rows, Rows), until: &str, what: &str| -> usize {
+        let mut shared = 0;
+        for (x, y) in [(&a.0, &b.0), (&a.1, &b.1)] {
+            for (date, rx) in x.range(..until.to_string()) {
+                if let Some(ry) = y.get(date) {
+                    assert_eq!(rx, ry, "{what}: {date}");
+                    shared += 1;
+                }
+            }
         }
-        let m = may[&date];
-        let g = v["waiting_persons_mean"];
-        assert!((g - m).abs() <= 0.10 * m, "{date}: geofence {g:.0}, may {m:.0}");
-        shared += 1;
+        shared
+    };
+    let may = rows("may-2024-outage", &[]);
+    for other in ["geofence-aug-2024", "end-jan-2025", "ports-2024", "christmas-caravan-2023"] {
+        let shared = agree_before(&may, &rows(other, &[]), "9999", other);
+        assert!(shared >= 2 * 29, "may-2024-outage and {other} share {shared} dated rows");
     }
-    assert!(shared >= 80, "June to 22 August: {shared} dates");
+    let launch = rows("launch-2023", &[]);
+    assert!(agree_before(&launch, &rows("laredo-jun-2023", &[]), "9999", "laredo-jun-2023") >= 2 * 80);
+    // A what-if from 1 September 2024: the seniority share rises to 0.6.
+    let share = "quota.seniority_share=[{from=\"2023-01-12\",value=0},{from=\"2023-05-12\",value=0.5},\
+                 {from=\"2024-02-01\",value=0.3},{from=\"2024-09-01\",value=0.6}]";
+    let what_if = rows("geofence-aug-2024", &[share]);
+    assert!(agree_before(&may, &what_if, "2024-09-01", "the what-if") >= 2 * 92);
+    assert_ne!(may.0["2024-09-02"], what_if.0["2024-09-02"], "the what-if changes the days after it");
 }
 
 /// `report_from` must lie inside the run and cannot be combined with a warm-up.
