@@ -72,8 +72,10 @@ Examples:
   borderq calibrate mine.toml --fit quota.seniority_share=0.2:0.8 --target targets.csv
 
 Targets: `record` (the scenario's reported figures inside its reported period) or a CSV with the columns
-from,to,metric,value,tolerance (metric: processed_persons, booked_persons, waiting_persons, wait_mean_days,
-selection_wait_mean_days, abandoned_persons; tolerance: the target's standard uncertainty).
+from,to,metric,value,tolerance and optionally port (metric: processed_persons, booked_persons,
+abandoned_persons, waiting_persons, cancelled_persons, selection_wait_mean_days, selection_wait_p99_days,
+share_booked_within_56_days, wait_mean_days, share_of_processed, requests_groups, requests_persons;
+tolerance: the target's standard uncertainty).
 Writes DIR/calibration.csv (one row per evaluation; a rerun resumes from it), calibrated.toml (runnable),
 fit.csv (each target, the model before and after), parameters.csv (each fitted value with its profile
 interval and whether the targets pin it down), and fit.png/.svg unless --no-charts.")]

@@ -67,7 +67,7 @@ fn describe_rules(s: &Scenario) -> String {
         s.report_start(),
         if changes > 0 { format!(" (changing {changes} times over the run)") } else { String::new() },
         q.allocation_text(),
-        q.request_window_text(),
+        q.request_window_text(s.report_start()),
         q.request_probability.values().iter().map(|v| v.to_string()).collect::<Vec<_>>().join("→"),
         q.seniority_share.values().iter().map(|v| v.to_string()).collect::<Vec<_>>().join("→"),
     ));
@@ -88,9 +88,8 @@ fn describe_rules(s: &Scenario) -> String {
     }
     match &s.appointment {
         Some(a) => o.push_str(&format!(
-            "  appointment: lead time {} ({:.1} days on average), no-show probability {}{}\n",
-            a.lead_days.name(),
-            a.lead_days.clamped_mean(),
+            "  appointment: lead time {}, no-show probability {}{}\n",
+            a.lead_text(),
             a.no_show_probability,
             a.cancel_from.map_or(String::new(), |c| format!("; every appointment from {c} is cancelled"))
         )),

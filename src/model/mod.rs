@@ -66,12 +66,15 @@ pub struct Model {
     pub(crate) seniority_share: Vec<f64>,
     pub(crate) uses_seniority: bool,
     pub(crate) allocation_offset: SimTime,
-    pub(crate) open_offset: SimTime,
-    pub(crate) close_offset: SimTime,
+    /// The request window's opening and closing, by allocation day, from that day's 00:00 \[s\].
+    pub(crate) open_offset: Vec<SimTime>,
+    pub(crate) close_offset: Vec<SimTime>,
     pub(crate) streams: Vec<StreamModel>,
     pub(crate) caravans: Vec<CaravanModel>,
     pub(crate) confirmation: Option<ConfirmationModel>,
     pub(crate) appointment: Option<(Sampler, f64)>,
+    /// Later lead times, each from its instant \[s\], in time order.
+    pub(crate) lead_from: Vec<(SimTime, Sampler)>,
     /// The instant from which appointments are cancelled \[s\], if any.
     pub(crate) cancel_at: Option<SimTime>,
     pub(crate) patience: Option<(crate::scenario::Dist, Sampler)>,
@@ -181,9 +184,17 @@ fn port_models(s: &Scenario, total: &[u64]) -> Vec<PortModel> {
     let mut ports: Vec<PortModel> = if s.ports.is_empty() {
         vec![PortModel { quota: total.to_vec(), lead: None, no_allocations: Vec::new(), no_appointments: Vec::new() }]
     } else {
-        let shares: Vec<f64> =
-            s.ports.iter().map(|p| if let PortQuota::Share(x) = p.quota { x } else { 0.0 }).collect();
-        let split: Vec<Vec<u64>> = total.iter().map(|t| largest_remainder(*t, &shares)).collect();
+        let shares: Vec<Vec<f64>> = s
+            .ports
+            .iter()
+            .map(|p| match &p.quota {
+                PortQuota::Share(x) => x.per_day(s.start, days),
+                PortQuota::Slots(_) => vec![0.0; days],
+            })
+            .collect();
+        let split: Vec<Vec<u64>> = (0..days)
+            .map(|d| largest_remainder(total[d], &shares.iter().map(|x| x[d]).collect::<Vec<f64>>()))
+            .collect();
         s.ports
             .iter()
             .enumerate()
@@ -256,6 +267,26 @@ fn cohort_of_day(s: &Scenario) -> Vec<u16> {
     of_day
 }
 
+/// The arrival streams, compiled.
+fn stream_models(s: &Scenario) -> Vec<StreamModel> {
+    let days = s.days();
+    s.arrivals
+        .iter()
+        .map(|a| StreamModel {
+            rate: a.groups_per_day.per_day(s.start, days),
+            size: a.group_size.sampler(),
+            travel: a.travel_days.sampler(),
+            register_share: a.register_share,
+        })
+        .collect()
+}
+
+/// The later lead times of `[appointment]`, each from its instant \[s\].
+fn lead_changes(s: &Scenario) -> Vec<(SimTime, Sampler)> {
+    let Some(a) = &s.appointment else { return Vec::new() };
+    a.lead_days_from.iter().map(|(d, l)| ((*d - s.start).num_days() * DAY, l.sampler())).collect()
+}
+
 /// The cohort of a day before the reported period.
 pub(crate) const NO_COHORT: u16 = u16::MAX;
 
@@ -291,18 +322,9 @@ impl Model {
             uses_seniority: seniority_share.iter().any(|x| *x > 0.0),
             seniority_share,
             allocation_offset: time::from_hours(q.allocation_hour),
-            open_offset: time::from_hours(q.request_open_hour),
-            close_offset: time::from_hours(q.request_close_hour),
-            streams: s
-                .arrivals
-                .iter()
-                .map(|a| StreamModel {
-                    rate: a.groups_per_day.per_day(s.start, days),
-                    size: a.group_size.sampler(),
-                    travel: a.travel_days.sampler(),
-                    register_share: a.register_share,
-                })
-                .collect(),
+            open_offset: q.request_open_hour.per_day(s.start, days).into_iter().map(time::from_hours).collect(),
+            close_offset: q.request_close_hour.per_day(s.start, days).into_iter().map(time::from_hours).collect(),
+            streams: stream_models(&s),
             caravans: s
                 .caravans
                 .iter()
@@ -326,6 +348,7 @@ impl Model {
                 on_miss: c.on_miss,
             }),
             appointment: s.appointment.as_ref().map(|a| (a.lead_days.sampler(), a.no_show_probability)),
+            lead_from: lead_changes(&s),
             cancel_at: s.appointment.as_ref().and_then(|a| a.cancel_from).map(|c| (c - start_dt).num_seconds()),
             patience: s.abandonment.as_ref().map(|a| (a.patience_days.clone(), a.patience_days.sampler())),
             explicit_outages: outages::explicit(&s),
@@ -367,6 +390,15 @@ impl Model {
     /// The instant of day `d`'s allocation.
     pub fn allocation_at(&self, d: i64) -> SimTime {
         d * DAY + self.allocation_offset
+    }
+
+    /// When the request window of day `d`'s allocation closes \[s\] (the last day's window for a
+    /// day past the horizon).
+    #[inline]
+    pub(crate) fn close_of(&self, d: i64) -> SimTime {
+        let last = self.close_offset.len().saturating_sub(1);
+        let k = usize::try_from(d).map_or(0, |d| d.min(last));
+        d * DAY + self.close_offset.get(k).copied().unwrap_or(0)
     }
 
     /// The day of the first allocation at or after `t` (an allocation at `t` itself counts: what

@@ -69,7 +69,7 @@ pub struct Counts {
     /// Slots given out by the allocations (after closures, redistribution and reissues) [quota units].
     pub slots: u64,
     /// Expected requests over the reported days, in groups, in hundredths
-    /// ([`REQUEST_SCALE`]): Σ over allocations of eligible groups × the request probability.
+    /// (a hundredth of a request is 1): Σ over allocations of eligible groups × the request probability.
     pub requests_groups: u64,
     /// Expected requests over the reported days, in persons, in hundredths.
     pub requests_persons: u64,

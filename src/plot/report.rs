@@ -201,7 +201,7 @@ fn rules(o: &mut String, s: &Scenario) {
         format!(
             "daily at {}; requests {}; request probability {}; seniority share {} then lottery",
             q.allocation_text(),
-            q.request_window_text(),
+            q.request_window_text(s.report_start()),
             schedule(&q.request_probability),
             schedule(&q.seniority_share)
         ),
@@ -233,9 +233,8 @@ fn rules(o: &mut String, s: &Scenario) {
         "Appointment",
         match &s.appointment {
             Some(a) => format!(
-                "lead time {} ({:.1} days on average), no-show probability {}{}",
-                a.lead_days.name(),
-                a.lead_days.clamped_mean(),
+                "lead time {}, no-show probability {}{}",
+                a.lead_text(),
                 a.no_show_probability,
                 a.cancel_from.map_or(String::new(), |c| format!("; every appointment from {c} is cancelled"))
             ),

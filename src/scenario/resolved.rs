@@ -51,8 +51,8 @@ fn mechanisms(w: &mut String, s: &Scenario) {
         kv(w, "daily", &schedule(&q.daily, true));
     }
     kv(w, "allocation_hour", &float(q.allocation_hour));
-    kv(w, "request_open_hour", &float(q.request_open_hour));
-    kv(w, "request_close_hour", &float(q.request_close_hour));
+    kv(w, "request_open_hour", &schedule(&q.request_open_hour, false));
+    kv(w, "request_close_hour", &schedule(&q.request_close_hour, false));
     kv(w, "request_probability", &schedule(&q.request_probability, false));
     kv(w, "seniority_share", &schedule(&q.seniority_share, false));
 
@@ -76,6 +76,14 @@ fn mechanisms(w: &mut String, s: &Scenario) {
     if let Some(a) = &s.appointment {
         let _ = writeln!(w, "\n[appointment]");
         kv(w, "lead_days", &dist(&a.lead_days));
+        if !a.lead_days_from.is_empty() {
+            let items: Vec<String> = a
+                .lead_days_from
+                .iter()
+                .map(|(d, l)| format!("{{ from = {}, lead_days = {} }}", string(&d.to_string()), dist(l)))
+                .collect();
+            kv(w, "lead_days_from", &format!("[{}]", items.join(", ")));
+        }
         kv(w, "no_show_probability", &float(a.no_show_probability));
         if let Some(c) = a.cancel_from {
             kv(w, "cancel_from", &string(&c.format("%Y-%m-%dT%H:%M:%S").to_string()));
@@ -95,7 +103,7 @@ fn ports(w: &mut String, s: &Scenario) {
         kv(w, "name", &string(&p.name));
         match &p.quota {
             PortQuota::Slots(q) => kv(w, "quota", &schedule(q, true)),
-            PortQuota::Share(x) => kv(w, "share", &float(*x)),
+            PortQuota::Share(x) => kv(w, "share", &schedule(x, false)),
         }
         if let Some(l) = &p.lead_days {
             kv(w, "lead_days", &dist(l));

@@ -68,7 +68,10 @@ pub(crate) const CONFIRMATION: &[(&str, Shape)] = &[
     ("grace_hours", V),
     ("on_miss", V),
 ];
-pub(crate) const APPOINTMENT: &[(&str, Shape)] = &[("lead_days", D), ("no_show_probability", V), ("cancel_from", V)];
+pub(crate) const APPOINTMENT: &[(&str, Shape)] =
+    &[("lead_days", D), ("lead_days_from", Shape::ArrayOf(LEAD_STEP)), ("no_show_probability", V), ("cancel_from", V)];
+/// A later lead time: `{ from = "YYYY-MM-DD", lead_days = { dist = … } }`.
+pub(crate) const LEAD_STEP: &[(&str, Shape)] = &[("from", V), ("lead_days", D)];
 pub(crate) const ABANDONMENT: &[(&str, Shape)] = &[("patience_days", D)];
 pub(crate) const INITIAL: &[(&str, Shape)] =
     &[("groups", V), ("registered_days_ago", D), ("group_size", D), ("ports", W)];

@@ -33,8 +33,8 @@ fn defaults_follow_spec() {
     assert_eq!(s.warmup_days, 0.0);
     assert_eq!(s.quota.unit, QuotaUnit::Persons);
     assert_eq!(s.quota.allocation_hour, 12.0);
-    assert_eq!(s.quota.request_open_hour, 0.0);
-    assert_eq!(s.quota.request_close_hour, 12.0);
+    assert_eq!(s.quota.request_open_hour, crate::scenario::Schedule::Constant(0.0));
+    assert_eq!(s.quota.request_close_hour, crate::scenario::Schedule::Constant(12.0));
     assert_eq!(s.quota.request_probability, Schedule::Constant(1.0));
     assert_eq!(s.quota.seniority_share, Schedule::Constant(0.0));
     assert!(s.confirmation.is_none() && s.appointment.is_none() && s.abandonment.is_none());

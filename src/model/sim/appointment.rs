@@ -94,6 +94,7 @@ impl Sim<'_> {
         match &m.appointment {
             Some((lead, p)) => {
                 let rng = &mut self.appointments.rng;
+                let lead = m.lead_from.iter().rev().find(|(from, _)| *from <= t).map_or(lead, |(_, l)| l);
                 let lead = if m.port_leads { m.ports[port as usize].lead.as_ref().unwrap_or(lead) } else { lead };
                 let at = later(t.saturating_add(time::from_days(lead.sample(rng))));
                 // The coin is tossed whether or not the appointment is inside the horizon, so that

@@ -13,6 +13,7 @@
 //! A group that moves keeps its registration time, so its seniority and its waits are unchanged.
 
 use rand::RngExt;
+use rand_distr::{Binomial, Distribution};
 
 use super::Sim;
 use crate::engine::rng::{self, StreamRng};
@@ -26,6 +27,8 @@ pub(super) struct Ports {
     choice: StreamRng,
     moves: StreamRng,
     pending: Vec<(u32, u8)>,
+    /// The pool positions drawn for a day's moves at one port (reused buffer).
+    chosen: Vec<usize>,
 }
 
 impl Ports {
@@ -35,6 +38,7 @@ impl Ports {
             choice: rng::stream(seed, StreamKind::Ports as u32, 0),
             moves: rng::stream(seed, StreamKind::Ports as u32, 1),
             pending: Vec::new(),
+            chosen: Vec::new(),
         }
     }
 }
@@ -157,15 +161,31 @@ impl Sim<'_> {
         // Days of slots ahead at each port, before anyone moves.
         let ahead: Vec<f64> = (0..m.ports.len())
             .map(|q| {
-                let persons: u64 = self.pool.ports[q].entries.iter().map(|e| e.size as u64).sum();
+                let by_size = &self.pool.ports[q].by_size;
+                let persons: u64 = by_size.iter().enumerate().map(|(k, n)| k as u64 * n).sum();
                 persons as f64 / m.ports[q].quota[d] as f64
             })
             .collect();
         let mut pending = std::mem::take(&mut self.ports.pending);
         pending.clear();
+        // Each group that waited long enough moves with probability p. The same law, drawn per
+        // port: a binomial number of the port's groups, chosen uniformly without replacement, of
+        // which those that waited long enough move; it costs the movers, not the pool.
+        let rng = &mut self.ports.moves;
+        let mut chosen = std::mem::take(&mut self.ports.chosen);
         for (port, pool) in self.pool.ports.iter().enumerate() {
-            for e in &pool.entries {
-                if now - e.registered_at <= after || !self.ports.moves.random_bool(p) {
+            let n = pool.entries.len();
+            let k = match n {
+                0 => 0,
+                _ if p >= 1.0 => n,
+                _ => Binomial::new(n as u64, p).expect("a probability in [0, 1]").sample(rng) as usize,
+            };
+            chosen.clear();
+            chosen.extend(rand::seq::index::sample(rng, n, k).iter());
+            chosen.sort_unstable();
+            for &i in &chosen {
+                let e = &pool.entries[i];
+                if now - e.registered_at <= after {
                     continue;
                 }
                 let to = match rule {
@@ -180,7 +200,7 @@ impl Sim<'_> {
                         if weights.clone().sum::<f64>() <= 0.0 {
                             continue;
                         }
-                        draw(&mut self.ports.moves, weights)
+                        draw(rng, weights)
                     }
                     SwitchRule::ShortestWait => {
                         let best = (0..m.ports.len())
@@ -203,5 +223,6 @@ impl Sim<'_> {
             self.count_move(e.port, to, now, e.size as u64);
         }
         self.ports.pending = pending;
+        self.ports.chosen = chosen;
     }
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::laws::{Role, dist};
 use super::values::{
-    Result, Tab, array_of, bad, choice, datetime, integer, probability, ranged, schedule, string, wrong_type,
+    Result, Tab, array_of, bad, choice, date, datetime, integer, probability, ranged, schedule, string, wrong_type,
 };
 use crate::scenario::dist::Dist;
 use crate::scenario::schedule::Schedule;
@@ -48,24 +48,7 @@ pub(super) fn quota(src: &Source, top: &mut Tab, start: NaiveDate, from_ports: O
         }
     };
     let (allocation_hour, _) = hour(&mut q, "allocation_hour", 12.0, 0.0, 23.999_999, "an hour in [0, 24)")?;
-    let (open, open_at) =
-        hour(&mut q, "request_open_hour", 0.0, -24.0, 24.0, "an hour in [-24, 24) (negative: the day before)")?;
-    let (close, close_at) =
-        hour(&mut q, "request_close_hour", 12.0, -24.0, 24.0, "an hour in [-24, 24) (negative: the day before)")?;
-    if close > allocation_hour {
-        return Err(src.error(
-            close_at,
-            "quota.request_close_hour",
-            format!("quota.request_close_hour = {close:?} is after the allocation: expected request_close_hour ≤ allocation_hour = {allocation_hour:?}"),
-        ));
-    }
-    if open >= close {
-        return Err(src.error(
-            open_at,
-            "quota.request_open_hour",
-            format!("quota.request_open_hour = {open:?} does not open before the window closes: expected request_open_hour < request_close_hour = {close:?}"),
-        ));
-    }
+    let (open, close) = request_window(src, &mut q, start, allocation_hour)?;
     let p = |k: &str, n: &Node| probability(src, k, n);
     let request_probability =
         q.take("request_probability").map(|n| schedule(src, "quota.request_probability", n, start, &p)).transpose()?;
@@ -142,12 +125,13 @@ pub(super) fn confirmation(src: &Source, node: &Node) -> Result<Confirmation> {
 }
 
 /// `[appointment]`.
-pub(super) fn appointment(src: &Source, top: &mut Tab) -> Result<Option<Appointment>> {
+pub(super) fn appointment(src: &Source, top: &mut Tab, start: NaiveDate) -> Result<Option<Appointment>> {
     top.take("appointment")
         .map(|n| {
             let mut t = Tab::of(src, "appointment", n, schema::APPOINTMENT)?;
             let lead_days =
                 t.take("lead_days").map(|n| dist(src, "appointment.lead_days", n, Role::Duration)).transpose()?;
+            let lead_days_from = lead_changes(src, &mut t, start)?;
             let cancel_from = t.take("cancel_from").map(|n| datetime(src, "appointment.cancel_from", n)).transpose()?;
             let no_show_probability = t
                 .take("no_show_probability")
@@ -156,6 +140,7 @@ pub(super) fn appointment(src: &Source, top: &mut Tab) -> Result<Option<Appointm
             t.finish()?;
             Ok(Appointment {
                 lead_days: lead_days.unwrap_or(Dist::constant(0.0)),
+                lead_days_from,
                 no_show_probability: no_show_probability.unwrap_or(0.0),
                 cancel_from,
             })
@@ -308,4 +293,72 @@ fn affects(src: &Source, key: &str, node: Option<&Node>) -> Result<Affects> {
         }
     }
     Ok(a)
+}
+
+/// The request window's opening and closing hours, each a number or a dated schedule, checked on
+/// every date either changes: it opens before it closes, and closes at or before the allocation.
+fn request_window(src: &Source, q: &mut Tab, start: NaiveDate, allocation_hour: f64) -> Result<(Schedule, Schedule)> {
+    let hours = |k: &str, n: &Node| ranged(src, k, n, -24.0, 24.0, "an hour in [-24, 24) (negative: the day before)");
+    let mut read = |key: &str, default: f64| -> Result<(Schedule, At)> {
+        match q.take(key) {
+            Some(n) => Ok((schedule(src, &format!("quota.{key}"), n, start, &hours)?, n.at)),
+            None => Ok((Schedule::Constant(default), q.at)),
+        }
+    };
+    let (open, open_at) = read("request_open_hour", 0.0)?;
+    let (close, close_at) = read("request_close_hour", 12.0)?;
+    let mut dates: Vec<NaiveDate> =
+        std::iter::once(start).chain(open.changes().iter().chain(close.changes()).map(|(d, _)| *d)).collect();
+    dates.sort_unstable();
+    dates.dedup();
+    for d in dates {
+        let (o, c) = (open.value_on(d), close.value_on(d));
+        let on = |s: &Schedule| if s.changes().is_empty() { String::new() } else { format!(" on {d}") };
+        if c > allocation_hour {
+            return Err(src.error(
+                close_at,
+                "quota.request_close_hour",
+                format!("quota.request_close_hour = {c:?}{} is after the allocation: expected request_close_hour ≤ allocation_hour = {allocation_hour:?}", on(&close)),
+            ));
+        }
+        if o >= c {
+            return Err(src.error(
+                open_at,
+                "quota.request_open_hour",
+                format!("quota.request_open_hour = {o:?}{} does not open before the window closes: expected request_open_hour < request_close_hour = {c:?}", on(&open)),
+            ));
+        }
+    }
+    Ok((open, close))
+}
+
+/// `appointment.lead_days_from`: later lead times, each from its date (after the start, in
+/// strictly increasing order).
+fn lead_changes(src: &Source, t: &mut Tab, start: NaiveDate) -> Result<Vec<(NaiveDate, Dist)>> {
+    let Some(node) = t.take("lead_days_from") else { return Ok(Vec::new()) };
+    let Val::Array(items) = &node.val else {
+        return Err(wrong_type(
+            src,
+            node,
+            "appointment.lead_days_from",
+            "a list of { from = \"YYYY-MM-DD\", lead_days = { dist = … } }",
+        ));
+    };
+    let mut out: Vec<(NaiveDate, Dist)> = Vec::with_capacity(items.len());
+    for (i, n) in items.iter().enumerate() {
+        let key = format!("appointment.lead_days_from.{i}");
+        let mut item = Tab::of(src, &key, n, schema::LEAD_STEP)?;
+        let from_node = item.required("from", "from = \"YYYY-MM-DD\"")?;
+        let from = date(src, &item.key("from"), from_node)?;
+        let after = out.last().map_or(start, |(d, _)| *d);
+        if from <= after {
+            let expected = format!("a date after {after} (after the start and the previous change)");
+            return Err(bad(src, from_node, &format!("{key}.from"), "is not after the previous change", &expected));
+        }
+        let lead = item.required("lead_days", "lead_days = { dist = … }")?;
+        let lead = dist(src, &item.key("lead_days"), lead, Role::Duration)?;
+        item.finish()?;
+        out.push((from, lead));
+    }
+    Ok(out)
 }

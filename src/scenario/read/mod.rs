@@ -26,7 +26,7 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
     let quota = mechanisms::quota(src, &mut top, start, ports::total_quota(&ports))?;
     let port_switching = ports::switching(src, &mut top, &ports)?;
     let confirmation = top.take("confirmation").map(|n| mechanisms::confirmation(src, n)).transpose()?;
-    let appointment = mechanisms::appointment(src, &mut top)?;
+    let appointment = mechanisms::appointment(src, &mut top, start)?;
     let abandonment = mechanisms::abandonment(src, &mut top)?;
     let initial = sources::initial(src, &mut top, &ports)?;
     let arrivals = sources::arrivals(src, &mut top, start, &ports)?;

@@ -50,7 +50,7 @@ pub(super) fn ports(src: &Source, top: &mut Tab, start: NaiveDate) -> Result<Vec
             }
             (None, Some(s)) => {
                 nodes.push((s.at, s.render(), false));
-                PortQuota::Share(probability(src, &t.key("share"), s)?)
+                PortQuota::Share(schedule(src, &t.key("share"), s, start, &|k, n| probability(src, k, n))?)
             }
             (None, None) => {
                 return Err(src.error(
@@ -102,18 +102,24 @@ fn check(src: &Source, ports: &[Port], nodes: &[(At, String, bool)], named: &[(A
             ),
         ));
     }
-    let shares: Vec<f64> =
-        ports.iter().filter_map(|p| if let PortQuota::Share(s) = p.quota { Some(s) } else { None }).collect();
-    if !shares.is_empty() {
-        let total: f64 = shares.iter().sum();
+    let shares: Vec<&Schedule> =
+        ports.iter().filter_map(|p| if let PortQuota::Share(s) = &p.quota { Some(s) } else { None }).collect();
+    let mut dates: Vec<Option<NaiveDate>> = vec![None];
+    dates.extend(shares.iter().flat_map(|s| s.changes().iter().map(|(d, _)| Some(*d))));
+    dates.sort_unstable();
+    dates.dedup();
+    for date in dates.into_iter().filter(|_| !shares.is_empty()) {
+        let value = |s: &Schedule| date.map_or_else(|| s.values()[0], |d| s.value_on(d));
+        let total: f64 = shares.iter().map(|s| value(s)).sum();
         if (total - 1.0).abs() > SHARE_SUM_TOLERANCE {
             let last = nodes.len() - 1;
             let key = format!("ports.{last}.share");
+            let on = date.map_or(String::new(), |d| format!(" on {d}"));
             return Err(src.error(
                 nodes[last].0,
                 &key,
                 format!(
-                    "{key} = {} makes the shares of the ports sum to {total}: expected shares that sum to 1",
+                    "{key} = {} makes the shares of the ports sum to {total}{on}: expected shares that sum to 1 on every date",
                     nodes[last].1
                 ),
             ));
