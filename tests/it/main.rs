@@ -18,6 +18,8 @@ mod inherit;
 mod library;
 /// Ports of entry: independence, Bailey per port, the Laredo halt, the split, bad input.
 mod ports;
+/// The whole program's mechanisms: requests counted, lead time, request window and shares by date.
+mod program;
 /// Degenerate scenarios, output safety, signals, scale safety, property tests.
 mod robustness;
 /// Bad inputs: pinned messages, exit 2, nothing written.
