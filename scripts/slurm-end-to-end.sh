@@ -130,7 +130,7 @@ merge=$(sed -n 's/.*merge job \([0-9]*\).*/\1/p' <<<"$submitted")
 [ -n "$array" ] && [ -n "$merge" ] || fail "could not read the job ids from: $submitted"
 
 job_state() { scontrol show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n 1; }
-points_of() { find "$out/shard-$1/points" -name 'point-*.csv' 2>/dev/null | wc -l; }
+points_of() { find "$out/shard-$1/points" -name 'point-[0-9]*[0-9].csv' 2>/dev/null | wc -l; }
 
 # 2. Cancel shard 2 once it has written some of its 5 points.
 some_points() { [ "$(points_of 2)" -ge 2 ]; }
