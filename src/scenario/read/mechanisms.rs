@@ -47,7 +47,11 @@ pub(super) fn quota(src: &Source, top: &mut Tab, start: NaiveDate, from_ports: O
             None => Ok((default, q.at)),
         }
     };
-    let (allocation_hour, _) = hour(&mut q, "allocation_hour", 12.0, 0.0, 23.999_999, "an hour in [0, 24)")?;
+    // Times are kept to the second: an hour from 23:59:59.5 on would be the next day's 00:00.
+    let last = (crate::engine::time::DAY as f64 - 0.5 - 1e-6) / 3600.0;
+    let expected =
+        format!("an hour in [0, 24) that is before 23:59:59.5 (at most {last:.5}): times are kept to the second");
+    let (allocation_hour, _) = hour(&mut q, "allocation_hour", 12.0, 0.0, last, &expected)?;
     let (open, close) = request_window(src, &mut q, start, allocation_hour)?;
     let p = |k: &str, n: &Node| probability(src, k, n);
     let request_probability =
