@@ -36,6 +36,14 @@ impl Schedule {
         }
     }
 
+    /// Every date at which one of `schedules` has a step, in order, each once.
+    pub fn step_dates(schedules: &[&Schedule]) -> Vec<NaiveDate> {
+        let mut dates: Vec<NaiveDate> = schedules.iter().flat_map(|s| s.changes().iter().map(|(d, _)| *d)).collect();
+        dates.sort_unstable();
+        dates.dedup();
+        dates
+    }
+
     /// The dates at which the value changes, with the new value (empty for a constant).
     pub fn changes(&self) -> &[(NaiveDate, f64)] {
         match self {

@@ -411,13 +411,9 @@ impl Quota {
     /// The request window in words, with its changes: "from 12:00 the day before to 11:00; from
     /// 2024-03-04, from 12:00 to 24:00 the day before".
     pub fn request_window_text(&self, start: NaiveDate) -> String {
-        let mut dates: Vec<NaiveDate> =
-            self.request_open_hour.changes().iter().chain(self.request_close_hour.changes()).map(|(d, _)| *d).collect();
-        dates.retain(|d| *d > start);
-        dates.sort_unstable();
-        dates.dedup();
         let mut text = self.request_window_on(start);
-        for d in dates {
+        let dates = Schedule::step_dates(&[&self.request_open_hour, &self.request_close_hour]);
+        for d in dates.into_iter().filter(|d| *d > start) {
             text.push_str(&format!("; from {d}, {}", self.request_window_on(d)));
         }
         text

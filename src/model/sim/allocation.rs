@@ -246,7 +246,7 @@ impl Sim<'_> {
     /// probability `p`, in hundredths, without drawing a coin.
     fn count_requests(&mut self, port: usize, eligible: &[u64; 11], p: f64, d: usize, now: SimTime) {
         let groups: u64 = eligible.iter().sum();
-        let persons: u64 = eligible.iter().enumerate().map(|(k, n)| k as u64 * n).sum();
+        let persons = super::pool::persons(eligible);
         let scaled = |n: u64| (n as f64 * p * REQUEST_SCALE).round() as u64;
         let (g, q) = (scaled(groups), scaled(persons));
         self.set_daily(port, PortSeries::RequestsGroups, d, g);

@@ -148,6 +148,11 @@ impl Pools {
     }
 }
 
+/// The persons in groups counted by size.
+pub(crate) fn persons(counts: &[u64; 11]) -> u64 {
+    counts.iter().enumerate().map(|(size, n)| size as u64 * n).sum()
+}
+
 /// The smallest size with a positive count, or `None` when every count is 0.
 pub(crate) fn smallest_size(counts: &[u64; 11]) -> Option<u64> {
     (1..=10).find(|&s| counts[s] > 0).map(|s| s as u64)

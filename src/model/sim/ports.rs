@@ -160,11 +160,7 @@ impl Sim<'_> {
         let d = (now / DAY) as usize;
         // Days of slots ahead at each port, before anyone moves.
         let ahead: Vec<f64> = (0..m.ports.len())
-            .map(|q| {
-                let by_size = &self.pool.ports[q].by_size;
-                let persons: u64 = by_size.iter().enumerate().map(|(k, n)| k as u64 * n).sum();
-                persons as f64 / m.ports[q].quota[d] as f64
-            })
+            .map(|q| super::pool::persons(&self.pool.ports[q].by_size) as f64 / m.ports[q].quota[d] as f64)
             .collect();
         let mut pending = std::mem::take(&mut self.ports.pending);
         pending.clear();

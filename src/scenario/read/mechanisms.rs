@@ -311,11 +311,8 @@ fn request_window(src: &Source, q: &mut Tab, start: NaiveDate, allocation_hour: 
     };
     let (open, open_at) = read("request_open_hour", 0.0)?;
     let (close, close_at) = read("request_close_hour", 12.0)?;
-    let mut dates: Vec<NaiveDate> =
-        std::iter::once(start).chain(open.changes().iter().chain(close.changes()).map(|(d, _)| *d)).collect();
-    dates.sort_unstable();
-    dates.dedup();
-    for d in dates {
+    let later = Schedule::step_dates(&[&open, &close]).into_iter().filter(|d| *d > start);
+    for d in std::iter::once(start).chain(later) {
         let (o, c) = (open.value_on(d), close.value_on(d));
         let on = |s: &Schedule| if s.changes().is_empty() { String::new() } else { format!(" on {d}") };
         if c > allocation_hour {

@@ -67,12 +67,18 @@ pub(super) fn ports(src: &Source, top: &mut Tab, start: NaiveDate) -> Result<Vec
         let lead_days = t.take("lead_days").map(|n| dist(src, &t.key("lead_days"), n, Role::Duration)).transpose()?;
         Ok(Port { id, name, quota, lead_days })
     })?;
-    check(src, &ports, &nodes, &named)?;
+    check(src, &ports, &nodes, &named, start)?;
     Ok(ports)
 }
 
 /// Ids and names unique, every port with quota or every port with share, shares summing to 1.
-fn check(src: &Source, ports: &[Port], nodes: &[(At, String, bool)], named: &[(At, Option<At>)]) -> Result<()> {
+fn check(
+    src: &Source,
+    ports: &[Port],
+    nodes: &[(At, String, bool)],
+    named: &[(At, Option<At>)],
+    start: NaiveDate,
+) -> Result<()> {
     for (i, p) in ports.iter().enumerate() {
         if let Some(j) = ports[..i].iter().position(|q| q.id == p.id || q.name == p.name) {
             let (what, value, at) = match named[i] {
@@ -104,17 +110,15 @@ fn check(src: &Source, ports: &[Port], nodes: &[(At, String, bool)], named: &[(A
     }
     let shares: Vec<&Schedule> =
         ports.iter().filter_map(|p| if let PortQuota::Share(s) = &p.quota { Some(s) } else { None }).collect();
-    let mut dates: Vec<Option<NaiveDate>> = vec![None];
-    dates.extend(shares.iter().flat_map(|s| s.changes().iter().map(|(d, _)| Some(*d))));
-    dates.sort_unstable();
-    dates.dedup();
-    for date in dates.into_iter().filter(|_| !shares.is_empty()) {
-        let value = |s: &Schedule| date.map_or_else(|| s.values()[0], |d| s.value_on(d));
-        let total: f64 = shares.iter().map(|s| value(s)).sum();
+    let steps = Schedule::step_dates(&shares);
+    let dated = !steps.is_empty();
+    let dates = std::iter::once(start).chain(steps.into_iter().filter(|d| *d > start));
+    for date in dates.filter(|_| !shares.is_empty()) {
+        let total: f64 = shares.iter().map(|s| s.value_on(date)).sum();
         if (total - 1.0).abs() > SHARE_SUM_TOLERANCE {
             let last = nodes.len() - 1;
             let key = format!("ports.{last}.share");
-            let on = date.map_or(String::new(), |d| format!(" on {d}"));
+            let on = if dated { format!(" on {date}") } else { String::new() };
             return Err(src.error(
                 nodes[last].0,
                 &key,
@@ -136,9 +140,7 @@ pub(super) fn total_quota(ports: &[Port]) -> Option<Schedule> {
     if schedules.is_empty() {
         return None;
     }
-    let mut dates: Vec<NaiveDate> = schedules.iter().flat_map(|s| s.changes().iter().map(|(d, _)| *d)).collect();
-    dates.sort_unstable();
-    dates.dedup();
+    let dates = Schedule::step_dates(&schedules);
     let sum = |d: NaiveDate| schedules.iter().map(|s| s.value_on(d)).sum::<f64>();
     Some(match dates.first() {
         None => Schedule::Constant(schedules.iter().map(|s| s.value_on(NaiveDate::MIN)).sum()),
