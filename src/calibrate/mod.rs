@@ -257,6 +257,7 @@ impl Fit {
 
 /// Checks that every parameter is a range (levels cannot be fitted) and every end a valid scenario.
 pub fn check_params(text: &ScenarioText, sets: &[String], params: &[Param]) -> Result<(), String> {
+    Param::check_distinct(params, "--fit")?;
     for p in params {
         if let ParamKind::Levels(_) = p.kind {
             return Err(format!("--fit {}: levels cannot be fitted: expected a range PATH=LOW:HIGH", p.spec()));

@@ -14,7 +14,10 @@ use super::signals::Signals;
 use super::{Failure, output_failure};
 
 fn input(e: StudyError) -> Failure {
-    Failure::Input(e.0)
+    match e {
+        StudyError::Input(m) => Failure::Input(m),
+        StudyError::Io(m) => Failure::Run(m),
+    }
 }
 
 pub(crate) fn sensitivity(a: SensitivityArgs) -> Result<(), Failure> {
@@ -72,7 +75,7 @@ pub(crate) fn sensitivity(a: SensitivityArgs) -> Result<(), Failure> {
             other => other,
         });
     }
-    result.map_err(|e| Failure::Run(e.0))?;
+    result.map_err(|e| Failure::Run(e.to_string()))?;
     progress.finish(counter.load(Ordering::Relaxed));
     let all = borderq::sweep::finished_points(&dir, &study.header()).map_err(Failure::Run)?;
     if all.len() < total {
@@ -83,7 +86,7 @@ pub(crate) fn sensitivity(a: SensitivityArgs) -> Result<(), Failure> {
         );
         return Ok(());
     }
-    sensitivity::finish(&dir, &study, &all, a.no_charts).map_err(|e| Failure::Run(e.0))?;
+    sensitivity::finish(&dir, &study, &all, a.no_charts).map_err(input)?;
     if !a.quiet {
         let rows = study.estimate(&all).map_err(input)?;
         for line in borderq::plot::sensitivity_ranking(&study.chart_spec(), &rows) {

@@ -87,8 +87,29 @@ impl DirLock {
             // The holder before us may have removed the file after we opened it: then our lock is
             // on a file nobody else will open, so take the one now at the path.
             if same_file(&file, &path) {
+                // Holding the lock, no other run writes here: a temporary file is a killed run's.
+                remove_stale_temps(dir);
+                remove_stale_temps(&dir.join("points"));
                 return Ok(DirLock { file, path });
             }
+        }
+    }
+}
+
+/// Whether `name` is a temporary name that [`temp_path`](super::temp_path) makes: `.NAME.tmp-PID`.
+pub(super) fn is_temp_name(name: &str) -> bool {
+    name.strip_prefix('.')
+        .and_then(|n| n.rsplit_once(".tmp-"))
+        .is_some_and(|(base, pid)| !base.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Removes the temporary files that a run killed while writing left in `dir` (not recursively).
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let is_file = e.file_type().is_ok_and(|t| t.is_file());
+        if is_file && e.file_name().to_str().is_some_and(is_temp_name) {
+            let _ = fs::remove_file(e.path());
         }
     }
 }
@@ -97,6 +118,18 @@ impl Drop for DirLock {
     fn drop(&mut self) {
         let _ = fs::remove_file(&self.path);
         let _ = self.file.unlock();
+    }
+}
+
+#[cfg(test)]
+mod temp_tests {
+    #[test]
+    fn temporary_names_are_recognised_and_nothing_else() {
+        assert!(super::is_temp_name(".point-000003.csv.tmp-4242"));
+        assert!(super::is_temp_name(".daily.csv.tmp-1"));
+        for other in [".point-000003.csv", "point.tmp-12", ".x.tmp-", ".x.tmp-12a", "..tmp-3", "notes.txt"] {
+            assert!(!super::is_temp_name(other), "{other}");
+        }
     }
 }
 

@@ -24,7 +24,7 @@ pub struct Prepared {
 }
 
 fn input(e: impl std::fmt::Display) -> StudyError {
-    StudyError(e.to_string())
+    StudyError::Input(e.to_string())
 }
 
 /// Claims `dir` for `study` (shard `shard`): refuses another study or another shard split without
@@ -43,13 +43,13 @@ pub fn prepare(
         let existing: Option<StudyPlan> = serde_json::from_slice(&bytes).ok();
         let same = existing.as_ref().is_some_and(|p| p.hash == plan.hash);
         if !same && !force {
-            return Err(StudyError(format!(
+            return Err(StudyError::Input(format!(
                 "{} holds another study or sweep: choose another --out, or pass --force to start over",
                 dir.display()
             )));
         }
         if same && resume && !force && existing.as_ref().and_then(|p| p.shard.clone()) != plan.shard {
-            return Err(StudyError(format!(
+            return Err(StudyError::Input(format!(
                 "{} holds another shard split of this study: resume each shard into its own directory",
                 dir.display()
             )));
@@ -58,7 +58,7 @@ pub fn prepare(
             done = sweep::finished_points(dir, &header).map_err(input)?;
         }
         if !done.is_empty() && !resume && !force {
-            return Err(StudyError(format!(
+            return Err(StudyError::Input(format!(
                 "{} already holds {} finished points of this study: pass --resume to keep them, or --force to start over",
                 dir.display(),
                 done.len()
@@ -69,10 +69,9 @@ pub fn prepare(
             done.clear();
         }
     }
-    output::create_dir(dir).map_err(input)?;
-    output::write_atomic(dir, "plan.json", &serde_json::to_vec_pretty(&plan).expect("in-memory JSON"))
-        .map_err(input)?;
-    output::write_atomic(dir, "scenario.toml", crate::scenario::to_toml(&study.base).as_bytes()).map_err(input)?;
+    output::create_dir(dir)?;
+    output::write_atomic(dir, "plan.json", &serde_json::to_vec_pretty(&plan).expect("in-memory JSON"))?;
+    output::write_atomic(dir, "scenario.toml", crate::scenario::to_toml(&study.base).as_bytes())?;
     let n = study.design.points.len();
     let todo = (0..n).filter(|i| shard.is_none_or(|s| s.owns(*i)) && !done.contains_key(i)).collect();
     Ok(Prepared { done, todo })
@@ -85,7 +84,7 @@ pub fn run_points(dir: &Path, study: &Study, todo: &[usize], opts: &RunOptions) 
     todo.par_iter().try_for_each(|&i| {
         let model = Model::new(&study.point(i)?);
         let reps = run::replications(&model, study.base.replications as u64, opts, None).map_err(input)?;
-        sweep::write_point(dir, &header, i, &study.point_line(i, &reps), "").map_err(input)
+        Ok(sweep::write_point(dir, &header, i, &study.point_line(i, &reps), "")?)
     })
 }
 
@@ -100,9 +99,11 @@ pub fn finish(dir: &Path, study: &Study, points: &BTreeMap<usize, String>, no_ch
     let _ = no_charts;
     #[cfg(feature = "charts")]
     if !no_charts {
-        files.extend(crate::plot::sensitivity_files(&study.chart_spec(), &rows).map_err(input)?);
+        files.extend(
+            crate::plot::sensitivity_files(&study.chart_spec(), &rows).map_err(|e| StudyError::Io(e.to_string()))?,
+        );
     }
-    output::write_run(dir, &files).map_err(input)
+    Ok(output::write_run(dir, &files)?)
 }
 
 /// Joins the shard directories of one study into `out`: every point once (a point found twice
@@ -111,23 +112,27 @@ pub fn merge(dirs: &[PathBuf], out: &Path, no_charts: bool) -> Result<usize, Stu
     let plans: Vec<StudyPlan> = dirs
         .iter()
         .map(|d| {
-            let bytes = std::fs::read(d.join("plan.json")).map_err(|e| StudyError(format!("{}: {e}", d.display())))?;
+            let bytes =
+                std::fs::read(d.join("plan.json")).map_err(|e| StudyError::Input(format!("{}: {e}", d.display())))?;
             serde_json::from_slice(&bytes)
-                .map_err(|e| StudyError(format!("{}/plan.json: not a study plan: {e}", d.display())))
+                .map_err(|e| StudyError::Input(format!("{}/plan.json: not a study plan: {e}", d.display())))
         })
         .collect::<Result<_, _>>()?;
     if let Some((d, _)) = dirs.iter().zip(&plans).find(|(_, p)| p.hash != plans[0].hash) {
-        return Err(StudyError(format!("{} belongs to another study: merge only shards of one study", d.display())));
+        return Err(StudyError::Input(format!(
+            "{} belongs to another study: merge only shards of one study",
+            d.display()
+        )));
     }
     let text = std::fs::read_to_string(dirs[0].join("scenario.toml"))
-        .map_err(|e| StudyError(format!("{}: {e}", dirs[0].display())))?;
+        .map_err(|e| StudyError::Input(format!("{}: {e}", dirs[0].display())))?;
     let p = &plans[0];
     let method = if p.method == "morris" { super::Method::Morris } else { super::Method::Sobol };
     let text = ScenarioText { label: dirs[0].join("scenario.toml").display().to_string(), text };
     let flags = RunFlags { seed: Some(p.seed), replications: Some(p.replications) };
     let study = Study::new(&text, &[], &p.params, method, (p.samples, p.levels), &p.metrics, flags)?;
     if study.hash != p.hash {
-        return Err(StudyError(format!(
+        return Err(StudyError::Input(format!(
             "{}: the saved scenario does not give the study's identity",
             dirs[0].display()
         )));
@@ -138,7 +143,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, no_charts: bool) -> Result<usize, Stu
         for (i, line) in sweep::finished_points(d, &header).map_err(input)? {
             match lines.get(&i) {
                 Some(other) if *other != line => {
-                    return Err(StudyError(format!(
+                    return Err(StudyError::Input(format!(
                         "point {i} differs between shards: they were not run from the same inputs"
                     )));
                 }
@@ -150,14 +155,14 @@ pub fn merge(dirs: &[PathBuf], out: &Path, no_charts: bool) -> Result<usize, Stu
     }
     let missing = study.design.points.len() - lines.len();
     if missing > 0 {
-        return Err(StudyError(format!(
+        return Err(StudyError::Input(format!(
             "{missing} of {} design points are missing: run (or resume) every shard first",
             study.design.points.len()
         )));
     }
     prepare(out, &study, None, true, true)?;
     for (i, line) in &lines {
-        sweep::write_point(out, &header, *i, line, "").map_err(input)?;
+        sweep::write_point(out, &header, *i, line, "")?;
     }
     finish(out, &study, &lines, no_charts)?;
     Ok(lines.len())

@@ -78,6 +78,17 @@ impl Param {
         Ok(Param { path, kind })
     }
 
+    /// Refuses a path given twice among `params` (`flag` names the option): two copies would
+    /// share the effect, each reported as if the other did not exist.
+    pub fn check_distinct(params: &[Param], flag: &str) -> Result<(), String> {
+        for (i, p) in params.iter().enumerate() {
+            if params[..i].iter().any(|q| q.path == p.path) {
+                return Err(format!("{flag} {} is given twice: give each path once", p.path));
+            }
+        }
+        Ok(())
+    }
+
     /// The `--set` value of this parameter at unit coordinate `u` in `[0, 1]`.
     pub fn value(&self, u: f64) -> String {
         match &self.kind {

@@ -13,10 +13,28 @@ use crate::output::fmt_f64;
 use crate::scenario::{self, RunFlags, Scenario, ScenarioText};
 use crate::stats::IndexRow;
 
-/// Why a study cannot be set up: bad input, reported before anything runs (exit 2).
+/// Why a study failed: bad input, reported before anything runs (exit 2), or a file it could not
+/// read or write in its directory (exit 1).
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{0}")]
-pub struct StudyError(pub String);
+pub enum StudyError {
+    /// Bad input: parameters, metrics, design size, or a directory that holds something else.
+    #[error("{0}")]
+    Input(String),
+    /// A file of the study could not be written (a full or read-only disk, say).
+    #[error("{0}")]
+    Io(String),
+}
+
+impl From<crate::output::OutputError> for StudyError {
+    fn from(e: crate::output::OutputError) -> Self {
+        match e {
+            crate::output::OutputError::Occupied { .. } | crate::output::OutputError::Busy { .. } => {
+                StudyError::Input(e.to_string())
+            }
+            _ => StudyError::Io(e.to_string()),
+        }
+    }
+}
 
 /// A validated study.
 #[derive(Debug, Clone)]
@@ -84,31 +102,33 @@ impl Study {
         metric_names: &[String],
         flags: RunFlags,
     ) -> Result<Study, StudyError> {
-        flags.check().map_err(StudyError)?;
-        let mut base = scenario::parse(text, sets).map_err(|e| StudyError(e.to_string()))?;
+        flags.check().map_err(StudyError::Input)?;
+        let mut base = scenario::parse(text, sets).map_err(|e| StudyError::Input(e.to_string()))?;
         flags.apply(&mut base);
         if specs.is_empty() {
-            return Err(StudyError(
+            return Err(StudyError::Input(
                 "nothing to vary: give --param PATH=LOW:HIGH (or PATH=V1,V2,…), at least one".into(),
             ));
         }
-        let params: Vec<Param> = specs.iter().map(|s| Param::parse(s)).collect::<Result<_, _>>().map_err(StudyError)?;
+        let params: Vec<Param> =
+            specs.iter().map(|s| Param::parse(s)).collect::<Result<_, _>>().map_err(StudyError::Input)?;
+        Param::check_distinct(&params, "--param").map_err(StudyError::Input)?;
         for p in &params {
-            p.check(text, sets, "--param").map_err(StudyError)?;
+            p.check(text, sets, "--param").map_err(StudyError::Input)?;
         }
         let metrics = choose_metrics(metric_names)?;
         let k = params.len();
         let design = match method {
             Method::Sobol if samples < 8 => {
-                return Err(StudyError(format!(
+                return Err(StudyError::Input(format!(
                     "--samples {samples}: the Sobol' estimators need at least 8 base samples"
                 )));
             }
             Method::Morris if samples < 2 => {
-                return Err(StudyError(format!("--samples {samples}: Morris needs at least 2 trajectories")));
+                return Err(StudyError::Input(format!("--samples {samples}: Morris needs at least 2 trajectories")));
             }
             Method::Morris if levels < 2 => {
-                return Err(StudyError(format!("--levels {levels}: Morris needs at least 2 levels")));
+                return Err(StudyError::Input(format!("--levels {levels}: Morris needs at least 2 levels")));
             }
             Method::Sobol => design::saltelli(k, samples, base.seed),
             Method::Morris => design::morris(k, samples, levels, base.seed),
@@ -127,13 +147,13 @@ impl Study {
         // given a range with decimals, a combination the scenario refuses).
         for i in 0..study.design.points.len() {
             study.point(i).map_err(|e| {
-                let whole = e.0.contains("is not a whole number");
+                let whole = e.to_string().contains("is not a whole number");
                 let hint = if whole {
                     "; a key that takes whole numbers needs a range written with whole numbers (95:110)"
                 } else {
                     ""
                 };
-                StudyError(format!("{} ({}){hint}", e.0, study.point_sets(i).join(" ")))
+                StudyError::Input(format!("{} ({}){hint}", e, study.point_sets(i).join(" ")))
             })?;
         }
         Ok(study)
@@ -143,7 +163,8 @@ impl Study {
     pub fn point(&self, i: usize) -> Result<Scenario, StudyError> {
         let mut all = self.sets.clone();
         all.extend(self.point_sets(i));
-        let mut s = scenario::parse(&self.text, &all).map_err(|e| StudyError(format!("design point {i}: {e}")))?;
+        let mut s =
+            scenario::parse(&self.text, &all).map_err(|e| StudyError::Input(format!("design point {i}: {e}")))?;
         self.flags.apply(&mut s);
         Ok(s)
     }
@@ -231,7 +252,7 @@ impl Study {
     pub fn estimate(&self, lines: &BTreeMap<usize, String>) -> Result<Vec<IndexRow>, StudyError> {
         let points = self.design.points.len();
         if lines.len() != points {
-            return Err(StudyError(format!("{} of {points} design points are finished", lines.len())));
+            return Err(StudyError::Input(format!("{} of {points} design points are finished", lines.len())));
         }
         let mut rows = Vec::new();
         for (mi, m) in self.metrics.iter().enumerate() {
@@ -313,7 +334,7 @@ fn column(lines: &BTreeMap<usize, String>, mi: usize) -> Result<(Vec<f64>, Vec<f
         let cols: Vec<&str> = line.trim_end().split(',').collect();
         let num =
             |c: Option<&&str>| c.map_or(Ok(f64::NAN), |s| if s.is_empty() { Ok(f64::NAN) } else { s.parse::<f64>() });
-        let bad = |_| StudyError(format!("point {i}: a value is not a number"));
+        let bad = |_| StudyError::Input(format!("point {i}: a value is not a number"));
         means.push(num(cols.get(2 + 2 * mi)).map_err(bad)?);
         vars.push(num(cols.get(3 + 2 * mi)).map_err(bad)?);
     }
@@ -343,7 +364,7 @@ fn choose_metrics(names: &[String]) -> Result<Vec<&'static Metric>, StudyError> 
         .map(|n| {
             metrics::get(n).ok_or_else(|| {
                 let valid: Vec<&str> = metrics::METRICS.iter().map(|m| m.name).collect();
-                StudyError(format!("--metric {n}: unknown metric: valid metrics are {}", valid.join(", ")))
+                StudyError::Input(format!("--metric {n}: unknown metric: valid metrics are {}", valid.join(", ")))
             })
         })
         .collect()

@@ -35,26 +35,28 @@ pub fn auto_shard(
                 ));
             }
         };
-        (id - base + 1, n, "SLURM_ARRAY_TASK_ID")
+        ((id - base).checked_add(1), n, "SLURM_ARRAY_TASK_ID")
     } else if let Some(index) = env("JOB_COMPLETION_INDEX") {
         let index = number("JOB_COMPLETION_INDEX", index)?;
         let n = shards.ok_or_else(|| {
             VaryError("--shard auto in a Kubernetes Indexed Job needs the number of shards: --shards N (the Job's completions)".into())
         })?;
-        (index + 1, n, "JOB_COMPLETION_INDEX")
+        (index.checked_add(1), n, "JOB_COMPLETION_INDEX")
     } else {
         return Err(VaryError(
             "--shard auto: neither SLURM_ARRAY_TASK_ID (a Slurm job array) nor JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) is set: run inside one, or give --shard K/N".into(),
         ));
     };
-    if n == 0 || k > n {
+    // An index near the largest integer has no shard: checked, so that it cannot wrap to one.
+    let Some(k) = k.filter(|&k| k >= 1 && k <= n) else {
+        let k = k.map_or_else(|| "past the largest index".to_string(), |k| k.to_string());
         let hint = if shards.is_none() && from == "SLURM_ARRAY_TASK_ID" {
             " (a task resubmitted alone sees SLURM_ARRAY_TASK_COUNT = 1: give --shards N)"
         } else {
             ""
         };
         return Err(VaryError(format!("--shard auto: {from} gives shard {k} of {n}, which does not exist{hint}")));
-    }
+    };
     Ok(Shard { k, n })
 }
 
@@ -85,5 +87,22 @@ mod tests {
         let none = auto_shard(&env(&[]), Some(2), 1).unwrap_err().to_string();
         assert!(none.contains("neither SLURM_ARRAY_TASK_ID") && none.contains("--shard K/N"), "{none}");
         assert!(auto_shard(&env(&[("SLURM_ARRAY_TASK_ID", "x")]), Some(2), 1).is_err());
+    }
+
+    /// The largest index does not wrap around to shard 0 (which would run no point and succeed).
+    #[test]
+    fn an_index_at_the_largest_integer_is_refused() {
+        let max = usize::MAX.to_string();
+        for vars in [
+            vec![("JOB_COMPLETION_INDEX", max.as_str())],
+            vec![("SLURM_ARRAY_TASK_ID", max.as_str()), ("SLURM_ARRAY_TASK_COUNT", "4")],
+        ] {
+            for base in [0, 1] {
+                let err = auto_shard(&env(&vars), Some(4), base).unwrap_err().to_string();
+                assert!(err.contains("does not exist"), "{err}");
+            }
+        }
+        let big = (u64::MAX as u128 + 1).to_string();
+        assert!(auto_shard(&env(&[("JOB_COMPLETION_INDEX", big.as_str())]), Some(4), 1).is_err());
     }
 }

@@ -12,6 +12,8 @@ mod cli;
 mod common;
 /// Outputs byte-identical across thread counts.
 mod determinism;
+/// Hardening: one test per class of failure found by adversarial use.
+mod hardening;
 /// Scenario inheritance: merging, chains, errors in parent and child.
 mod inherit;
 /// The library's entry point against the command line.

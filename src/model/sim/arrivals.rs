@@ -38,12 +38,14 @@ pub(super) struct Arrivals {
     /// Registrations of stream arrivals due today, sorted by key; `pos` is the next one.
     today: Vec<Pending>,
     pos: usize,
+    /// Scratch for merging a stream's registrations into the buffer (reused).
+    scratch: Vec<Pending>,
 }
 
 impl Arrivals {
     /// Empties today's buffer and seeds one random stream per arrival stream.
     pub(super) fn clear(&mut self, streams: usize, seed: u64) {
-        let Arrivals { rngs, today, pos } = self;
+        let Arrivals { rngs, today, pos, scratch: _ } = self;
         rngs.clear();
         rngs.extend((0..streams).map(|i| rng::stream(seed, super::StreamKind::Arrivals as u32, i as u32)));
         today.clear();
@@ -60,6 +62,23 @@ impl Arrivals {
             Some(p)
         } else {
             None
+        }
+    }
+}
+
+/// Merges the sorted runs `v[..mid]` and `v[mid..]` in place, from the back, through `scratch`.
+fn merge_tail(v: &mut [Pending], mid: usize, scratch: &mut Vec<Pending>) {
+    scratch.clear();
+    scratch.extend_from_slice(&v[mid..]);
+    let (mut i, mut j, mut k) = (mid, scratch.len(), v.len());
+    while j > 0 {
+        k -= 1;
+        if i > 0 && v[i - 1].key > scratch[j - 1].key {
+            i -= 1;
+            v[k] = v[i];
+        } else {
+            j -= 1;
+            v[k] = scratch[j];
         }
     }
 }
@@ -123,10 +142,16 @@ impl Sim<'_> {
                 }
             }
         }
-        // With several streams, or registrations deferred by an outage, restore the order.
-        let today = &mut self.arrivals.today;
-        if before > 0 || !today.is_sorted_by_key(|p| p.key) {
-            today.sort_unstable_by_key(|p| p.key);
+        // Travel times can reorder this stream's registrations, and with several streams this
+        // one's merge with the earlier ones' (already sorted); keys are distinct, so the order is
+        // that of a full sort.
+        let Arrivals { today, scratch, .. } = &mut self.arrivals;
+        let tail = &mut today[before..];
+        if !tail.is_sorted_by_key(|p| p.key) {
+            tail.sort_unstable_by_key(|p| p.key);
+        }
+        if before > 0 && before < today.len() && today[before - 1].key > today[before].key {
+            merge_tail(today, before, scratch);
         }
         self.arrivals.rngs[i] = rng;
         self.push((d + 1) * DAY, Kind::Arrivals, i as u64, 0);

@@ -93,14 +93,23 @@ fn header(src: &Source, top: &mut Tab) -> Result<Header> {
         ));
     }
     let name_node = s.required("name", "name = \"…\"")?;
+    const MAX_NAME_BYTES: usize = 200;
     let name = string(src, "scenario.name", name_node)?;
-    if name.trim().is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+    // The name becomes a directory name (`output/NAME`, `NAME-sweep`): it must be one everywhere.
+    if name.trim().is_empty()
+        || name.contains(['/', '\\'])
+        || name.starts_with('.')
+        || name.chars().any(char::is_control)
+        || name.len() > MAX_NAME_BYTES
+    {
         return Err(bad(
             src,
             name_node,
             "scenario.name",
             "is not usable as a directory name",
-            "a non-empty name without slashes that does not start with a dot",
+            &format!(
+                "a non-empty name of at most {MAX_NAME_BYTES} bytes, without slashes or control characters (such as NUL or a newline), that does not start with a dot"
+            ),
         ));
     }
     let description =
