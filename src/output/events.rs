@@ -147,12 +147,25 @@ pub fn event_rows(s: &Scenario, reps: &[RepResult]) -> Vec<EventRow> {
 }
 
 /// `events.csv`, with its header even when there is no event.
+/// Labels are text cells made safe for spreadsheets ([`super::spreadsheet_safe`]).
 pub fn events_csv(rows: &[EventRow]) -> Vec<u8> {
-    if rows.is_empty() { EVENTS_HEADER.as_bytes().to_vec() } else { super::tables::csv_bytes(rows) }
+    if rows.is_empty() {
+        return EVENTS_HEADER.as_bytes().to_vec();
+    }
+    let safe: Vec<EventRow> =
+        rows.iter().map(|r| EventRow { label: super::spreadsheet_safe(&r.label).into_owned(), ..r.clone() }).collect();
+    super::tables::csv_bytes(&safe)
 }
 
 /// Reads `events.csv`.
+/// Reads `events.csv`, with the labels as they were before [`events_csv`] made them safe.
 pub fn parse_events(bytes: &[u8]) -> Result<Vec<EventRow>, String> {
     let mut r = csv::Reader::from_reader(bytes);
-    r.deserialize().enumerate().map(|(i, row)| row.map_err(|e| format!("events.csv row {}: {e}", i + 2))).collect()
+    r.deserialize::<EventRow>()
+        .enumerate()
+        .map(|(i, row)| {
+            let row = row.map_err(|e| format!("events.csv row {}: {e}", i + 2))?;
+            Ok(EventRow { label: super::from_spreadsheet_safe(&row.label).to_string(), ..row })
+        })
+        .collect()
 }

@@ -54,6 +54,7 @@ impl GroupsCsv {
         writer
             .write_record(GROUP_COLUMNS)
             .map_err(|e| OutputError::Io { path: tmp.display().to_string(), reason: e.to_string() })?;
+        let names = names.iter().map(|n| super::spreadsheet_safe(n).into_owned()).collect();
         Ok(GroupsCsv { writer: Some(writer), names, tmp, path, error: None })
     }
 

@@ -97,6 +97,22 @@ fn write_temp(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, OutputErr
     })
 }
 
+/// A text cell made safe to open in a spreadsheet (OWASP's advice on CSV injection): text that
+/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return, which a spreadsheet would run as a
+/// formula, gets a leading `'`; so does text that begins with `'` already, so that
+/// [`from_spreadsheet_safe`] gives back exactly what was written. Numbers are never passed here.
+pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\'') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
+/// The text that [`spreadsheet_safe`] made `cell` from.
+pub fn from_spreadsheet_safe(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
 /// The temporary name used for `name` in `dir` (hidden, with the process id).
 pub fn temp_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!(".{name}.tmp-{}", std::process::id()))

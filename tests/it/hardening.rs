@@ -122,3 +122,97 @@ fn a_resume_removes_the_temporary_files_of_a_killed_run() {
     }
     assert!(keep.exists(), "a file borderq did not write stays");
 }
+
+/// Text that a spreadsheet would run as a formula is written with a leading `'` in events.csv,
+/// groups.csv and sweep.csv (numbers stay numbers), and `plot` reads it back as written, so it
+/// redraws the charts byte for byte.
+#[test]
+fn formulas_in_labels_reach_no_spreadsheet() {
+    let text = r#"
+[scenario]
+name = "formulas"
+start = "2024-01-01"
+end = "2024-03-01"
+replications = 2
+seed = 7
+
+[quota]
+unit = "groups"
+daily = 100
+allocation_hour = 12
+
+[initial]
+groups = 50
+registered_days_ago = { dist = "uniform", min = 1, max = 10 }
+
+[[arrivals]]
+name = "=HYPERLINK(\"http://example.com\",\"x\")"
+groups_per_day = 90
+
+[[arrivals]]
+name = "'quoted"
+groups_per_day = 5
+
+[[outages]]
+label = "@SUM(A1)"
+start = "2024-01-20T06:00"
+hours = 30
+affects = ["requests"]
+
+[[events]]
+date = "2024-02-01"
+label = "+cmd|' /C calc'!A0"
+"#;
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("formulas.toml");
+    std::fs::write(&path, text).unwrap();
+    let dir = tmp.path().join("run");
+    borderq().arg("run").arg(&path).args(["--records", "--quiet", "--out"]).arg(&dir).assert().success();
+    let events = std::fs::read_to_string(dir.join("events.csv")).unwrap();
+    assert!(events.contains("'@SUM(A1)") && events.contains("'+cmd|"), "{events}");
+    let groups = std::fs::read_to_string(dir.join("groups.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(groups.as_bytes());
+    let (mut formula, mut quoted, mut negative) = (0, 0, 0);
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        for cell in rec.iter() {
+            assert!(!cell.starts_with(['=', '+', '@']), "a formula reaches groups.csv: {cell}");
+            if cell.starts_with('-') {
+                assert!(cell.parse::<f64>().is_ok(), "a text cell starting with '-': {cell}");
+                negative += 1;
+            }
+        }
+        formula += (rec[1].starts_with("'=HYPERLINK")) as usize;
+        quoted += (&rec[1] == "''quoted") as usize;
+    }
+    assert!(formula > 0 && quoted > 0, "the stream names are written, made safe");
+    assert!(negative > 0, "the backlog's registration times stay negative numbers");
+    // plot reads the labels back as they were written, and draws the same charts.
+    let charts: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "png" || x == "svg" || x == "html"))
+        .collect();
+    assert!(charts.len() > 4);
+    let before: Vec<Vec<u8>> = charts.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let svg = charts.iter().find(|p| p.ends_with("flows.svg")).map(|p| std::fs::read_to_string(p).unwrap());
+    assert!(svg.is_none_or(|s| !s.contains("&apos;@SUM") && !s.contains("'@SUM")), "the chart shows the label as written");
+    for p in &charts {
+        std::fs::remove_file(p).unwrap();
+    }
+    borderq().arg("plot").arg(&dir).assert().success();
+    for (p, b) in charts.iter().zip(&before) {
+        assert!(std::fs::read(p).unwrap() == *b, "{} differs after plot", p.display());
+    }
+    // A sweep's levels are TOML values: text is quoted, so its cell starts with a quote, not a
+    // formula, and a bare formula is refused as a value.
+    let out = borderq()
+        .arg("sweep")
+        .arg(&path)
+        .args(["--vary", "scenario.description=plain,=1+2", "--replications", "1", "--quiet", "--out"])
+        .arg(tmp.path().join("sweep"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
