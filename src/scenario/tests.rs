@@ -104,7 +104,7 @@ fn cross_field_and_distribution_rules_are_enforced() {
             "[quota]\ndaily = [{ from = \"2024-01-01\", value = 3 }, { from = \"2024-01-01\", value = 4 }]",
             "strictly increasing",
         ),
-        ("[quota]\ndaily = 10\n[confirmation]\nwindow_hours = 0.5", "a number of hours ≥ 1"),
+        ("[quota]\ndaily = 10\n[confirmation]\nwindow_hours = 0.5", "a number of hours in [1, 1,000,000]"),
         (
             "[quota]\ndaily = 10\n[appointment]\nlead_days = { dist = \"normal\", mean = 3, sd = 1 }",
             "can produce negative values",
@@ -126,7 +126,10 @@ fn cross_field_and_distribution_rules_are_enforced() {
             "[quota]\ndaily = 10\n[abandonment]\npatience_days = { dist = \"exponential\", mean = 3, sd = 1 }",
             "unknown key \"sd\"",
         ),
-        ("[quota]\ndaily = 10\n[[outages]]\nstart = \"2024-01-02T06:00\"\nhours = -3", "a number of hours > 0"),
+        (
+            "[quota]\ndaily = 10\n[[outages]]\nstart = \"2024-01-02T06:00\"\nhours = -3",
+            "a number of hours in (0, 1,000,000]",
+        ),
         (
             "[quota]\ndaily = 10\n[[outages]]\nstart = \"2024-01-02T06:00\"\nhours = 3\naffects = [\"request\"]",
             "did you mean \"requests\"",

@@ -100,6 +100,11 @@ impl Source {
     }
 
     /// An error at `at` about `key`.
+    /// Whether `at` lies in a parent's text (the value was inherited, not written here).
+    pub(crate) fn inherited(&self, at: At) -> bool {
+        matches!(at, At::File(offset) if offset > self.text.len())
+    }
+
     pub(crate) fn error(&self, at: At, key: &str, message: impl Into<String>) -> ScenarioError {
         ScenarioError::new(self.locate(at), Some(key), message)
     }
@@ -234,9 +239,14 @@ pub(crate) fn apply_set(
     src: &Source,
 ) -> Result<(), ScenarioError> {
     let here = At::Set(index);
-    let segments: Vec<&str> = path.split('.').collect();
+    let not_a_path = || ScenarioError::new(src.locate(here), Some(path), format!("{path:?} is not a dotted key path"));
+    let owned = split_path(path).ok_or_else(not_a_path)?;
+    let segments: Vec<&str> = owned.iter().map(String::as_str).collect();
     if segments.iter().any(|s| s.is_empty()) {
-        return Err(ScenarioError::new(src.locate(here), Some(path), format!("{path:?} is not a dotted key path")));
+        return Err(not_a_path());
+    }
+    if segments[0] == "provenance" {
+        return set_provenance(root, &segments, path, value, here, src);
     }
     let mut shape = schema::ROOT;
     let mut entries: &mut Vec<Entry> = root;
@@ -292,6 +302,60 @@ pub(crate) fn apply_set(
                     Some(path),
                     format!("{child_path} is a value, not a table: it has no key {:?}", segments[i + 1]),
                 ));
+            }
+        }
+    }
+}
+
+/// `--set provenance."quota.daily"=…`: one quoted key, the path it cites (checked when the
+/// scenario is read).
+fn set_provenance(
+    root: &mut Vec<Entry>,
+    segments: &[&str],
+    path: &str,
+    value: Node,
+    here: At,
+    src: &Source,
+) -> Result<(), ScenarioError> {
+    if segments.len() != 2 {
+        return Err(ScenarioError::new(
+            src.locate(here),
+            Some(path),
+            format!(
+                "{path} is not a provenance entry: expected provenance.\"PATH\"=\"source\", \
+                 for example --set 'provenance.\"quota.daily\"=\"CBP, 30 June 2023\"'"
+            ),
+        ));
+    }
+    let table = table_entry(root, "provenance").map_err(|found| not_a_table(src, here, path, "provenance", &found))?;
+    set_entry(table, segments[1], value);
+    Ok(())
+}
+
+/// The segments of a dotted path, a segment in double quotes taken whole (`provenance."quota.daily"`);
+/// `None` if a quote is not closed or a quoted segment is not a whole segment.
+fn split_path(path: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    loop {
+        if let Some(quoted) = rest.strip_prefix('"') {
+            let end = quoted.find('"')?;
+            out.push(quoted[..end].to_string());
+            rest = &quoted[end + 1..];
+            if rest.is_empty() {
+                return Some(out);
+            }
+            rest = rest.strip_prefix('.')?;
+        } else {
+            match rest.split_once('.') {
+                Some((seg, tail)) => {
+                    out.push(seg.to_string());
+                    rest = tail;
+                }
+                None => {
+                    out.push(rest.to_string());
+                    return Some(out);
+                }
             }
         }
     }

@@ -197,7 +197,10 @@ label = "+cmd|' /C calc'!A0"
     assert!(charts.len() > 4);
     let before: Vec<Vec<u8>> = charts.iter().map(|p| std::fs::read(p).unwrap()).collect();
     let svg = charts.iter().find(|p| p.ends_with("flows.svg")).map(|p| std::fs::read_to_string(p).unwrap());
-    assert!(svg.is_none_or(|s| !s.contains("&apos;@SUM") && !s.contains("'@SUM")), "the chart shows the label as written");
+    assert!(
+        svg.is_none_or(|s| !s.contains("&apos;@SUM") && !s.contains("'@SUM")),
+        "the chart shows the label as written"
+    );
     for p in &charts {
         std::fs::remove_file(p).unwrap();
     }
@@ -215,4 +218,71 @@ label = "+cmd|' /C calc'!A0"
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// The bound a message states is the bound the check applies: a value at the bound is taken,
+/// one past it is refused with that same bound in words.
+#[test]
+fn messages_state_the_bound_that_is_checked() {
+    let check = |sets: &[&str]| {
+        let mut c = borderq();
+        c.args(["check", "cbp-one"]);
+        for s in sets {
+            c.args(["--set", s]);
+        }
+        c.output().unwrap()
+    };
+    let cases = [
+        ("arrivals.1.ports.nogales", "1e12", "1e13", "a weight in [0, 1,000,000,000,000]"),
+        ("outages.0.hours", "1e6", "1e7", "a number of hours in (0, 1,000,000]"),
+        ("confirmation.window_hours", "1e6", "1e7", "a number of hours in [1, 1,000,000]"),
+        ("confirmation.grace_hours", "1e6", "1e7", "a number of hours in [0, 1,000,000]"),
+    ];
+    for (path, at, past, words) in cases {
+        let ok = check(&[&format!("{path}={at}")]);
+        assert!(ok.status.success(), "{path}={at}: {}", String::from_utf8_lossy(&ok.stderr));
+        let bad = check(&[&format!("{path}={past}")]);
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert_eq!(bad.status.code(), Some(2), "{path}={past}: {err}");
+        assert!(err.contains(words), "{path}={past}: {err}");
+    }
+}
+
+/// A provenance entry can be given on the command line with its path quoted, and one that cites an
+/// input the scenario does not have is refused, whether written or set.
+#[test]
+fn provenance_cites_only_inputs_that_exist() {
+    let ok = borderq().args(["check", "bailey", "--set", r#"provenance."quota.daily"="a source""#]).output().unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let typo = borderq().args(["check", "bailey", "--set", r#"provenance."quota.dialy"="x""#]).output().unwrap();
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert_eq!(typo.status.code(), Some(2), "{err}");
+    assert!(err.contains("does not name a scenario key"), "{err}");
+    let base = r#"
+[scenario]
+name = "p"
+start = "2024-01-01"
+end = "2024-02-01"
+
+[quota]
+daily = 10
+
+[[arrivals]]
+name = "a"
+groups_per_day = 5
+"#;
+    for (entry, why) in [
+        (r#""arrivals.7.groups_per_day" = "x""#, "arrivals has 1 entries, numbered from 0, so there is no arrivals.7"),
+        (r#""caravans.persons" = "x""#, "it has no caravans"),
+        (r#""abandonment.patience_days" = "x""#, "it has no abandonment"),
+    ] {
+        let text = format!("{base}\n[provenance]\n{entry}\n");
+        let e = crate::common::input_error("p.toml", &text, &[]);
+        assert!(e.contains("p.toml:") && e.contains(why), "{entry}: {e}");
+    }
+    let set = crate::common::input_error("p.toml", base, &[r#"provenance."arrivals.3.name"="x""#]);
+    assert!(set.contains("no arrivals.3"), "{set}");
+    // The default of a key that is not written is still an input.
+    let text = format!("{base}\n[provenance]\n\"quota.allocation_hour\" = \"assumption\"\n");
+    crate::common::run_text(&text, &[], 1);
 }

@@ -130,7 +130,7 @@ share = [ { from = "2024-01-01", value = 0.75 }, { from = "2024-01-03", value = 
 fn an_allocation_hour_that_rounds_to_midnight_is_refused() {
     let e = input_error("idle.toml", IDLE, &["quota.allocation_hour=23.9999"]);
     assert!(e.contains("quota.allocation_hour = 23.9999 is out of range"), "{e}");
-    assert!(e.contains("before 23:59:59.5 (at most 23.99986)"), "{e}");
+    assert!(e.contains("an hour in [0, 23.99986] (before 23:59:59.5"), "{e}");
     let s = scenario(&IDLE.replace("daily = 0", "daily = 0\nallocation_hour = 23.99986"));
     let r = &replicate(&s, 1)[0];
     assert_eq!(r.daily.value(Series::RequestsGroups, 0), 500.0);

@@ -59,7 +59,7 @@ pub(super) fn dist(src: &Source, key: &str, node: &Node, role: Role) -> Result<D
 fn law(src: &Source, t: &mut Tab, name: &str) -> Result<Law> {
     let positive = |t: &mut Tab, p: &str| -> Result<f64> {
         let n = t.required(p, &format!("{p} for dist = {name:?}"))?;
-        ranged(src, &t.key(p), n, f64::MIN_POSITIVE, f64::INFINITY, "a number > 0")
+        ranged(src, &t.key(p), n, f64::MIN_POSITIVE, f64::INFINITY, "a number")
     };
     Ok(match name {
         "constant" => {

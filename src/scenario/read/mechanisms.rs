@@ -36,8 +36,7 @@ pub(super) fn quota(src: &Source, top: &mut Tab, start: NaiveDate, from_ports: O
         None => {
             let d = q.required("daily", "daily = <slots per day or a schedule>")?;
             schedule(src, "quota.daily", d, start, &|k, n| {
-                integer(src, k, n, 0, 100_000_000, "a whole number of slots per day from 0 to 100,000,000")
-                    .map(|i| i as f64)
+                integer(src, k, n, 0, 100_000_000, "a whole number of slots per day").map(|i| i as f64)
             })?
         }
     };
@@ -49,9 +48,8 @@ pub(super) fn quota(src: &Source, top: &mut Tab, start: NaiveDate, from_ports: O
     };
     // Times are kept to the second: an hour from 23:59:59.5 on would be the next day's 00:00.
     let last = (crate::engine::time::DAY as f64 - 0.5 - 1e-6) / 3600.0;
-    let expected =
-        format!("an hour in [0, 24) that is before 23:59:59.5 (at most {last:.5}): times are kept to the second");
-    let (allocation_hour, _) = hour(&mut q, "allocation_hour", 12.0, 0.0, last, &expected)?;
+    let noun = "an hour {} (before 23:59:59.5 of the day: times are kept to the second)";
+    let (allocation_hour, _) = hour(&mut q, "allocation_hour", 12.0, 0.0, last, noun)?;
     let (open, close) = request_window(src, &mut q, start, allocation_hour)?;
     let p = |k: &str, n: &Node| probability(src, k, n);
     let request_probability =
@@ -74,7 +72,7 @@ pub(super) fn quota(src: &Source, top: &mut Tab, start: NaiveDate, from_ports: O
 pub(super) fn confirmation(src: &Source, node: &Node) -> Result<Confirmation> {
     let mut t = Tab::of(src, "confirmation", node, schema::CONFIRMATION)?;
     let window_hours = match t.take("window_hours") {
-        Some(n) => ranged(src, "confirmation.window_hours", n, 1.0, 1e6, "a number of hours ≥ 1")?,
+        Some(n) => ranged(src, "confirmation.window_hours", n, 1.0, 1e6, "a number of hours")?,
         None => 23.0,
     };
     let first_attempt_hours = t
@@ -88,7 +86,7 @@ pub(super) fn confirmation(src: &Source, node: &Node) -> Result<Confirmation> {
         .transpose()?
         .unwrap_or(Dist::constant(1.0));
     let max_attempts = match t.take("max_attempts") {
-        Some(n) => integer(src, "confirmation.max_attempts", n, 1, 1000, "a whole number from 1 to 1000")? as u32,
+        Some(n) => integer(src, "confirmation.max_attempts", n, 1, 1000, "a whole number")? as u32,
         None => 1,
     };
     let failure_probability = t
@@ -105,7 +103,7 @@ pub(super) fn confirmation(src: &Source, node: &Node) -> Result<Confirmation> {
         None => OutagePolicy::None,
     };
     let grace_hours = match t.take("grace_hours") {
-        Some(n) => ranged(src, "confirmation.grace_hours", n, 0.0, 1e6, "a number of hours ≥ 0")?,
+        Some(n) => ranged(src, "confirmation.grace_hours", n, 0.0, 1e6, "a number of hours")?,
         None => 0.0,
     };
     let on_miss = match t.take("on_miss") {
@@ -175,7 +173,7 @@ pub(super) fn outages(src: &Source, top: &mut Tab, ports: &[Port]) -> Result<Vec
         let st = t.required("start", "start = \"YYYY-MM-DDTHH:MM\"")?;
         let start = datetime(src, &t.key("start"), st)?;
         let h = t.required("hours", "hours = <length in hours>")?;
-        let hours = ranged(src, &t.key("hours"), h, f64::MIN_POSITIVE, 1e6, "a number of hours > 0")?;
+        let hours = ranged(src, &t.key("hours"), h, f64::MIN_POSITIVE, 1e6, "a number of hours")?;
         let affects_node = t.take("affects");
         let affects = closure_affects(src, &t.key("affects"), affects_node)?;
         let closes = affects.allocations || affects.appointments;
@@ -239,14 +237,8 @@ pub(super) fn outage_process(src: &Source, top: &mut Tab) -> Result<Option<Outag
         .map(|n| {
             let mut t = Tab::of(src, "outage_process", n, schema::OUTAGE_PROCESS)?;
             let pm = t.required("per_month", "per_month = <outages per month>")?;
-            let per_month = ranged(
-                src,
-                "outage_process.per_month",
-                pm,
-                0.0,
-                10_000.0,
-                "a number of outages per month in [0, 10,000]",
-            )?;
+            let per_month =
+                ranged(src, "outage_process.per_month", pm, 0.0, 10_000.0, "a number of outages per month")?;
             let h = t.required("hours", "hours = { dist = … }")?;
             let hours = dist(src, "outage_process.hours", h, Role::Duration)?;
             let affects = affects(src, "outage_process.affects", t.take("affects"))?;
@@ -302,7 +294,7 @@ fn affects(src: &Source, key: &str, node: Option<&Node>) -> Result<Affects> {
 /// The request window's opening and closing hours, each a number or a dated schedule, checked on
 /// every date either changes: it opens before it closes, and closes at or before the allocation.
 fn request_window(src: &Source, q: &mut Tab, start: NaiveDate, allocation_hour: f64) -> Result<(Schedule, Schedule)> {
-    let hours = |k: &str, n: &Node| ranged(src, k, n, -24.0, 24.0, "an hour in [-24, 24) (negative: the day before)");
+    let hours = |k: &str, n: &Node| ranged(src, k, n, -24.0, 24.0, "an hour {} (negative: the day before)");
     let mut read = |key: &str, default: f64| -> Result<(Schedule, At)> {
         match q.take(key) {
             Some(n) => Ok((schedule(src, &format!("quota.{key}"), n, start, &hours)?, n.at)),

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use super::schema;
 use super::tree::{At, Entry, Source, Val};
 use super::types::*;
-use values::{Result, Tab, bad, date, integer, ranged, string, wrong_type};
+use values::{Result, Tab, bad, date, integer, string, wrong_type};
 
 /// Reads and validates a whole scenario document.
 pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
@@ -36,7 +36,7 @@ pub(crate) fn scenario(src: &Source, root: &[Entry]) -> Result<Scenario> {
     let outage_process = mechanisms::outage_process(src, &mut top)?;
     let sweep = sweep(src, &mut top)?;
     let events = mechanisms::events(src, &mut top)?;
-    let provenance = provenance(src, &mut top)?;
+    let provenance = provenance(src, &mut top, root)?;
     top.finish()?;
     Ok(Scenario {
         name: h.name,
@@ -140,13 +140,11 @@ fn header(src: &Source, top: &mut Tab) -> Result<Header> {
     let warmup_days = warmup(src, &mut s, horizon)?;
     let report_from = report_from(src, &mut s, start, end, warmup_days)?;
     let replications = match s.take("replications") {
-        Some(n) => {
-            integer(src, "scenario.replications", n, 1, 10_000_000, "a whole number from 1 to 10,000,000")? as u32
-        }
+        Some(n) => integer(src, "scenario.replications", n, 1, 10_000_000, "a whole number")? as u32,
         None => 30,
     };
     let seed = match s.take("seed") {
-        Some(n) => integer(src, "scenario.seed", n, 0, i64::MAX, "a whole number ≥ 0")? as u64,
+        Some(n) => integer(src, "scenario.seed", n, 0, i64::MAX, "a whole number")? as u64,
         None => 1,
     };
     let compare_with_record = match s.take("compare_with_record") {
@@ -163,11 +161,11 @@ fn header(src: &Source, top: &mut Tab) -> Result<Header> {
 /// `scenario.warmup_days`: in [0, horizon).
 fn warmup(src: &Source, s: &mut Tab, horizon: i64) -> Result<f64> {
     let Some(n) = s.take("warmup_days") else { return Ok(0.0) };
-    let expected = format!("a number in [0, {horizon}) (the horizon is {horizon} days)");
-    let w = ranged(src, "scenario.warmup_days", n, 0.0, horizon as f64, &expected)?;
-    if w >= horizon as f64 {
-        let expected = format!("a number in [0, {horizon})");
-        return Err(bad(src, n, "scenario.warmup_days", "is not shorter than the horizon", &expected));
+    let expected = format!("a number of days in [0, {horizon}) (the horizon is {horizon} days)");
+    let w = values::number(src, "scenario.warmup_days", n, &expected)?;
+    if !(0.0..horizon as f64).contains(&w) {
+        let problem = if w >= horizon as f64 { "is not shorter than the horizon" } else { "is out of range" };
+        return Err(bad(src, n, "scenario.warmup_days", problem, &expected));
     }
     Ok(w)
 }
@@ -209,8 +207,48 @@ fn sweep(src: &Source, top: &mut Tab) -> Result<Option<Sweep>> {
         .transpose()
 }
 
+/// Why the input that a provenance `path` cites is not in the document `root`, or `None` if it
+/// is: every table and list item on the way must be there (a list cited without an index must
+/// have an item); the last key may be left out, when it takes its default.
+fn missing_input(root: &[Entry], path: &str) -> Option<String> {
+    let segs: Vec<&str> = path.split('.').collect();
+    let mut entries = root;
+    let mut i = 0;
+    while i < segs.len() {
+        let (seg, last) = (segs[i], i + 1 == segs.len());
+        let walked = segs[..=i].join(".");
+        let Some(e) = entries.iter().find(|e| e.key == seg) else {
+            return (!last).then(|| format!("it has no {walked}"));
+        };
+        match &e.node.val {
+            Val::Table(t) => entries = t,
+            Val::Array(items) => match segs.get(i + 1).and_then(|n| n.parse::<usize>().ok()) {
+                Some(k) if k >= items.len() => {
+                    return Some(format!(
+                        "{walked} has {} entries, numbered from 0, so there is no {walked}.{k}",
+                        items.len()
+                    ));
+                }
+                Some(k) => match &items[k].val {
+                    Val::Table(t) => {
+                        entries = t;
+                        i += 2;
+                        continue;
+                    }
+                    _ => return None,
+                },
+                None if items.is_empty() => return Some(format!("{walked} is empty")),
+                None => return None,
+            },
+            _ => return None,
+        }
+        i += 1;
+    }
+    None
+}
+
 /// `[provenance]`: `"path" = "source"` for keys this scenario may hold.
-fn provenance(src: &Source, top: &mut Tab) -> Result<Vec<(String, String)>> {
+fn provenance(src: &Source, top: &mut Tab, root: &[Entry]) -> Result<Vec<(String, String)>> {
     let Some(node) = top.take("provenance") else { return Ok(Vec::new()) };
     let Val::Table(entries) = &node.val else {
         return Err(wrong_type(src, node, "provenance", "a table of \"scenario.path\" = \"source\" entries"));
@@ -226,6 +264,17 @@ fn provenance(src: &Source, top: &mut Tab) -> Result<Vec<(String, String)>> {
                     "{key} does not name a scenario key: expected a dotted path such as \"quota.daily\", \
                      \"arrivals.0.groups_per_day\" or \"abandonment.patience_days\""
                 ),
+            ));
+        }
+        if let Some(why) = missing_input(root, &e.key) {
+            // An inherited source of an input this scenario removed goes with the input.
+            if src.inherited(e.key_at) {
+                continue;
+            }
+            return Err(src.error(
+                e.key_at,
+                &key,
+                format!("{key} cites an input this scenario does not have: {why}: expected a path to an input it sets"),
             ));
         }
         let text = string(src, &key, &e.node)?;

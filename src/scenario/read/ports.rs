@@ -44,8 +44,7 @@ pub(super) fn ports(src: &Source, top: &mut Tab, start: NaiveDate) -> Result<Vec
             (Some(q), None) => {
                 nodes.push((q.at, q.render(), true));
                 PortQuota::Slots(schedule(src, &t.key("quota"), q, start, &|k, n| {
-                    integer(src, k, n, 0, 100_000_000, "a whole number of slots per day from 0 to 100,000,000")
-                        .map(|i| i as f64)
+                    integer(src, k, n, 0, 100_000_000, "a whole number of slots per day").map(|i| i as f64)
                 })?)
             }
             (None, Some(s)) => {
@@ -162,7 +161,7 @@ pub(super) fn switching(src: &Source, top: &mut Tab, ports: &[Port]) -> Result<O
     }
     let mut t = Tab::of(src, "port_switching", node, schema::PORT_SWITCHING)?;
     let a = t.required("after_days", "after_days = <days waited before a group may move>")?;
-    let after_days = ranged(src, "port_switching.after_days", a, 0.0, 36_525.0, "a number of days in [0, 36,525]")?;
+    let after_days = ranged(src, "port_switching.after_days", a, 0.0, 36_525.0, "a number of days")?;
     let p = t.required("daily_probability", "daily_probability = <chance per day of moving>")?;
     let daily_probability = probability(src, "port_switching.daily_probability", p)?;
     let rule = match t.take("rule") {
@@ -205,7 +204,7 @@ pub(super) fn weights(src: &Source, t: &mut Tab, ports: &[Port]) -> Result<Optio
     for e in entries {
         let k = format!("{key}.{}", e.key);
         let i = port_index(src, &k, &e.node, &e.key, ports)?;
-        w[i] = ranged(src, &k, &e.node, 0.0, 1e12, "a weight ≥ 0")?;
+        w[i] = ranged(src, &k, &e.node, 0.0, 1e12, "a weight")?;
     }
     if w.iter().sum::<f64>() <= 0.0 {
         let valid = if ports.is_empty() { "no ports declared".to_string() } else { valid_ids(ports) };

@@ -17,8 +17,7 @@ pub(super) fn initial(src: &Source, top: &mut Tab, ports: &[Port]) -> Result<Opt
         .map(|n| {
             let mut t = Tab::of(src, "initial", n, schema::INITIAL)?;
             let g = t.required("groups", "groups = <number of groups waiting at the start>")?;
-            let groups =
-                integer(src, "initial.groups", g, 0, 100_000_000, "a whole number from 0 to 100,000,000")? as u64;
+            let groups = integer(src, "initial.groups", g, 0, 100_000_000, "a whole number")? as u64;
             let registered_days_ago = t
                 .take("registered_days_ago")
                 .map(|n| dist(src, "initial.registered_days_ago", n, Role::Duration))
@@ -38,9 +37,8 @@ pub(super) fn arrivals(src: &Source, top: &mut Tab, start: NaiveDate, ports: &[P
         let name = name_or(src, t, &format!("arrivals {}", i + 1))?;
         let r = t.required("groups_per_day", "groups_per_day = <groups per day or a schedule>")?;
         let key = t.key("groups_per_day");
-        let groups_per_day = schedule(src, &key, r, start, &|k, n| {
-            ranged(src, k, n, 0.0, 1e8, "a number of groups per day in [0, 100,000,000]")
-        })?;
+        let groups_per_day =
+            schedule(src, &key, r, start, &|k, n| ranged(src, k, n, 0.0, 1e8, "a number of groups per day"))?;
         let group_size = group_size(src, t)?;
         let travel_days =
             t.take("travel_days").map(|n| dist(src, &t.key("travel_days"), n, Role::Duration)).transpose()?;
@@ -65,7 +63,7 @@ pub(super) fn caravans(src: &Source, top: &mut Tab, ports: &[Port]) -> Result<Ve
         let d = t.required("depart", "depart = \"YYYY-MM-DD\"")?;
         let depart = date(src, &t.key("depart"), d)?;
         let p = t.required("persons", "persons = <number of persons departing>")?;
-        let persons = integer(src, &t.key("persons"), p, 0, 10_000_000, "a whole number from 0 to 10,000,000")? as u64;
+        let persons = integer(src, &t.key("persons"), p, 0, 10_000_000, "a whole number")? as u64;
         let (distance_km, pace_km_per_day, dropout, group_size) = walk(src, t)?;
         let ports = weights(src, t, ports)?;
         Ok(Caravan { name, depart, persons, distance_km, pace_km_per_day, dropout, group_size, ports })
@@ -78,14 +76,8 @@ pub(super) fn caravan_process(src: &Source, top: &mut Tab, ports: &[Port]) -> Re
         .map(|n| {
             let mut t = Tab::of(src, "caravan_process", n, schema::CARAVAN_PROCESS)?;
             let pm = t.required("per_month", "per_month = <caravans per month>")?;
-            let per_month = ranged(
-                src,
-                "caravan_process.per_month",
-                pm,
-                0.0,
-                1000.0,
-                "a number of caravans per month in [0, 1000]",
-            )?;
+            let per_month =
+                ranged(src, "caravan_process.per_month", pm, 0.0, 1000.0, "a number of caravans per month")?;
             let p = t.required("persons", "persons = { dist = … }")?;
             let persons = dist(src, "caravan_process.persons", p, Role::Count)?;
             if persons.upper_bound() > 10_000_000.0 {
@@ -116,7 +108,7 @@ fn group_size(src: &Source, t: &mut Tab) -> Result<Dist> {
 /// The keys shared by explicit and random caravans.
 fn walk(src: &Source, t: &mut Tab) -> Result<(f64, Dist, f64, Dist)> {
     let d = t.required("distance_km", "distance_km = <distance to the registration zone>")?;
-    let distance_km = ranged(src, &t.key("distance_km"), d, 0.0, 1e5, "a distance in km in [0, 100,000]")?;
+    let distance_km = ranged(src, &t.key("distance_km"), d, 0.0, 1e5, "a distance in km")?;
     let p = t.required("pace_km_per_day", "pace_km_per_day = { dist = …, min = … }")?;
     let pace = dist(src, &t.key("pace_km_per_day"), p, Role::Pace)?;
     let dropout = t.take("dropout").map(|n| probability(src, &t.key("dropout"), n)).transpose()?.unwrap_or(0.0);

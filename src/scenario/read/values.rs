@@ -125,30 +125,76 @@ pub(super) fn number(src: &Source, key: &str, node: &Node, expected: &str) -> Re
     Ok(x)
 }
 
-/// A number in `[lo, hi]` (use ±∞ for open ends); `expected` describes the range for messages.
-pub(super) fn ranged(src: &Source, key: &str, node: &Node, lo: f64, hi: f64, expected: &str) -> Result<f64> {
-    let x = number(src, key, node, expected)?;
+/// A bound as the messages print it: whole numbers with thousands separators from 10,000 on.
+fn bound_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() >= 10_000.0 {
+        let digits = format!("{}", x.abs() as u64);
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if x < 0.0 { format!("-{out}") } else { out }
+    } else if x.fract() == 0.0 {
+        x.to_string()
+    } else {
+        // At most 5 decimals: a bound is printed for people, never read back.
+        let t = format!("{x:.5}");
+        t.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// What a number in `[lo, hi]` is expected to be, from the bounds the check uses, so that the
+/// message cannot state another bound: `noun` ("a number of hours") followed by the range, or the
+/// range put where `noun` says `{}`. `lo = f64::MIN_POSITIVE` means "> 0", `hi = ∞` no upper bound.
+pub(super) fn range_text(noun: &str, lo: f64, hi: f64) -> String {
+    let positive = lo == f64::MIN_POSITIVE;
+    let range = match (positive, hi.is_finite()) {
+        (true, false) => "> 0".to_string(),
+        (false, false) => format!("≥ {}", bound_text(lo)),
+        (true, true) => format!("in (0, {}]", bound_text(hi)),
+        (false, true) => format!("in [{}, {}]", bound_text(lo), bound_text(hi)),
+    };
+    if noun.contains("{}") { noun.replacen("{}", &range, 1) } else { format!("{noun} {range}") }
+}
+
+/// A number in `[lo, hi]` (`f64::MIN_POSITIVE` for "> 0", ∞ for no upper end); `noun` says what it
+/// is, and the message adds the range from these same bounds ([`range_text`]).
+pub(super) fn ranged(src: &Source, key: &str, node: &Node, lo: f64, hi: f64, noun: &str) -> Result<f64> {
+    let expected = range_text(noun, lo, hi);
+    let x = number(src, key, node, &expected)?;
     if x < lo || x > hi {
-        return Err(bad(src, node, key, "is out of range", expected));
+        return Err(bad(src, node, key, "is out of range", &expected));
     }
     Ok(x)
 }
 
 pub(super) fn probability(src: &Source, key: &str, node: &Node) -> Result<f64> {
-    ranged(src, key, node, 0.0, 1.0, "a number in [0, 1]")
+    ranged(src, key, node, 0.0, 1.0, "a number")
 }
 
 pub(super) fn non_negative(src: &Source, key: &str, node: &Node) -> Result<f64> {
-    ranged(src, key, node, 0.0, f64::INFINITY, "a number ≥ 0")
+    ranged(src, key, node, 0.0, f64::INFINITY, "a number")
 }
 
-pub(super) fn integer(src: &Source, key: &str, node: &Node, lo: i64, hi: i64, expected: &str) -> Result<i64> {
+/// What a whole number in `[lo, hi]` is expected to be: `noun` ("a whole number of slots per day")
+/// "from lo to hi", or "≥ lo" when `hi` is the largest integer.
+pub(super) fn integer_text(noun: &str, lo: i64, hi: i64) -> String {
+    let b = |x: i64| bound_text(x as f64);
+    if hi == i64::MAX { format!("{noun} ≥ {}", b(lo)) } else { format!("{noun} from {} to {}", b(lo), b(hi)) }
+}
+
+/// A whole number in `[lo, hi]`; the message's range comes from these bounds ([`integer_text`]).
+pub(super) fn integer(src: &Source, key: &str, node: &Node, lo: i64, hi: i64, noun: &str) -> Result<i64> {
+    let expected = integer_text(noun, lo, hi);
     match node.val {
         Val::Int(i) if i >= lo && i <= hi => Ok(i),
-        Val::Int(_) => Err(bad(src, node, key, "is out of range", expected)),
+        Val::Int(_) => Err(bad(src, node, key, "is out of range", &expected)),
         Val::Float(f) if f.fract() == 0.0 && f >= lo as f64 && f <= hi as f64 => Ok(f as i64),
-        Val::Float(_) => Err(bad(src, node, key, "is not a whole number", expected)),
-        _ => Err(wrong_type(src, node, key, expected)),
+        Val::Float(_) => Err(bad(src, node, key, "is not a whole number", &expected)),
+        _ => Err(wrong_type(src, node, key, &expected)),
     }
 }
 
