@@ -77,7 +77,9 @@ pub(crate) fn sensitivity(a: SensitivityArgs) -> Result<(), Failure> {
     }
     result.map_err(|e| Failure::Run(e.to_string()))?;
     progress.finish(counter.load(Ordering::Relaxed));
-    let all = borderq::sweep::finished_points(&dir, &study.header()).map_err(Failure::Run)?;
+    let header = study.header();
+    let set = borderq::sweep::PointSet { hash: &study.hash, header: &header, points: total, legacy: false };
+    let all = borderq::sweep::finished_points(&dir, &set).map_err(Failure::Run)?;
     if all.len() < total {
         eprintln!(
             "borderq: {} of {total} design points are in {}; run the other shards, then borderq merge their directories",
@@ -107,7 +109,12 @@ pub(crate) fn is_study(dirs: &[PathBuf]) -> bool {
 
 pub(crate) fn merge(a: MergeArgs) -> Result<(), Failure> {
     let out = a.out.clone().unwrap_or_else(|| PathBuf::from("output").join("sensitivity-merged"));
-    let n = sensitivity::merge(&a.dirs, &out, a.no_charts).map_err(input)?;
+    let warn = |doubled: &[usize]| {
+        eprintln!(
+            "borderq: design points {doubled:?} appear in more than one directory with identical results; each is kept once"
+        )
+    };
+    let n = sensitivity::merge(&a.dirs, &out, a.no_charts, &warn).map_err(input)?;
     eprintln!("borderq: merged {n} design points from {} directories into {}", a.dirs.len(), out.display());
     Ok(())
 }

@@ -87,7 +87,7 @@ pub(crate) fn sweep(a: SweepArgs) -> Result<(), Failure> {
         e => sweep_failure(e),
     });
     if signals.stop.load(Ordering::SeqCst) {
-        let kept = sweep::finished_points(&dir, &header).map(|p| p.len()).unwrap_or(0);
+        let kept = sweep::finished_points(&dir, &plan.point_set(&header)).map(|p| p.len()).unwrap_or(0);
         eprintln!(
             "borderq: interrupted; {kept} finished point{} kept in {} (continue with --resume); nothing else was written",
             if kept == 1 { " is" } else { "s are" },
@@ -107,7 +107,7 @@ pub(crate) fn sweep(a: SweepArgs) -> Result<(), Failure> {
 /// Writes the files of a sweep whose points are all present, or says what is missing.
 fn complete(dir: &std::path::Path, plan: &Plan, header: &str, no_charts: bool, quiet: bool) -> Result<(), Failure> {
     let total = plan.grid.len();
-    let all = sweep::finished_points(dir, header).map_err(Failure::Run)?;
+    let all = sweep::finished_points(dir, &plan.point_set(header)).map_err(Failure::Run)?;
     if all.len() == total {
         sweep::finish(dir, &plan.identity(None), header, &all, no_charts).map_err(sweep_failure)?;
         if !quiet {

@@ -39,9 +39,15 @@ pub fn prepare(
     let header = study.header();
     let plan = study.plan(shard);
     let mut done = BTreeMap::new();
+    let n = study.design.points.len();
+    let set = |legacy| sweep::PointSet { hash: &plan.hash, header: &header, points: n, legacy };
     if let Ok(bytes) = std::fs::read(dir.join("plan.json")) {
         let existing: Option<StudyPlan> = serde_json::from_slice(&bytes).ok();
-        let same = existing.as_ref().is_some_and(|p| p.hash == plan.hash);
+        // The same study: its plan is this study's plan, field for field (an edited one is not).
+        let same = existing.as_ref().is_some_and(|p| {
+            p.hash == plan.hash
+                && *p == StudyPlan { schema_version: p.schema_version, shard: p.shard.clone(), ..plan.clone() }
+        });
         if !same && !force {
             return Err(StudyError::Input(format!(
                 "{} holds another study or sweep: choose another --out, or pass --force to start over",
@@ -54,8 +60,9 @@ pub fn prepare(
                 dir.display()
             )));
         }
-        if same {
-            done = sweep::finished_points(dir, &header).map_err(input)?;
+        let legacy = existing.as_ref().is_some_and(|p| p.schema_version < sweep::PLAN_SCHEMA_VERSION);
+        if same && (resume || !force) {
+            done = sweep::finished_points(dir, &set(legacy)).map_err(input)?;
         }
         if !done.is_empty() && !resume && !force {
             return Err(StudyError::Input(format!(
@@ -68,11 +75,21 @@ pub fn prepare(
             let _ = std::fs::remove_dir_all(sweep::points_dir(dir));
             done.clear();
         }
+        // A directory of the earlier format: its kept points are written again with their identity.
+        if legacy {
+            for (i, line) in &done {
+                sweep::write_point(dir, &set(false), *i, line, "")?;
+            }
+        }
+    } else if !force && (dir.join("scenario.toml").exists() || dir.join(output::MANIFEST).exists()) {
+        return Err(StudyError::Input(format!(
+            "{} holds a run, not a study: choose another --out, or pass --force to write the study there",
+            dir.display()
+        )));
     }
     output::create_dir(dir)?;
     output::write_atomic(dir, "plan.json", &serde_json::to_vec_pretty(&plan).expect("in-memory JSON"))?;
     output::write_atomic(dir, "scenario.toml", crate::scenario::to_toml(&study.base).as_bytes())?;
-    let n = study.design.points.len();
     let todo = (0..n).filter(|i| shard.is_none_or(|s| s.owns(*i)) && !done.contains_key(i)).collect();
     Ok(Prepared { done, todo })
 }
@@ -84,7 +101,9 @@ pub fn run_points(dir: &Path, study: &Study, todo: &[usize], opts: &RunOptions) 
     todo.par_iter().try_for_each(|&i| {
         let model = Model::new(&study.point(i)?);
         let reps = run::replications(&model, study.base.replications as u64, opts, None).map_err(input)?;
-        Ok(sweep::write_point(dir, &header, i, &study.point_line(i, &reps), "")?)
+        let set =
+            sweep::PointSet { hash: &study.hash, header: &header, points: study.design.points.len(), legacy: false };
+        Ok(sweep::write_point(dir, &set, i, &study.point_line(i, &reps), "")?)
     })
 }
 
@@ -106,9 +125,39 @@ pub fn finish(dir: &Path, study: &Study, points: &BTreeMap<usize, String>, no_ch
     Ok(output::write_run(dir, &files)?)
 }
 
+/// The study that the first of `dirs` holds, rebuilt from its scenario and plan; every plan of
+/// `plans` must be its plan, field for field.
+fn rebuilt_study(dirs: &[PathBuf], plans: &[StudyPlan]) -> Result<Study, StudyError> {
+    let text = std::fs::read_to_string(dirs[0].join("scenario.toml"))
+        .map_err(|e| StudyError::Input(format!("{}: {e}", dirs[0].display())))?;
+    let p = &plans[0];
+    let method = if p.method == "morris" { super::Method::Morris } else { super::Method::Sobol };
+    let text = ScenarioText { label: dirs[0].join("scenario.toml").display().to_string(), text };
+    let flags = RunFlags { seed: Some(p.seed), replications: Some(p.replications) };
+    let study = Study::new(&text, &[], &p.params, method, (p.samples, p.levels), &p.metrics, flags)?;
+    let rebuilt = study.plan(None);
+    if let Some((d, _)) = dirs
+        .iter()
+        .zip(plans)
+        .find(|(_, p)| **p != StudyPlan { schema_version: p.schema_version, shard: p.shard.clone(), ..rebuilt.clone() })
+    {
+        return Err(StudyError::Input(format!(
+            "{}/plan.json does not match the study its scenario.toml and parameters give: it was edited, or the files come from different studies",
+            d.display()
+        )));
+    }
+    Ok(study)
+}
+
 /// Joins the shard directories of one study into `out`: every point once (a point found twice
-/// must have the same line), then the study's files.
-pub fn merge(dirs: &[PathBuf], out: &Path, no_charts: bool) -> Result<usize, StudyError> {
+/// must have the same line, and is passed to `on_doubled`), then the study's files. Every point
+/// file is checked against the study rebuilt from the first directory's scenario and plan.
+pub fn merge(
+    dirs: &[PathBuf],
+    out: &Path,
+    no_charts: bool,
+    on_doubled: &dyn Fn(&[usize]),
+) -> Result<usize, StudyError> {
     let plans: Vec<StudyPlan> = dirs
         .iter()
         .map(|d| {
@@ -124,45 +173,48 @@ pub fn merge(dirs: &[PathBuf], out: &Path, no_charts: bool) -> Result<usize, Stu
             d.display()
         )));
     }
-    let text = std::fs::read_to_string(dirs[0].join("scenario.toml"))
-        .map_err(|e| StudyError::Input(format!("{}: {e}", dirs[0].display())))?;
-    let p = &plans[0];
-    let method = if p.method == "morris" { super::Method::Morris } else { super::Method::Sobol };
-    let text = ScenarioText { label: dirs[0].join("scenario.toml").display().to_string(), text };
-    let flags = RunFlags { seed: Some(p.seed), replications: Some(p.replications) };
-    let study = Study::new(&text, &[], &p.params, method, (p.samples, p.levels), &p.metrics, flags)?;
-    if study.hash != p.hash {
-        return Err(StudyError::Input(format!(
-            "{}: the saved scenario does not give the study's identity",
-            dirs[0].display()
-        )));
-    }
+    let study = rebuilt_study(dirs, &plans)?;
     let header = study.header();
+    let n = study.design.points.len();
     let mut lines: BTreeMap<usize, String> = BTreeMap::new();
-    for d in dirs {
-        for (i, line) in sweep::finished_points(d, &header).map_err(input)? {
+    let mut doubled = Vec::new();
+    for (d, p) in dirs.iter().zip(&plans) {
+        let legacy = p.schema_version < sweep::PLAN_SCHEMA_VERSION;
+        let set = sweep::PointSet { hash: &study.hash, header: &header, points: n, legacy };
+        for (i, line) in sweep::finished_points(d, &set).map_err(input)? {
             match lines.get(&i) {
                 Some(other) if *other != line => {
                     return Err(StudyError::Input(format!(
                         "point {i} differs between shards: they were not run from the same inputs"
                     )));
                 }
-                _ => {
+                Some(_) => doubled.push(i),
+                None => {
                     lines.insert(i, line);
                 }
             }
         }
     }
-    let missing = study.design.points.len() - lines.len();
-    if missing > 0 {
+    if !doubled.is_empty() {
+        on_doubled(&doubled);
+    }
+    let missing: Vec<usize> = (0..n).filter(|i| !lines.contains_key(i)).collect();
+    if !missing.is_empty() {
+        let shown: Vec<String> = missing.iter().take(20).map(|i| i.to_string()).collect();
         return Err(StudyError::Input(format!(
-            "{missing} of {} design points are missing: run (or resume) every shard first",
-            study.design.points.len()
+            "{} of {n} design points are missing: {}{}; run (or resume) every shard first",
+            missing.len(),
+            shown.join(", "),
+            if missing.len() > 20 { ", …" } else { "" }
         )));
     }
+    output::create_dir(out)?;
+    // Under the lock of the merged directory, as for every study that writes there.
+    let _lock = output::DirLock::acquire(out)?;
     prepare(out, &study, None, true, true)?;
+    let set = sweep::PointSet { hash: &study.hash, header: &header, points: n, legacy: false };
     for (i, line) in &lines {
-        sweep::write_point(out, &header, *i, line, "")?;
+        sweep::write_point(out, &set, *i, line, "")?;
     }
     finish(out, &study, &lines, no_charts)?;
     Ok(lines.len())

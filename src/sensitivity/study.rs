@@ -200,7 +200,7 @@ impl Study {
     /// `plan.json` of a directory holding `shard` (or the whole study).
     pub fn plan(&self, shard: Option<crate::sweep::Shard>) -> StudyPlan {
         StudyPlan {
-            schema_version: crate::output::SCHEMA_VERSION,
+            schema_version: crate::sweep::PLAN_SCHEMA_VERSION,
             kind: "sensitivity".into(),
             hash: self.hash.clone(),
             scenario: self.base.name.clone(),

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{Plan, PlanFile, Shard, finished_points, points_dir, read_plan, sweep_csv, sweep_json, write_point};
+use super::{
+    Plan, PlanFile, PointSet, Shard, finished_points, points_dir, read_checked_plan, sweep_csv, sweep_json, write_point,
+};
 use crate::model::Model;
 use crate::output::{self, OutputError};
 use crate::run::{self, Precision, RunError, RunOptions};
@@ -54,35 +56,49 @@ pub fn prepare(dir: &Path, plan: &Plan, shard: Option<Shard>, policy: DirPolicy)
     let header = plan.header();
     let mut done = BTreeMap::new();
     if dir.join("plan.json").exists() {
-        let existing = read_plan(dir).map_err(SweepError::Input)?;
-        let same = existing.sweep_hash == plan.hash;
+        let existing = read_checked_plan(dir);
+        let same = existing.as_ref().is_ok_and(|e| e.sweep_hash == plan.hash);
         if !same && !policy.force {
-            return Err(SweepError::Input(format!(
-                "{} holds another sweep (hash {} ≠ {}): choose another --out, or pass --force to start over",
-                dir.display(),
-                existing.sweep_hash,
-                plan.hash
-            )));
+            return Err(SweepError::Input(match existing {
+                Ok(e) => format!(
+                    "{} holds another sweep (hash {} ≠ {}): choose another --out, or pass --force to start over",
+                    dir.display(),
+                    e.sweep_hash,
+                    plan.hash
+                ),
+                Err(e) => format!("{e}: choose another --out, or pass --force to start over"),
+            }));
         }
         let this = plan.identity(shard).shard;
-        if same && policy.resume && !policy.force && existing.shard != this {
-            let name = |s: &Option<String>| s.as_deref().map_or("the whole grid".to_string(), |s| format!("shard {s}"));
-            return Err(SweepError::Input(format!(
-                "{} holds {} of this sweep, not {}: resume each shard into its own directory (or pass --force to start over there)",
-                dir.display(),
-                name(&existing.shard),
-                name(&this)
-            )));
-        }
-        if same {
-            done = finished_points(dir, &header).map_err(SweepError::Input)?;
-        }
-        if !done.is_empty() && !policy.resume && !policy.force {
-            return Err(SweepError::Input(format!(
-                "{} already holds {} finished points of this sweep: pass --resume to keep them, or --force to start over",
-                dir.display(),
-                done.len()
-            )));
+        if let (true, Ok(existing)) = (same, existing.as_ref()) {
+            if policy.resume && !policy.force && existing.shard != this {
+                let name =
+                    |s: &Option<String>| s.as_deref().map_or("the whole grid".to_string(), |s| format!("shard {s}"));
+                return Err(SweepError::Input(format!(
+                    "{} holds {} of this sweep, not {}: resume each shard into its own directory (or pass --force to start over there)",
+                    dir.display(),
+                    name(&existing.shard),
+                    name(&this)
+                )));
+            }
+            if policy.resume || !policy.force {
+                done = finished_points(dir, &existing.point_set(&header)).map_err(SweepError::Input)?;
+            }
+            if !done.is_empty() && !policy.resume && !policy.force {
+                return Err(SweepError::Input(format!(
+                    "{} already holds {} finished points of this sweep: pass --resume to keep them, or --force to start over",
+                    dir.display(),
+                    done.len()
+                )));
+            }
+            // A directory of the earlier format: its kept points are written again with their identity.
+            if existing.point_set(&header).legacy {
+                let set = plan.point_set(&header);
+                for (i, line) in &done {
+                    let ports = super::read_port_lines(dir, *i).map_err(SweepError::Input)?;
+                    write_point(dir, &set, *i, line, &ports)?;
+                }
+            }
         }
         if policy.force && !policy.resume || !same {
             let _ = std::fs::remove_dir_all(points_dir(dir));
@@ -91,6 +107,7 @@ pub fn prepare(dir: &Path, plan: &Plan, shard: Option<Shard>, policy: DirPolicy)
     }
     output::create_dir(dir)?;
     let plan_json = serde_json::to_vec_pretty(&plan.identity(shard)).expect("in-memory JSON");
+    output::write_atomic(dir, "scenario.toml", crate::scenario::to_toml(&plan.base).as_bytes())?;
     output::write_atomic(dir, "plan.json", &plan_json)?;
     let todo = (0..plan.grid.len()).filter(|i| shard.is_none_or(|s| s.owns(*i)) && !done.contains_key(i)).collect();
     Ok(Prepared { done, todo })
@@ -126,7 +143,8 @@ pub fn run_into(
     opts: &RunOptions,
 ) -> Result<(), SweepError> {
     let header = plan.header();
-    run_points(plan, todo, precision, opts, &|i, line, ports| Ok(write_point(dir, &header, i, line, ports)?))
+    let set = plan.point_set(&header);
+    run_points(plan, todo, precision, opts, &|i, line, ports| Ok(write_point(dir, &set, i, line, ports)?))
 }
 
 /// Writes `sweep.csv`, `sweep.json` and (unless `no_charts`) the charts of a complete sweep.
@@ -184,7 +202,7 @@ pub fn merge(
     no_charts: bool,
     on_doubled: &dyn Fn(&[usize]),
 ) -> Result<Merged, SweepError> {
-    let plans = dirs.iter().map(|d| read_plan(d)).collect::<Result<Vec<_>, _>>().map_err(SweepError::Input)?;
+    let plans = dirs.iter().map(|d| read_checked_plan(d)).collect::<Result<Vec<_>, _>>().map_err(SweepError::Input)?;
     let first = &plans[0];
     for (d, p) in dirs.iter().zip(&plans) {
         if p.sweep_hash != first.sweep_hash {
@@ -197,9 +215,9 @@ pub fn merge(
             )));
         }
     }
-    let identity = PlanFile { shard: None, ..first.clone() };
+    let identity = PlanFile { shard: None, schema_version: super::PLAN_SCHEMA_VERSION, ..first.clone() };
     let header = identity.header();
-    let (lines, doubled) = gather(dirs, &header)?;
+    let (lines, doubled) = gather(dirs, &plans, &header)?;
     if !doubled.is_empty() {
         on_doubled(&doubled);
     }
@@ -217,26 +235,51 @@ pub fn merge(
     let out =
         out.map_or_else(|| PathBuf::from("output").join(format!("{}-sweep", identity.scenario)), Path::to_path_buf);
     output::create_dir(&out)?;
+    // The merged directory is a sweep directory like any other: taken under its lock, and never
+    // one of another sweep, nor one a sweep is writing.
+    let _lock = output::DirLock::acquire(&out)?;
+    if out.join("plan.json").exists() && !dirs.iter().any(|d| same_dir(d, &out)) {
+        match read_checked_plan(&out) {
+            Ok(p) if p.sweep_hash == identity.sweep_hash => {}
+            Ok(p) => {
+                return Err(SweepError::Input(format!(
+                    "{} holds another sweep (hash {}): merge into another --out",
+                    out.display(),
+                    p.sweep_hash
+                )));
+            }
+            Err(e) => return Err(SweepError::Input(format!("{e}: merge into another --out"))),
+        }
+    }
     let plan_json = serde_json::to_vec_pretty(&identity).expect("in-memory JSON");
+    if let Some(base) = dirs.iter().find_map(|d| std::fs::read(d.join("scenario.toml")).ok()) {
+        output::write_atomic(&out, "scenario.toml", &base)?;
+    }
     output::write_atomic(&out, "plan.json", &plan_json)?;
+    let set = PointSet { legacy: false, ..identity.point_set(&header) };
     for (i, (line, from)) in &lines {
         let ports = super::read_port_lines(from, *i).map_err(SweepError::Input)?;
-        write_point(&out, &header, *i, line, &ports)?;
+        write_point(&out, &set, *i, line, &ports)?;
     }
     let lines: BTreeMap<usize, String> = lines.into_iter().map(|(i, (l, _))| (i, l)).collect();
     finish(&out, &identity, &header, &lines, no_charts)?;
     Ok(Merged { out, points: lines.len() })
 }
 
+/// Whether two paths name one directory.
+fn same_dir(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+}
+
 /// Every finished point of `dirs` with the directory it came from; a point found twice must have
 /// the same line.
 type Gathered = BTreeMap<usize, (String, PathBuf)>;
 
-fn gather(dirs: &[PathBuf], header: &str) -> Result<(Gathered, Vec<usize>), SweepError> {
+fn gather(dirs: &[PathBuf], plans: &[PlanFile], header: &str) -> Result<(Gathered, Vec<usize>), SweepError> {
     let mut points: BTreeMap<usize, (String, &PathBuf)> = BTreeMap::new();
     let mut doubled = Vec::new();
-    for d in dirs {
-        for (i, line) in finished_points(d, header).map_err(SweepError::Input)? {
+    for (d, plan) in dirs.iter().zip(plans) {
+        for (i, line) in finished_points(d, &plan.point_set(header)).map_err(SweepError::Input)? {
             match points.get(&i) {
                 Some((other, from)) if *other != line => {
                     return Err(SweepError::Input(format!(

@@ -9,19 +9,24 @@ mod cluster;
 pub mod grid;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 mod exec;
+mod points;
 
 pub use cluster::auto_shard;
 pub use exec::{DirPolicy, Merged, Prepared, SweepError, finish, merge, prepare, run_into, run_points};
 pub use grid::{Grid, MAX_POINTS, Shard, Vary, VaryError};
+pub use points::{
+    PLAN_SCHEMA_VERSION, PORTS_HEADER, PointSet, finished_points, parse_point, point_file, points_dir, port_point_file,
+    read_port_lines, write_point,
+};
 
 use crate::metrics;
 use crate::model::RepResult;
-use crate::output::{self, OutputError, RunTables, fmt_f64};
+use crate::output::{self, RunTables, fmt_f64};
 use crate::scenario::{self, Scenario, ScenarioText};
 
 /// A sweep, validated: the base scenario, the grid, and every point's scenario.
@@ -36,6 +41,8 @@ pub struct Plan {
     /// Identity of the sweep: a hash of the base scenario, the grid, the seed, the replications and
     /// the precision rule. Shards of one sweep share it; `merge` refuses others.
     pub hash: String,
+    /// The base scenario (overrides and flags applied), written to the directory's `scenario.toml`.
+    pub base: Scenario,
 }
 
 /// Why a plan cannot be built: a bad `--vary` or a grid point that is not a valid scenario.
@@ -61,6 +68,18 @@ pub enum PlanError {
     /// `--seed` or `--replications` is out of range.
     #[error("{0}")]
     Flag(String),
+}
+
+/// The identity of a sweep of `base` over `vary` under `precision`: what its shards share.
+fn identity_hash(base: &Scenario, vary: &[Vary], precision: Option<crate::run::Precision>) -> String {
+    let mut identity = scenario::to_toml(base);
+    for v in vary {
+        identity.push_str(&format!("\nvary {} = {}", v.path, v.values.join("\u{1f}")));
+    }
+    if let Some(p) = precision {
+        identity.push_str(&format!("\nprecision {} max {}", p.relative, p.max));
+    }
+    format!("{:016x}", fnv1a(identity.as_bytes()))
 }
 
 /// FNV-1a, 64 bits: a stable hash (not cryptographic) to tell sweeps apart.
@@ -109,15 +128,8 @@ impl Plan {
             })?;
             points.push(finish(s));
         }
-        let mut identity = scenario::to_toml(&base_scenario);
-        for v in &grid.vary {
-            identity.push_str(&format!("\nvary {} = {}", v.path, v.values.join("\u{1f}")));
-        }
-        if let Some(p) = precision {
-            identity.push_str(&format!("\nprecision {} max {}", p.relative, p.max));
-        }
-        let hash = format!("{:016x}", fnv1a(identity.as_bytes()));
-        Ok(Plan { grid, points, precision, hash })
+        let hash = identity_hash(&base_scenario, &grid.vary, precision);
+        Ok(Plan { grid, points, precision, hash, base: base_scenario })
     }
 
     /// Header of `sweep.csv` and of every point file.
@@ -151,11 +163,16 @@ impl Plan {
         out
     }
 
+    /// What this sweep's point files must be (`header` is [`Plan::header`]).
+    pub fn point_set<'a>(&'a self, header: &'a str) -> PointSet<'a> {
+        PointSet { hash: &self.hash, header, points: self.grid.len(), legacy: false }
+    }
+
     /// The identity written to `plan.json`.
     pub fn identity(&self, shard: Option<Shard>) -> PlanFile {
         let s = &self.points[0];
         PlanFile {
-            schema_version: crate::output::SCHEMA_VERSION,
+            schema_version: PLAN_SCHEMA_VERSION,
             sweep_hash: self.hash.clone(),
             scenario: s.name.clone(),
             seed: s.seed,
@@ -222,16 +239,73 @@ impl PlanFile {
     pub fn header(&self) -> String {
         header(self.vary.iter().map(|(p, _)| p.as_str()))
     }
+
+    /// What this sweep's point files must be (`header` is [`PlanFile::header`]).
+    pub fn point_set<'a>(&'a self, header: &'a str) -> PointSet<'a> {
+        PointSet {
+            hash: &self.sweep_hash,
+            header,
+            points: self.points,
+            legacy: self.schema_version < PLAN_SCHEMA_VERSION,
+        }
+    }
+
+    /// Checks that the plan holds together: its grid is the product of its values, and, when the
+    /// directory holds the sweep's base scenario (`scenario`), its identity is that scenario's
+    /// over these values, so that an edited `plan.json` is refused whatever hash it kept.
+    pub fn check(&self, scenario: Option<&Scenario>) -> Result<(), String> {
+        let grid = self.vary.iter().try_fold(1usize, |n, (_, v)| n.checked_mul(v.len()));
+        if self.vary.is_empty() || grid != Some(self.points) || self.numeric.len() != self.vary.len() {
+            return Err(format!(
+                "its grid does not hold together: {} points for values {}",
+                self.points,
+                self.vary.iter().map(|(p, v)| format!("{p} × {}", v.len())).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if self.points > MAX_POINTS {
+            return Err(format!("{} points is more than a sweep may have ({MAX_POINTS})", self.points));
+        }
+        if let Some(shard) = &self.shard {
+            Shard::parse(shard).map_err(|e| format!("its shard {shard:?}: {e}"))?;
+        }
+        let Some(base) = scenario else { return Ok(()) };
+        let vary: Vec<Vary> = self
+            .vary
+            .iter()
+            .zip(&self.numeric)
+            .map(|((path, values), &numeric)| Vary { path: path.clone(), values: values.clone(), numeric })
+            .collect();
+        let precision = match (self.precision, self.max_replications) {
+            (Some(relative), Some(max)) => Some(crate::run::Precision { relative, max }),
+            (None, None) => None,
+            _ => return Err("its precision and max_replications go together".into()),
+        };
+        let same = identity_hash(base, &vary, precision) == self.sweep_hash
+            && base.name == self.scenario
+            && base.seed == self.seed
+            && base.replications == self.replications;
+        if !same {
+            return Err("it does not match the sweep's scenario.toml beside it: it was edited, or the files come from different sweeps".into());
+        }
+        Ok(())
+    }
 }
 
-/// The directory of point files.
-pub fn points_dir(dir: &Path) -> PathBuf {
-    dir.join("points")
-}
-
-/// The file of point `i`.
-pub fn point_file(i: usize) -> String {
-    format!("point-{i:06}.csv")
+/// Reads `plan.json` of a sweep directory and checks it ([`PlanFile::check`]) against the base
+/// scenario beside it, if the directory holds one.
+pub fn read_checked_plan(dir: &Path) -> Result<PlanFile, String> {
+    let plan = read_plan(dir)?;
+    let path = dir.join("scenario.toml");
+    let base = match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let text = ScenarioText { label: path.display().to_string(), text };
+            Some(scenario::parse(&text, &[]).map_err(|e| format!("{}: {e}", path.display()))?)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    plan.check(base.as_ref()).map_err(|e| format!("{}: {e}", dir.join("plan.json").display()))?;
+    Ok(plan)
 }
 
 /// Reads `plan.json` of a sweep directory.
@@ -240,59 +314,6 @@ pub fn read_plan(dir: &Path) -> Result<PlanFile, String> {
     let bytes =
         std::fs::read(&path).map_err(|e| format!("{}: {e} (not a borderq sweep directory?)", path.display()))?;
     serde_json::from_slice(&bytes).map_err(|e| format!("{}: not a sweep plan: {e}", path.display()))
-}
-
-/// The finished points in `dir`: index → the file's data line (header checked against `header`).
-pub fn finished_points(dir: &Path, header: &str) -> Result<BTreeMap<usize, String>, String> {
-    let mut out = BTreeMap::new();
-    let pdir = points_dir(dir);
-    let Ok(entries) = std::fs::read_dir(&pdir) else { return Ok(out) };
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("{}: {e}", pdir.display()))?;
-        let name = entry.file_name().to_string_lossy().to_string();
-        let Some(index) = name.strip_prefix("point-").and_then(|s| s.strip_suffix(".csv")).and_then(|s| s.parse().ok())
-        else {
-            continue;
-        };
-        let text = std::fs::read_to_string(entry.path()).map_err(|e| format!("{}: {e}", entry.path().display()))?;
-        let (h, line) = text.split_once('\n').ok_or_else(|| format!("{}: not a point file", entry.path().display()))?;
-        if format!("{h}\n") != header {
-            return Err(format!("{}: its columns do not match this sweep", entry.path().display()));
-        }
-        out.insert(index, line.to_string());
-    }
-    Ok(out)
-}
-
-/// The header of `ports_sweep.csv` and of each point's per-port file.
-pub const PORTS_HEADER: &str = "point,port,metric,mean,ci95_low,ci95_high\n";
-
-/// The per-port file of point `i` (written before the point's own file, which marks it finished).
-pub fn port_point_file(i: usize) -> String {
-    format!("point-{i:06}-ports.csv")
-}
-
-/// Writes point `i` atomically: its per-port rows first (if any), then its line.
-pub fn write_point(dir: &Path, header: &str, i: usize, line: &str, port_lines: &str) -> Result<(), OutputError> {
-    let pdir = points_dir(dir);
-    output::create_dir(&pdir)?;
-    if !port_lines.is_empty() {
-        output::write_atomic(&pdir, &port_point_file(i), format!("{PORTS_HEADER}{port_lines}").as_bytes())?;
-    }
-    output::write_atomic(&pdir, &point_file(i), format!("{header}{line}").as_bytes())
-}
-
-/// The per-port rows of point `i` in `dir` (empty if it has none).
-pub fn read_port_lines(dir: &Path, i: usize) -> Result<String, String> {
-    let path = points_dir(dir).join(port_point_file(i));
-    match std::fs::read_to_string(&path) {
-        Ok(text) => text
-            .strip_prefix(PORTS_HEADER)
-            .map(str::to_string)
-            .ok_or_else(|| format!("{}: not a per-port point file", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-        Err(e) => Err(format!("{}: {e}", path.display())),
-    }
 }
 
 /// `sweep.csv` from the data lines of every point, in index order.

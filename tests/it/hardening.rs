@@ -286,3 +286,183 @@ groups_per_day = 5
     let text = format!("{base}\n[provenance]\n\"quota.allocation_hour\" = \"assumption\"\n");
     crate::common::run_text(&text, &[], 1);
 }
+
+fn small_sweep(dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    borderq()
+        .args(["sweep", "bailey", "--vary", "quota.daily=90,95,100,105", "--replications", "1", "--quiet"])
+        .args(["--no-charts", "--set", "scenario.end=\"2024-02-01\"", "--out"])
+        .arg(dir)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn merge(dirs: &[&std::path::Path], out: &std::path::Path) -> (Option<i32>, String) {
+    let o = borderq().arg("merge").args(dirs).arg("--out").arg(out).arg("--no-charts").output().unwrap();
+    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+/// merge takes the lock of the directory it writes, as every command does, and never writes into
+/// a directory of another sweep.
+#[test]
+fn merge_takes_the_lock_and_checks_the_directory_it_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, live, other) =
+        (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("live"), tmp.path().join("o"));
+    assert!(small_sweep(&a, &["--shard", "1/2"]).status.success());
+    assert!(small_sweep(&b, &["--shard", "2/2"]).status.success());
+    // A sweep is writing into `live`: it holds the lock.
+    std::fs::create_dir_all(&live).unwrap();
+    let held = std::fs::File::create(live.join(borderq::output::LOCK)).unwrap();
+    held.try_lock().unwrap();
+    let (code, err) = merge(&[&a, &b], &live);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("in use") || err.contains("another borderq"), "{err}");
+    assert!(!live.join("plan.json").exists() && !live.join("sweep.csv").exists(), "nothing written under the lock");
+    drop(held);
+    // A directory of another sweep is not merged into.
+    assert!(small_sweep(&other, &["--seed", "5"]).status.success());
+    let before = std::fs::read(other.join("sweep.csv")).unwrap();
+    let (code, err) = merge(&[&a, &b], &other);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("holds another sweep"), "{err}");
+    assert_eq!(std::fs::read(other.join("sweep.csv")).unwrap(), before);
+}
+
+/// merge reads every point file whole, checks it belongs to the sweep and the grid, and refuses
+/// what does not, naming each file; an edited plan.json is refused whatever hash it kept.
+#[test]
+fn merge_refuses_point_files_and_plans_that_do_not_belong() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert!(small_sweep(&a, &["--shard", "1/2"]).status.success());
+    assert!(small_sweep(&b, &["--shard", "2/2"]).status.success());
+    let seeded = tmp.path().join("seeded");
+    assert!(small_sweep(&seeded, &["--seed", "99"]).status.success());
+    let point = |d: &std::path::Path, i: usize| d.join(format!("points/point-{i:06}.csv"));
+    let good = std::fs::read_to_string(point(&b, 1)).unwrap();
+    type Spoil<'a> = Box<dyn Fn(&std::path::Path) + 'a>;
+    let cases: Vec<(&str, Spoil, &str)> = vec![
+        ("cut mid-row", Box::new(|d| std::fs::write(point(d, 1), &good[..good.len() - 7]).unwrap()), "cut short"),
+        (
+            "header only",
+            Box::new(|d| {
+                let keep: String = good.lines().take(2).map(|l| format!("{l}\n")).collect();
+                std::fs::write(point(d, 1), keep).unwrap()
+            }),
+            "no row",
+        ),
+        ("a stray point", Box::new(|d| std::fs::write(point(d, 99), &good).unwrap()), "point-000099.csv"),
+        (
+            "another seed's point",
+            Box::new(|d| std::fs::copy(point(&seeded, 3), point(d, 3)).map(|_| ()).unwrap()),
+            "another sweep",
+        ),
+        (
+            "edited plan",
+            Box::new(|d| {
+                let p = std::fs::read_to_string(d.join("plan.json")).unwrap();
+                std::fs::write(d.join("plan.json"), p.replace("\"replications\": 1", "\"replications\": 7")).unwrap()
+            }),
+            "was edited",
+        ),
+        (
+            "huge plan",
+            Box::new(|d| {
+                let p = std::fs::read_to_string(d.join("plan.json")).unwrap();
+                std::fs::write(d.join("plan.json"), p.replace("\"points\": 4", "\"points\": 100000000000")).unwrap()
+            }),
+            "does not hold together",
+        ),
+    ];
+    for (what, spoil, why) in cases {
+        let copy = tmp.path().join(what.replace(' ', "-"));
+        copy_dir(&b, &copy);
+        spoil(&copy);
+        let out = tmp.path().join(format!("{}-out", what.replace(' ', "-")));
+        let (code, err) = merge(&[&a, &copy], &out);
+        assert_eq!(code, Some(2), "{what}: {err}");
+        assert!(err.contains(why), "{what}: {err}");
+        assert!(!out.join("sweep.csv").exists(), "{what}: no sweep.csv");
+    }
+    let (code, err) = merge(&[&a, &b], &tmp.path().join("fine"));
+    assert_eq!(code, Some(0), "{err}");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to.join("points")).unwrap();
+    for sub in ["", "points"] {
+        for e in std::fs::read_dir(from.join(sub)).unwrap().flatten() {
+            if e.file_type().unwrap().is_file() {
+                std::fs::copy(e.path(), to.join(sub).join(e.file_name())).unwrap();
+            }
+        }
+    }
+}
+
+/// A study's merge counts its points by index: a stray point is refused by name, never counted in
+/// place of a missing one, and doubled points are reported.
+#[test]
+fn a_study_merge_counts_points_by_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = |dir: &std::path::Path, shard: &str| {
+        borderq()
+            .args(["sensitivity", "bailey", "--param", "quota.daily=90:110", "--samples", "8", "--replications", "1"])
+            .args(["--set", "scenario.end=\"2024-02-01\"", "--quiet", "--no-charts", "--shard", shard, "--out"])
+            .arg(dir)
+            .output()
+            .unwrap()
+    };
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert!(study(&a, "1/2").status.success() && study(&b, "2/2").status.success());
+    let point = |d: &std::path::Path, i: usize| d.join(format!("points/point-{i:06}.csv"));
+    // One point missing and a stray one in its place.
+    let spoiled = tmp.path().join("spoiled");
+    copy_dir(&b, &spoiled);
+    std::fs::rename(point(&spoiled, 1), point(&spoiled, 101)).unwrap();
+    let (code, err) = merge(&[&a, &spoiled], &tmp.path().join("x"));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("point-000101.csv"), "{err}");
+    // A stray point beside complete shards: refused, no underflow.
+    let stray = tmp.path().join("stray");
+    copy_dir(&b, &stray);
+    std::fs::copy(point(&b, 1), point(&stray, 500)).unwrap();
+    let (code, err) = merge(&[&a, &stray], &tmp.path().join("y"));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("point-000500.csv") && !err.contains("18446744073709551615"), "{err}");
+    // A directory given twice: its points are doubled, and said so.
+    let (code, err) = merge(&[&a, &b, &a], &tmp.path().join("z"));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("appear in more than one directory"), "{err}");
+}
+
+/// A sweep directory written before point files carried their identity (plan schema version 1,
+/// no scenario.toml) still resumes and merges, and a resume writes its points in the new form.
+#[test]
+fn a_sweep_directory_of_the_earlier_format_still_resumes_and_merges() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert!(small_sweep(&a, &["--shard", "1/2"]).status.success());
+    assert!(small_sweep(&b, &["--shard", "2/2"]).status.success());
+    let reference = tmp.path().join("ref");
+    assert_eq!(merge(&[&a, &b], &reference).0, Some(0));
+    for d in [&a, &b] {
+        std::fs::remove_file(d.join("scenario.toml")).unwrap();
+        let plan = std::fs::read_to_string(d.join("plan.json")).unwrap();
+        std::fs::write(d.join("plan.json"), plan.replace("\"schema_version\": 2", "\"schema_version\": 1")).unwrap();
+        for e in std::fs::read_dir(d.join("points")).unwrap().flatten() {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            let old =
+                text.split_once('\n').filter(|(first, _)| first.starts_with("# borderq point")).map(|(_, rest)| rest);
+            std::fs::write(e.path(), old.unwrap_or(&text)).unwrap();
+        }
+    }
+    let merged = tmp.path().join("merged");
+    let (code, err) = merge(&[&a, &b], &merged);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(std::fs::read(merged.join("sweep.csv")).unwrap(), std::fs::read(reference.join("sweep.csv")).unwrap());
+    let out = small_sweep(&b, &["--shard", "2/2", "--resume"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let first = std::fs::read_to_string(b.join("points/point-000001.csv")).unwrap();
+    assert!(first.starts_with("# borderq point 1 of "), "{first}");
+}
