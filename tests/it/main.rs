@@ -12,6 +12,8 @@ mod cli;
 mod common;
 /// Outputs byte-identical across thread counts.
 mod determinism;
+/// The fuzz targets' seed corpora through the fuzzers' own checks.
+mod fuzz_seeds;
 /// Hardening: one test per class of failure found by adversarial use.
 mod hardening;
 /// Scenario inheritance: merging, chains, errors in parent and child.
