@@ -48,11 +48,11 @@ pub fn points(data: &[u8]) {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].len(), 4);
     }
-    if let Ok(plan) = serde_json::from_str::<borderq::sweep::PlanFile>(text) {
-        if plan.check(None).is_ok() {
-            assert!(plan.points <= borderq::sweep::MAX_POINTS);
-            let _ = plan.header();
-        }
+    if let Ok(plan) = serde_json::from_str::<borderq::sweep::PlanFile>(text)
+        && plan.check(None).is_ok()
+    {
+        assert!(plan.points <= borderq::sweep::MAX_POINTS);
+        let _ = plan.header();
     }
     let _ = serde_json::from_str::<borderq::sensitivity::StudyPlan>(text);
 }
