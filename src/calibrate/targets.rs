@@ -91,6 +91,11 @@ impl Target {
     }
 }
 
+/// The smallest tolerance a target may have, relative to its value (or to 1, for a value under
+/// 1): below it, the squared standardised difference of an ordinary miss overflows, and every
+/// loss is infinite.
+pub const MIN_RELATIVE_TOLERANCE: f64 = 1e-9;
+
 /// Reads a target CSV (`from,to,metric,value,tolerance`, optionally then `port`: a port's id, or
 /// empty for every port together); every error names the file and line.
 pub fn read_csv(label: &str, text: &str, s: &Scenario) -> Result<Vec<Target>, String> {
@@ -128,9 +133,11 @@ pub fn read_csv(label: &str, text: &str, s: &Scenario) -> Result<Vec<Target>, St
                 .ok_or_else(|| format!("{label}:{line}: {name} = {:?} is not a number", &rec[k]))
         };
         let (value, scale) = (num(3, "value")?, num(4, "tolerance")?);
-        if scale <= 0.0 {
+        let least = MIN_RELATIVE_TOLERANCE * value.abs().max(1.0);
+        if scale < least {
             return Err(format!(
-                "{label}:{line}: tolerance = {scale} is not positive: expected the target's standard uncertainty, > 0"
+                "{label}:{line}: tolerance = {} is too small for a loss to be computed: expected the target's standard uncertainty, at least {least:e} ({MIN_RELATIVE_TOLERANCE:e} of the value, or of 1 for a value under 1)",
+                &rec[4]
             ));
         }
         check_period(s, from, to, metric).map_err(|e| format!("{label}:{line}: {e}"))?;

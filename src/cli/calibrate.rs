@@ -106,6 +106,12 @@ pub(crate) fn calibrate(a: CalibrateArgs) -> Result<(), Failure> {
         });
     }
     let fit = fit.map_err(Failure::Run)?;
+    if !fit.loss.is_finite() || !fit.loss_noise.is_finite() {
+        return Err(Failure::Run(format!(
+            "the loss at the fit is {} (its noise {}): no comparison of the fit can be made; check that every target's tolerance is its standard uncertainty, not a tiny number",
+            fit.loss, fit.loss_noise
+        )));
+    }
     let log = problem.log.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let calibrated = problem.scenario(&fit.values).map_err(Failure::Run)?;
     let files = outputs((&base, &calibrated), &params, &targets, (&fit, &log), a.no_charts)?;

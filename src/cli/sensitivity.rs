@@ -91,12 +91,21 @@ pub(crate) fn sensitivity(a: SensitivityArgs) -> Result<(), Failure> {
     sensitivity::finish(&dir, &study, &all, a.no_charts).map_err(input)?;
     if !a.quiet {
         let rows = study.estimate(&all).map_err(input)?;
-        for line in borderq::plot::sensitivity_ranking(&study.chart_spec(), &rows) {
-            println!("{line}");
-        }
+        print_ranking(&study, &rows);
         eprintln!("borderq: sensitivity complete: {}", dir.join("sensitivity.csv").display());
     }
     Ok(())
+}
+
+/// The ranking in words, then the warnings for estimates that cannot be right.
+fn print_ranking(study: &borderq::sensitivity::Study, rows: &[borderq::sensitivity::IndexRow]) {
+    let spec = study.chart_spec();
+    for line in borderq::plot::sensitivity_ranking(&spec, rows) {
+        println!("{line}");
+    }
+    for w in sensitivity::warnings(rows, spec.sobol, spec.samples, spec.replications) {
+        eprintln!("borderq: warning: {w}");
+    }
 }
 
 /// Whether the first directory holds a sensitivity study (its plan says so).

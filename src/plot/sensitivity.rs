@@ -198,6 +198,14 @@ fn report(study: &SensitivitySpec, rows: &[IndexRow], svgs: &[String]) -> String
         study.seed,
         env!("CARGO_PKG_VERSION")
     );
+    let warnings = crate::stats::index_warnings(rows, study.sobol, study.samples, study.replications);
+    if !warnings.is_empty() {
+        o.push_str("<section id=\"warnings\" style=\"border-left:4px solid #b00;padding-left:.8em\">\n<h2>Warnings</h2>\n<ul>\n");
+        for w in &warnings {
+            let _ = writeln!(o, "<li>{}</li>", escape(w));
+        }
+        o.push_str("</ul>\n</section>\n");
+    }
     o.push_str("<section id=\"ranking\">\n<h2>Ranking</h2>\n<ul>\n");
     for line in ranking(study, rows) {
         let _ = writeln!(o, "<li>{}</li>", escape(&line));

@@ -13,7 +13,7 @@ pub mod estimate;
 mod exec;
 pub mod study;
 
-pub use crate::stats::IndexRow;
+pub use crate::stats::{IndexRow, index_warnings as warnings};
 pub use design::{Design, Method};
 pub use exec::{Prepared, finish, merge, prepare, run_points};
 pub use study::{Study, StudyError, StudyPlan};

@@ -316,11 +316,14 @@ fn noise_row(metric: &'static str, idx: &[usize], y: &[f64], noise: &[f64]) -> I
     let mean = idx.iter().map(|&i| y[i]).sum::<f64>() / n;
     let v = idx.iter().map(|&i| (y[i] - mean).powi(2)).sum::<f64>() / n;
     let share = idx.iter().map(|&i| noise[i]).sum::<f64>() / n / v;
+    // A metric that does not vary across the points (its spread at the rounding of its mean) has
+    // no noise share: the ratio would be noise over rounding.
+    let flat = v.is_nan() || v <= 1e-20 * mean * mean + f64::MIN_POSITIVE;
     IndexRow {
         metric,
         parameter: "(replication noise)".into(),
         index: "noise_share",
-        value: Some(share),
+        value: (!flat && share.is_finite()).then_some(share),
         ci_low: None,
         ci_high: None,
     }

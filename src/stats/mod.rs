@@ -6,7 +6,7 @@ mod bands;
 mod indices;
 
 pub use bands::{Amount, Bands};
-pub use indices::IndexRow;
+pub use indices::{IndexRow, index_warnings};
 
 use rand::RngExt;
 use statrs::distribution::{ContinuousCDF, StudentsT};

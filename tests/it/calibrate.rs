@@ -116,7 +116,7 @@ fn bad_targets_are_refused_with_file_and_line() {
         ("from,to,metric,value\n2024-03-01,2024-04-01,processed_persons,5\n", "t2.csv:1: the columns are"),
         (
             "from,to,metric,value,tolerance\n2024-03-01,2024-04-01,processed_persons,5,0\n",
-            "t3.csv:2: tolerance = 0 is not positive",
+            "t3.csv:2: tolerance = 0 is too small for a loss to be computed",
         ),
         (
             "from,to,metric,value,tolerance\n2024-03-01,2024-04-01,processed_persons,x,1\n",

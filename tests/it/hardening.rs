@@ -466,3 +466,53 @@ fn a_sweep_directory_of_the_earlier_format_still_resumes_and_merges() {
     let first = std::fs::read_to_string(b.join("points/point-000001.csv")).unwrap();
     assert!(first.starts_with("# borderq point 1 of "), "{first}");
 }
+
+/// Estimates that cannot be right are said so, with what to do: S1 above ST from a design too
+/// small, a metric that does not vary (no noise share, instead of a ratio of rounding errors),
+/// and a target tolerance too small for any loss to be computed.
+#[test]
+fn impossible_estimates_come_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = |param: &str, dir: &str| {
+        borderq()
+            .args(["sensitivity", "bailey", "--param", param, "--samples", "8", "--replications", "2"])
+            .args(["--set", "scenario.end=\"2024-03-01\"", "--out"])
+            .arg(tmp.path().join(dir))
+            .output()
+            .unwrap()
+    };
+    let flat = study("quota.request_open_hour=0:5", "flat");
+    let err = String::from_utf8_lossy(&flat.stderr);
+    assert!(flat.status.success(), "{err}");
+    assert!(err.contains("warning: wait_mean_days does not vary across the design points"), "{err}");
+    let csv_text = std::fs::read_to_string(tmp.path().join("flat/sensitivity.csv")).unwrap();
+    let noise = csv_text.lines().find(|l| l.starts_with("wait_mean_days,(replication noise),noise_share")).unwrap();
+    assert_eq!(noise, "wait_mean_days,(replication noise),noise_share,,,", "no ratio of rounding errors");
+    let small = study("quota.request_probability=0.5:1", "small");
+    let err = String::from_utf8_lossy(&small.stderr);
+    assert!(err.contains("cannot all be right") && err.contains("rerun with --samples 128"), "{err}");
+    let report = std::fs::read_to_string(tmp.path().join("small/report.html")).unwrap();
+    assert!(report.contains("<h2>Warnings</h2>") && report.contains("cannot all be right"));
+    // A tolerance that makes every loss infinite is refused before anything runs.
+    let targets = tmp.path().join("t.csv");
+    std::fs::write(&targets, "from,to,metric,value,tolerance\n2024-01-01,2024-03-01,wait_mean_days,0.5,1e-300\n")
+        .unwrap();
+    let out = borderq()
+        .args([
+            "calibrate",
+            "bailey",
+            "--fit",
+            "quota.daily=95:110",
+            "--set",
+            "scenario.end=\"2024-03-01\"",
+            "--target",
+        ])
+        .arg(&targets)
+        .arg("--out")
+        .arg(tmp.path().join("cal"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("t.csv:2: tolerance = 1e-300 is too small") && err.contains("at least 1e-9"), "{err}");
+}
