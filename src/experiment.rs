@@ -149,6 +149,15 @@ pub fn check_scale(s: &Scenario) -> Result<(), Error> {
             scenario::MAX_EXPECTED_GROUPS
         )));
     }
+    let draws = s.expected_draws();
+    if draws > scenario::MAX_EXPECTED_DRAWS {
+        return Err(Error::TooLarge(format!(
+            "scenario {:?} would draw about {draws:.3e} arrivals per replication ({groups:.3e} of them registering), each costing time: \
+             borderq refuses more than {:.0e}; shorten the horizon or lower the arrival rates",
+            s.name,
+            scenario::MAX_EXPECTED_DRAWS
+        )));
+    }
     Ok(())
 }
 

@@ -75,13 +75,13 @@ pub fn replication_range(
         let result = if r == 0 {
             let mut guard = records.lock().unwrap_or_else(|e| e.into_inner());
             match guard.as_mut() {
-                Some(obs) => model.replicate(r, &mut **obs),
-                None => model.replicate(r, &mut crate::model::NoRecords),
+                Some(obs) => model.replicate_until(r, &mut **obs, opts.cancel),
+                None => model.replicate_until(r, &mut crate::model::NoRecords, opts.cancel),
             }
         } else {
-            model.replicate(r, &mut crate::model::NoRecords)
+            model.replicate_until(r, &mut crate::model::NoRecords, opts.cancel)
         };
-        let mut result = result;
+        let mut result = result?;
         if let Some(daily) = result.port_daily.take() {
             if let Some(bands) = opts.port_daily {
                 bands.lock().unwrap_or_else(|e| e.into_inner()).add(&daily);

@@ -374,9 +374,20 @@ impl Model {
     /// could not inline this crate's small helpers, so it measured other code than the CLI runs.
     /// Records cost one indirect call per group, and only when the observer wants them.
     pub fn replicate(&self, r: u64, observer: &mut dyn Observer) -> RepResult {
-        let mut result = sim::Sim::new(self, r, observer.wants_records()).run(observer);
+        self.replicate_until(r, observer, None).expect("a replication without a cancel flag runs to its end")
+    }
+
+    /// [`Model::replicate`], stopped as soon as `cancel` is set (checked every simulated day and
+    /// within a day's arrivals): `None` if it was.
+    pub fn replicate_until(
+        &self,
+        r: u64,
+        observer: &mut dyn Observer,
+        cancel: Option<&std::sync::atomic::AtomicBool>,
+    ) -> Option<RepResult> {
+        let mut result = sim::Sim::new(self, r, observer.wants_records(), cancel).run(observer)?;
         result.periods = self.period_values(&result);
-        result
+        Some(result)
     }
 
     /// Cost of a group of `size` persons in quota units.

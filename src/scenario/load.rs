@@ -9,6 +9,11 @@ use super::types::{DAYS_PER_MONTH, QuotaUnit, Scenario};
 /// each live group costs about 100 bytes, so 200 million is ~20 GB per worker thread.
 pub const MAX_EXPECTED_GROUPS: f64 = 2e8;
 
+/// The most arrivals one replication may be expected to draw, those that never register (a
+/// `register_share` below 1) included: each costs time, about 100 ns, so 2 billion is a few
+/// minutes per replication.
+pub const MAX_EXPECTED_DRAWS: f64 = 2e9;
+
 /// Expected persons registering from one source over the horizon.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceLoad {
@@ -131,10 +136,21 @@ impl Scenario {
     /// the horizon, every caravan person as a group, and random caravans over the whole horizon.
     /// Used to refuse runs that could not fit in memory before they start.
     pub fn expected_groups(&self) -> f64 {
+        self.expected_arrivals(true)
+    }
+
+    /// The arrivals one replication is expected to draw: [`Scenario::expected_groups`] with the
+    /// streams' arrivals that do not register counted too.
+    pub fn expected_draws(&self) -> f64 {
+        self.expected_arrivals(false)
+    }
+
+    fn expected_arrivals(&self, registering_only: bool) -> f64 {
         let days = self.days();
         let mut total = self.initial.as_ref().map_or(0.0, |i| i.groups as f64);
         for a in &self.arrivals {
-            total += a.groups_per_day.per_day(self.start, days).iter().sum::<f64>() * a.register_share;
+            let share = if registering_only { a.register_share } else { 1.0 };
+            total += a.groups_per_day.per_day(self.start, days).iter().sum::<f64>() * share;
         }
         total += self.caravans.iter().map(|c| c.persons as f64).sum::<f64>();
         if let Some(p) = &self.caravan_process {

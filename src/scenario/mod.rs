@@ -21,7 +21,7 @@ use std::path::Path;
 pub use dist::{DIST_NAMES, Dist, Law};
 pub use error::ScenarioError;
 pub use labels::parameter_label;
-pub use load::{CaravanLoad, Load, MAX_EXPECTED_GROUPS, SourceLoad, size_mean};
+pub use load::{CaravanLoad, Load, MAX_EXPECTED_DRAWS, MAX_EXPECTED_GROUPS, SourceLoad, size_mean};
 pub use resolved::to_toml;
 pub use sampler::Sampler;
 pub use schedule::Schedule;

@@ -67,4 +67,3 @@ pub fn index_warnings(rows: &[IndexRow], sobol: bool, samples: usize, replicatio
     }
     out
 }
-

@@ -516,3 +516,43 @@ fn impossible_estimates_come_with_a_warning() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("t.csv:2: tolerance = 1e-300 is too small") && err.contains("at least 1e-9"), "{err}");
 }
+
+/// A replication stops as soon as it is told to, even one that spends its time drawing arrivals
+/// that never register: SIGTERM ends it within seconds, with exit 143 and no output files; and a
+/// scenario that would draw more arrivals than the guard allows is refused before it starts.
+#[cfg(unix)]
+#[test]
+fn a_long_replication_stops_on_sigterm_and_too_many_draws_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("borderq");
+    let dir = tmp.path().join("long");
+    let mut child = std::process::Command::new(bin)
+        .args(["run", "bailey", "--replications", "1", "--threads", "1", "--quiet"])
+        .args(["--set", "arrivals.0.groups_per_day=5e6", "--set", "arrivals.0.register_share=0", "--out"])
+        .arg(&dir)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(child.try_wait().unwrap().is_none(), "still drawing after 1.5 s");
+    let sent = std::time::Instant::now();
+    std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(sent.elapsed().as_secs() < 5, "still running 5 s after SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(143));
+    assert!(!dir.join("summary.csv").exists());
+    let refused = borderq()
+        .args(["run", "bailey", "--replications", "1", "--set", "arrivals.0.groups_per_day=1e8"])
+        .args(["--set", "arrivals.0.register_share=0", "--out"])
+        .arg(tmp.path().join("refused"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{err}");
+    assert!(err.contains("would draw about") && err.contains("refuses more than 2e9"), "{err}");
+}

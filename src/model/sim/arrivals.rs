@@ -107,7 +107,12 @@ impl Sim<'_> {
             let const_travel = s.travel.constant().map(time::from_days);
             let (day_start, day_end) = (d * DAY, (d + 1) * DAY);
             let mut t = day_start as f64;
+            let mut drawn = 0u32;
             loop {
+                drawn = drawn.wrapping_add(1);
+                if drawn & 0xffff == 0 && self.stop_requested() {
+                    break;
+                }
                 t += exp.sample(&mut rng);
                 if t >= day_end as f64 {
                     break;

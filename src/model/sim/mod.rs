@@ -136,12 +136,22 @@ pub(crate) struct Sim<'m> {
     cohorts: Cohorts,
     /// Each explicit caravan's first and last registration, once its groups are created.
     caravan_windows: Vec<Option<(SimTime, SimTime)>>,
+    /// Set from another thread to stop the replication: checked every simulated day, and within
+    /// a day's arrivals.
+    cancel: Option<&'m std::sync::atomic::AtomicBool>,
+    /// The replication was stopped before its horizon.
+    cancelled: bool,
 }
 
 impl<'m> Sim<'m> {
     /// Replication `replication` of `m`, with this thread's spare rooms, cleared; `keep_records`
     /// says whether the observer wants `--records` rows.
-    pub(crate) fn new(m: &'m Model, replication: u64, keep_records: bool) -> Self {
+    pub(crate) fn new(
+        m: &'m Model,
+        replication: u64,
+        keep_records: bool,
+        cancel: Option<&'m std::sync::atomic::AtomicBool>,
+    ) -> Self {
         let seed = rng::replication_seed(m.scenario.seed, replication);
         let mut rng_outages = rng::stream(seed, StreamKind::Outages as u32, 0);
         let mut raw = m.explicit_outages.clone();
@@ -197,11 +207,24 @@ impl<'m> Sim<'m> {
             ports: Ports::new(seed),
             cohorts,
             caravan_windows: Vec::new(),
+            cancel,
+            cancelled: false,
         }
     }
 
-    /// Runs the replication to the horizon.
-    pub(crate) fn run(mut self, obs: &mut dyn Observer) -> RepResult {
+    /// Whether the replication must stop now (and notes it). Rarely called, and kept out of line
+    /// so that the loops that call it keep their registers.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn stop_requested(&mut self) -> bool {
+        if !self.cancelled && self.cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+            self.cancelled = true;
+        }
+        self.cancelled
+    }
+
+    /// Runs the replication to the horizon; `None` if it was cancelled before.
+    pub(crate) fn run(mut self, obs: &mut dyn Observer) -> Option<RepResult> {
         self.seed_backlog();
         self.seed_caravans();
         for i in 0..self.m.streams.len() {
@@ -219,7 +242,12 @@ impl<'m> Sim<'m> {
             let Some(ev) = self.queue.pop() else { break };
             debug_assert!(ev.time < self.m.horizon);
             match Kind::of(ev.kind) {
-                Kind::Arrivals => self.arrivals_of_day(ev.id as usize, day_of(ev.time)),
+                Kind::Arrivals => {
+                    self.arrivals_of_day(ev.id as usize, day_of(ev.time));
+                    if self.cancelled {
+                        return None;
+                    }
+                }
                 Kind::Register => self.register(ev.slot as u32, ev.time),
                 Kind::Return => {
                     let (slot, overlapped) = unpack_return(ev.slot);
@@ -230,6 +258,9 @@ impl<'m> Sim<'m> {
                     }
                 }
                 Kind::Allocate => {
+                    if self.stop_requested() {
+                        return None;
+                    }
                     let d = day_of(ev.time);
                     self.expire_patience(d as usize, ev.time, obs);
                     self.allocate(d, ev.time, obs);
@@ -237,7 +268,7 @@ impl<'m> Sim<'m> {
             }
         }
         self.expire_patience(self.m.days, self.m.horizon, obs);
-        self.finish(obs)
+        Some(self.finish(obs))
     }
 
     /// Schedules an event, unless it falls at or after the horizon.
