@@ -79,6 +79,35 @@ pub struct Problem<'a> {
 /// The search's error when the budget is spent (the best point so far is the fit).
 const BUDGET_SPENT: &str = "the budget of evaluations is spent";
 
+/// Bisection steps per end of a profile interval.
+const BISECTION_STEPS: usize = 6;
+
+/// The most evaluations the profiles of `k` parameters make: each a grid of [`PROFILE_POINTS`]
+/// and [`BISECTION_STEPS`] at each end.
+pub fn profile_evaluations(k: usize) -> usize {
+    k * (PROFILE_POINTS + 2 * BISECTION_STEPS)
+}
+
+/// The smallest budget for `k` parameters: the start, a simplex of `k + 1` points more, the fit
+/// and the profiles.
+pub fn min_budget(k: usize) -> usize {
+    1 + (k + 1) + 1 + profile_evaluations(k)
+}
+
+/// Checks `budget` (the total of evaluations, profiles included) for `k` parameters.
+pub fn check_budget(budget: usize, k: usize) -> Result<(), String> {
+    let least = min_budget(k);
+    if budget < least {
+        return Err(format!(
+            "--budget {budget} is too small: it counts every evaluation, and with {k} parameter{} the profiles alone take up to {} and the search at least {}: give --budget {least} or more",
+            if k == 1 { "" } else { "s" },
+            profile_evaluations(k),
+            k + 2
+        ));
+    }
+    Ok(())
+}
+
 impl std::fmt::Debug for Problem<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Problem").field("params", &self.params).field("targets", &self.targets).finish_non_exhaustive()
@@ -202,7 +231,9 @@ impl CostFunction for Search<'_, '_> {
 
     fn cost(&self, u: &Point) -> Result<f64, argmin::core::Error> {
         let (u, problem) = (&u.0, self.0);
-        if problem.log.lock().unwrap_or_else(|e| e.into_inner()).len() >= problem.budget {
+        // The search may use what the fit's evaluation and the profiles leave of the budget.
+        let allowance = problem.budget.saturating_sub(1 + profile_evaluations(problem.params.len()));
+        if problem.log.lock().unwrap_or_else(|e| e.into_inner()).len() >= allowance {
             return Err(argmin::core::Error::msg(BUDGET_SPENT));
         }
         // Outside the cube the loss is the clamped point's, plus a slope that leads back inside.
@@ -245,6 +276,9 @@ pub struct Fit {
     pub evaluations: usize,
     /// The replication noise of the loss at the fit ([`Problem::loss_noise`]).
     pub loss_noise: f64,
+    /// A profile found a lower loss than the search, and its point is the fit (the intervals were
+    /// traced around the search's best).
+    pub moved_by_profile: bool,
 }
 
 impl Fit {
@@ -299,7 +333,23 @@ pub fn calibrate(problem: &Problem) -> Result<Fit, String> {
     for i in 0..k {
         fitted.push(profile(problem, &best, i, loss)?);
     }
-    Ok(Fit { start_loss, loss, values, fitted, evaluations, loss_noise })
+    // The best point found is the fit: a profile point lower than the search's best replaces it.
+    let lowest = {
+        let log = problem.log.lock().unwrap_or_else(|e| e.into_inner());
+        log.iter().filter(|e| e.loss < loss).min_by(|a, b| a.loss.total_cmp(&b.loss)).cloned()
+    };
+    let (values, loss, loss_noise, moved) = match lowest {
+        Some(e) => {
+            let noise = problem.loss_noise(&e.values)?;
+            for (f, v) in fitted.iter_mut().zip(&e.values) {
+                f.value = v.parse::<f64>().unwrap_or(f.value);
+            }
+            (e.values, e.loss, noise, true)
+        }
+        None => (values, loss, loss_noise, false),
+    };
+    let evaluations = evaluations.max(1);
+    Ok(Fit { start_loss, loss, values, fitted, evaluations, loss_noise, moved_by_profile: moved })
 }
 
 /// Parameter `i`'s profile: the loss over a grid of its range with the others at the fit, then the
@@ -331,7 +381,7 @@ fn profile(problem: &Problem, best: &[f64], i: usize, loss: f64) -> Result<Fitte
         let inside = grid[j as usize].0;
         let Some(&(outside, _)) = grid.get((j + step) as usize).filter(|_| j + step >= 0) else { return Ok(inside) };
         let (mut a, mut b) = (inside, outside);
-        for _ in 0..6 {
+        for _ in 0..BISECTION_STEPS {
             let m = 0.5 * (a + b);
             if at(m)? <= limit { a = m } else { b = m }
         }

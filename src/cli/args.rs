@@ -282,8 +282,9 @@ pub(crate) struct CalibrateArgs {
     /// `record` (the reported figures) or a CSV file of targets.
     #[arg(long, value_name = "record|FILE.csv", default_value = "record")]
     pub(crate) target: String,
-    /// The most evaluations the search may make (each runs the replications).
-    #[arg(long, value_name = "N", default_value_t = 60, value_parser = clap::value_parser!(u64).range(4..=100_000))]
+    /// The most evaluations in all, the profiles' included (up to 23 per parameter); each runs the
+    /// replications.
+    #[arg(long, value_name = "N", default_value_t = 150, value_parser = clap::value_parser!(u64).range(4..=100_000))]
     pub(crate) budget: u64,
     #[command(flatten)]
     pub(crate) flags: ScenarioFlags,

@@ -33,6 +33,7 @@ fn inputs(a: &CalibrateArgs) -> Result<(scenario::ScenarioText, Scenario, Vec<Pa
         .collect::<Result<_, _>>()
         .map_err(|e| Failure::Input(e.replacen("--param", "--fit", 1)))?;
     calibrate::check_params(&text, &a.flags.sets, &params).map_err(Failure::Input)?;
+    calibrate::check_budget(a.budget as usize, params.len()).map_err(Failure::Input)?;
     let targets: Vec<Target> = if a.target == "record" {
         let t = targets::from_record(&base);
         if t.is_empty() {
@@ -72,11 +73,20 @@ pub(crate) fn calibrate(a: CalibrateArgs) -> Result<(), Failure> {
         port_daily: None,
         keep_port_daily: targets.iter().any(|t| t.port.is_some()),
     };
+    // On a terminal one line rewritten in place; otherwise (a log file, CI) a plain line each.
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let write_log = |log: &[Evaluation]| {
         let _ = output::write_atomic(&dir, "calibration.csv", &calibrate::calibration_csv(&params, &targets, log));
         if !a.quiet {
             let last = &log[log.len() - 1];
-            eprint!("\rborderq: evaluation {} ({}): loss {:.3}      ", log.len(), last.purpose, last.loss);
+            let line = format!(
+                "borderq: evaluation {} of at most {} ({}): loss {:.3}",
+                log.len(),
+                a.budget,
+                last.purpose,
+                last.loss
+            );
+            if terminal { eprint!("\r{line}      ") } else { eprintln!("{line}") }
         }
     };
     let problem = Problem {
@@ -91,8 +101,11 @@ pub(crate) fn calibrate(a: CalibrateArgs) -> Result<(), Failure> {
         opts: &opts,
         budget: a.budget as usize,
     };
-    let fit = calibrate::calibrate(&problem);
     if !a.quiet {
+        announce(a.budget as usize, params.len(), flags.replications.unwrap_or(base.replications));
+    }
+    let fit = calibrate::calibrate(&problem);
+    if !a.quiet && terminal {
         eprintln!();
     }
     if signals.stop.load(std::sync::atomic::Ordering::SeqCst) {
@@ -106,19 +119,34 @@ pub(crate) fn calibrate(a: CalibrateArgs) -> Result<(), Failure> {
         });
     }
     let fit = fit.map_err(Failure::Run)?;
+    check_finite(&fit)?;
+    let log = problem.log.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let calibrated = problem.scenario(&fit.values).map_err(Failure::Run)?;
+    let files = outputs((&base, &calibrated), &params, &targets, (&fit, &log), a.no_charts, a.budget as usize)?;
+    output::write_run(&dir, &files).map_err(output_failure)?;
+    if !a.quiet {
+        summary(&fit);
+        eprintln!("borderq: calibration complete: {}", dir.join("calibrated.toml").display());
+    }
+    Ok(())
+}
+
+/// Says before the search starts how many evaluations it may run, and where they go.
+fn announce(budget: usize, k: usize, replications: u32) {
+    eprintln!(
+        "borderq: at most {budget} evaluations of {replications} replications each: up to {} for the search and the fit, up to {} for the profiles",
+        budget - calibrate::profile_evaluations(k),
+        calibrate::profile_evaluations(k)
+    );
+}
+
+/// A fit whose loss is not a finite number is no result.
+fn check_finite(fit: &calibrate::Fit) -> Result<(), Failure> {
     if !fit.loss.is_finite() || !fit.loss_noise.is_finite() {
         return Err(Failure::Run(format!(
             "the loss at the fit is {} (its noise {}): no comparison of the fit can be made; check that every target's tolerance is its standard uncertainty, not a tiny number",
             fit.loss, fit.loss_noise
         )));
-    }
-    let log = problem.log.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let calibrated = problem.scenario(&fit.values).map_err(Failure::Run)?;
-    let files = outputs((&base, &calibrated), &params, &targets, (&fit, &log), a.no_charts)?;
-    output::write_run(&dir, &files).map_err(output_failure)?;
-    if !a.quiet {
-        summary(&fit);
-        eprintln!("borderq: calibration complete: {}", dir.join("calibrated.toml").display());
     }
     Ok(())
 }
@@ -129,6 +157,11 @@ fn summary(fit: &calibrate::Fit) {
         "loss {:.3} at the centre of the ranges, {:.3} at the fit ({} evaluations); its replication noise at the fit: sd {:.3}",
         fit.start_loss, fit.loss, fit.evaluations, fit.loss_noise
     );
+    if fit.moved_by_profile {
+        println!(
+            "a profile found a lower loss than the search, and its point is the fit; the intervals were traced around the search's best, so rerun from the fit (calibrated.toml) to trace them around it"
+        );
+    }
     if !fit.resolved() {
         println!(
             "the profile intervals are not resolved: the loss's replication noise (sd {:.3} over bootstrap resamples of the replications) exceeds {:.2}, so a rise of 3.84 cannot be told from noise; run more --replications",
@@ -145,7 +178,11 @@ fn summary(fit: &calibrate::Fit) {
             " — not identifiable from these targets: the profile stays within 3.84 of the minimum over the whole range"
         };
         let edge = if f.at_edge { " — at the edge of its range: the best value may lie beyond it" } else { "" };
-        println!("{} = {} (95 % profile interval {} to {}){verdict}{edge}", f.path, f.value, f.low, f.high);
+        if fit.resolved() {
+            println!("{} = {} (95 % profile interval {} to {}){verdict}{edge}", f.path, f.value, f.low, f.high);
+        } else {
+            println!("{} = {}{verdict}{edge}", f.path, f.value);
+        }
     }
 }
 
@@ -157,9 +194,10 @@ fn outputs(
     targets: &[Target],
     (fit, log): (&calibrate::Fit, &[Evaluation]),
     no_charts: bool,
+    budget: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let before = log.first().map(|e| e.model.clone()).unwrap_or_default();
-    let after = log.iter().rev().find(|e| e.purpose == "fit").map(|e| e.model.clone()).unwrap_or_default();
+    let after = log.iter().find(|e| e.values == fit.values).map(|e| e.model.clone()).unwrap_or_default();
     let mut files = vec![
         ("calibration.csv".to_string(), calibrate::calibration_csv(params, targets, log)),
         ("calibrated.toml".to_string(), scenario::to_toml(calibrated).into_bytes()),
@@ -176,6 +214,11 @@ fn outputs(
                 scale: t.scale,
                 before: *b,
                 after: *f,
+                bound: match t.bound {
+                    calibrate::Bound::Equal => "about",
+                    calibrate::Bound::AtLeast => "at_least",
+                    calibrate::Bound::AtMost => "at_most",
+                },
             })
             .collect();
         files.extend(borderq::plot::fit_chart(&base.name, &rows).map_err(Failure::Run)?);
@@ -200,8 +243,50 @@ fn outputs(
             })
             .collect();
         files.extend(borderq::plot::profile_chart(&base.name, &panels).map_err(Failure::Run)?);
+        files.push(("report.html".to_string(), report(base, params, (fit, log), &rows, &files, budget)));
     }
     Ok(files)
+}
+
+/// `report.html`, with the charts among `files`.
+fn report(
+    base: &Scenario,
+    params: &[Param],
+    (fit, log): (&calibrate::Fit, &[Evaluation]),
+    rows: &[borderq::plot::FitRow],
+    files: &[(String, Vec<u8>)],
+    budget: usize,
+) -> Vec<u8> {
+    let svgs: Vec<(String, String)> = files
+        .iter()
+        .filter_map(|(n, b)| n.strip_suffix(".svg").map(|s| (s.to_string(), String::from_utf8_lossy(b).into_owned())))
+        .collect();
+    let fitted: Vec<borderq::plot::FittedRow> = params
+        .iter()
+        .zip(&fit.fitted)
+        .map(|(p, f)| borderq::plot::FittedRow {
+            path: p.path.clone(),
+            range: p.spec().split_once('=').map_or_else(String::new, |(_, r)| r.to_string()),
+            value: f.value,
+            low: f.low,
+            high: f.high,
+            identifiable: f.identifiable,
+            at_edge: f.at_edge,
+        })
+        .collect();
+    let spec = borderq::plot::CalibrationSpec {
+        scenario: &base.name,
+        replications: base.replications,
+        seed: base.seed,
+        evaluations: log.len(),
+        budget,
+        losses: (fit.start_loss, fit.loss, fit.loss_noise),
+        noise_limit: calibrate::NOISE_LIMIT,
+        moved_by_profile: fit.moved_by_profile,
+        fitted: &fitted,
+        targets: rows,
+    };
+    borderq::plot::calibration_report(&spec, &svgs).into_bytes()
 }
 
 /// `fit.csv`: each target beside the model before (the centre of the ranges) and at the fit.

@@ -19,6 +19,21 @@ pub struct FitRow {
     pub before: f64,
     /// The model at the fit.
     pub after: f64,
+    /// `at_least` or `at_most` for a bound ("more than X", "up to X"), `about` for a value.
+    pub bound: &'static str,
+}
+
+impl FitRow {
+    /// The model's miss in the target's uncertainties: none on the feasible side of a bound, which
+    /// the loss does not count either.
+    fn z(&self, model: f64) -> f64 {
+        let met = match self.bound {
+            "at_least" => model >= self.value,
+            "at_most" => model <= self.value,
+            _ => false,
+        };
+        if met { 0.0 } else { (model - self.value) / self.scale }
+    }
 }
 
 struct FitChart<'a> {
@@ -32,8 +47,9 @@ impl Chart for FitChart<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        // Each target on the scale of its own uncertainty: (model − target) / scale.
-        let z = |m: f64, r: &FitRow| (m - r.value) / r.scale;
+        // Each target on the scale of its own uncertainty: (model − target) / scale, 0 for a bound
+        // that the model meets.
+        let z = |m: f64, r: &FitRow| r.z(m);
         let top = self
             .rows
             .iter()
@@ -59,7 +75,7 @@ impl Chart for FitChart<'_> {
             chart
                 .configure_mesh()
                 .disable_x_mesh()
-                .y_desc("(model − target) / target's uncertainty")
+                .y_desc("(model − target) / target's uncertainty; 0: bound met")
                 .x_labels(2 * n + 1)
                 .x_label_formatter(&|v| {
                     let i = v.floor() as usize;
@@ -224,4 +240,20 @@ fn short(v: f64) -> String {
 pub fn profile_chart(scenario: &str, panels: &[ProfilePanel]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let (png, svg) = render(&ProfileChart { scenario, panels })?;
     Ok(vec![("profile.png".to_string(), png), ("profile.svg".to_string(), svg.into_bytes())])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FitRow;
+
+    /// A bound that the model meets is no miss: "more than 38,000" with 44,000 is drawn at 0.
+    #[test]
+    fn a_met_bound_is_drawn_as_no_miss() {
+        let row =
+            |bound| FitRow { label: String::new(), value: 38_000.0, scale: 500.0, before: 0.0, after: 0.0, bound };
+        assert_eq!(row("at_least").z(44_000.0), 0.0);
+        assert_eq!(row("at_least").z(37_000.0), -2.0);
+        assert_eq!(row("at_most").z(37_000.0), 0.0);
+        assert_eq!(row("about").z(44_000.0), 12.0);
+    }
 }

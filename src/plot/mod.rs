@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+mod calibration;
 mod charts;
 mod cohorts;
 mod compare;
@@ -20,6 +21,7 @@ mod summary;
 mod sweep;
 mod sweep_report;
 
+pub use calibration::{CalibrationSpec, FittedRow, calibration_report};
 pub use charts::{Backlog, Flows, Waits};
 pub use cohorts::Cohorts;
 pub use compare::{Side, compare_charts, compare_html};

@@ -556,3 +556,51 @@ fn a_long_replication_stops_on_sigterm_and_too_many_draws_are_refused() {
     assert_eq!(refused.status.code(), Some(2), "{err}");
     assert!(err.contains("would draw about") && err.contains("refuses more than 2e9"), "{err}");
 }
+
+/// calibrate's budget is the total of its evaluations, said before it starts; one too small for
+/// the profiles is refused; the fit is the best point of all; progress to a file is plain lines; it
+/// writes report.html like every other command; an interval that cannot be read is not printed.
+#[test]
+fn calibrate_keeps_to_its_budget_and_reports_like_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let targets = tmp.path().join("t.csv");
+    std::fs::write(&targets, "from,to,metric,value,tolerance\n2024-01-01,2024-03-01,processed_persons,5800,50\n")
+        .unwrap();
+    let calibrate = |fits: &[&str], budget: &str, dir: &str| {
+        let mut c = borderq();
+        c.args(["calibrate", "bailey", "--set", "scenario.end=\"2024-03-01\"", "--replications", "2"]);
+        for f in fits {
+            c.args(["--fit", f]);
+        }
+        c.args(["--budget", budget, "--target"]).arg(&targets).arg("--out").arg(tmp.path().join(dir));
+        c.output().unwrap()
+    };
+    let small = calibrate(&["quota.daily=90:110", "arrivals.0.groups_per_day=80:100"], "20", "small");
+    let err = String::from_utf8_lossy(&small.stderr);
+    assert_eq!(small.status.code(), Some(2), "{err}");
+    assert!(err.contains("--budget 20 is too small") && err.contains("give --budget 51 or more"), "{err}");
+    let out = calibrate(&["quota.daily=90:110"], "40", "one");
+    let (stdout, err) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("at most 40 evaluations"), "{err}");
+    assert!(!err.contains('\r'), "progress to a file is plain lines");
+    assert!(err.lines().filter(|l| l.starts_with("borderq: evaluation ")).count() > 5, "{err}");
+    let dir = tmp.path().join("one");
+    let log = std::fs::read_to_string(dir.join("calibration.csv")).unwrap();
+    assert!(log.lines().count() - 1 <= 40, "the budget counts every evaluation");
+    // The fit is the lowest loss of every evaluation.
+    let mut r = csv::Reader::from_reader(log.as_bytes());
+    let best = r
+        .records()
+        .map(|x| x.unwrap())
+        .min_by(|a, b| a[3].parse::<f64>().unwrap().total_cmp(&b[3].parse::<f64>().unwrap()))
+        .unwrap();
+    let params = std::fs::read_to_string(dir.join("parameters.csv")).unwrap();
+    let fitted: f64 = params.lines().nth(1).unwrap().split(',').nth(1).unwrap().parse().unwrap();
+    assert_eq!(fitted, best[2].parse::<f64>().unwrap(), "{params}\n{log}");
+    let report = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(report.contains("<h1>Calibration of bailey</h1>") && report.contains("<svg"), "report.html");
+    for line in stdout.lines().filter(|l| l.starts_with("quota.daily = ")) {
+        assert!(!(line.contains("not resolved") && line.contains(" to ")), "{line}");
+    }
+}
