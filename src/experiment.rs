@@ -407,7 +407,7 @@ impl RunResult {
         if opts.records {
             names.insert(names.len() - 1, output::GROUPS_CSV);
         }
-        let manifest = output::manifest_text(&names);
+        let manifest = output::manifest_text("run", &names);
         let marker = files.pop().expect("scenario.toml is last");
         files.push((output::MANIFEST.to_string(), manifest));
         files.push(marker);

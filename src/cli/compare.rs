@@ -141,6 +141,7 @@ fn write_out(
 ) -> Result<(), Failure> {
     output::create_dir(dir).map_err(output_failure)?;
     let _lock = output::DirLock::acquire(dir).map_err(output_failure)?;
+    output::check_kind(dir, "compare", false).map_err(output_failure)?;
     let (da, db) = (output::daily_csv(sa, ra), output::daily_csv(sb, rb));
     let (wa, wb) = (output::waits_csv(ra), output::waits_csv(rb));
     let (la, lb) = (format!("A: {}", sa.name), format!("B: {b_label}"));
@@ -171,9 +172,9 @@ fn write_out(
     }
     files.extend(charts);
     files.push(("report.html".into(), html.into_bytes()));
-    let previous = output::read_manifest(dir);
+    let previous = output::read_manifest(dir).map(|m| m.names);
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    let manifest = output::manifest_text(&names);
+    let manifest = output::manifest_text("compare", &names);
     let mut written: Vec<&str> = names.clone();
     written.push(output::MANIFEST);
     let written: Vec<String> = written.iter().map(|s| s.to_string()).collect();

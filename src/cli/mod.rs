@@ -115,9 +115,10 @@ impl From<borderq::Error> for Failure {
 /// An output failure: an occupied directory is bad usage (2), anything else a failed run (1).
 pub(crate) fn output_failure(e: borderq::output::OutputError) -> Failure {
     match e {
-        borderq::output::OutputError::Occupied { .. } | borderq::output::OutputError::Busy { .. } => {
-            Failure::Input(e.to_string())
-        }
+        borderq::output::OutputError::Occupied { .. }
+        | borderq::output::OutputError::Busy { .. }
+        | borderq::output::OutputError::Foreign { .. }
+        | borderq::output::OutputError::OtherKind { .. } => Failure::Input(e.to_string()),
         _ => Failure::Run(e.to_string()),
     }
 }
@@ -150,15 +151,16 @@ fn plot(dir: &std::path::Path) -> Result<(), Failure> {
     use borderq::output;
     let _lock = dir.is_dir().then(|| output::DirLock::acquire(dir)).transpose().map_err(output_failure)?;
     let listed = output::read_manifest(dir);
-    let data = borderq::plot::ChartData::load(dir, listed.as_deref()).map_err(|e| Failure::Input(e.to_string()))?;
+    let data = borderq::plot::ChartData::load(dir, listed.as_ref().map(|m| m.names.as_slice()))
+        .map_err(|e| Failure::Input(e.to_string()))?;
     let mut files = borderq::plot::render_all(&data).map_err(|e| Failure::Run(e.to_string()))?;
-    if let Some(mut names) = listed {
+    if let Some(output::Manifest { kind, mut names }) = listed {
         for (n, _) in &files {
             if !names.contains(n) {
                 names.push(n.clone());
             }
         }
-        files.push((output::MANIFEST.to_string(), output::manifest_text(&names)));
+        files.push((output::MANIFEST.to_string(), output::manifest_text(&kind, &names)));
     }
     output::write_run(dir, &files).map_err(|e| Failure::Run(e.to_string()))?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();

@@ -23,7 +23,7 @@ pub(crate) fn run(a: RunArgs) -> Result<(), Failure> {
     let signals = Signals::install();
 
     let (dir_existed, lock) = prepare_dir(&dir)?;
-    let previous = output::read_manifest(&dir);
+    let previous = output::read_manifest(&dir).map(|m| m.names);
     let mut records = if a.records {
         Some(GroupsCsv::create(&dir, borderq::model::source_names(s)).map_err(output_failure)?)
     } else {

@@ -13,12 +13,28 @@ pub const MANIFEST: &str = "manifest.txt";
 /// The lock file's name (hidden; removed when the run ends).
 pub const LOCK: &str = ".borderq.lock";
 
-const HEADER: &str =
+/// The header of manifests written before they named borderq and the directory's kind: trusted
+/// only beside a `scenario.toml` that borderq wrote (one that reads as a scenario).
+const OLD_HEADER: &str =
     "# The files borderq wrote in this directory in its last run; a rerun removes those it does not write again.";
 
-/// The manifest's text for these file names (in writing order).
-pub fn manifest_text<N: AsRef<str>>(names: &[N]) -> Vec<u8> {
-    let mut text = format!("{HEADER}\n");
+/// The start of a manifest's header; the directory's kind follows.
+const HEADER_START: &str = "# borderq ";
+const HEADER_END: &str =
+    " directory: the files borderq wrote here in its last run; a rerun removes those it does not write again.";
+
+/// A trusted manifest: the directory's kind (`run`, `compare`) and the files borderq wrote there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    /// `run` or `compare`.
+    pub kind: String,
+    /// The files, in writing order.
+    pub names: Vec<String>,
+}
+
+/// The manifest's text for a directory of `kind` and these file names (in writing order).
+pub fn manifest_text<N: AsRef<str>>(kind: &str, names: &[N]) -> Vec<u8> {
+    let mut text = format!("{HEADER_START}{kind}{HEADER_END}\n");
     for n in names {
         text.push_str(n.as_ref());
         text.push('\n');
@@ -26,17 +42,51 @@ pub fn manifest_text<N: AsRef<str>>(names: &[N]) -> Vec<u8> {
     text.into_bytes()
 }
 
-/// The file names of `dir`'s manifest, or `None` when there is none (a directory written before
-/// manifests, or by nobody). Names that are not plain file names are ignored.
-pub fn read_manifest(dir: &Path) -> Option<Vec<String>> {
+/// `dir`'s manifest if borderq wrote it, or `None`: none, or one borderq did not write (a user's
+/// `manifest.txt` is never trusted to say what may be deleted). A manifest names borderq and the
+/// directory's kind in its first line; one of an earlier version, without the kind, is a run's and
+/// trusted only beside a `scenario.toml` that reads as a scenario. Names that are not plain file
+/// names are ignored.
+pub fn read_manifest(dir: &Path) -> Option<Manifest> {
     let text = fs::read_to_string(dir.join(MANIFEST)).ok()?;
-    Some(
-        text.lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .filter(|l| is_plain_name(l))
-            .map(str::to_string)
-            .collect(),
-    )
+    let first = text.lines().next()?;
+    let kind = match first.strip_prefix(HEADER_START).and_then(|r| r.strip_suffix(HEADER_END)) {
+        Some(kind) if !kind.is_empty() && kind.bytes().all(|b| b.is_ascii_lowercase()) => kind.to_string(),
+        _ if first == OLD_HEADER && wrote_scenario(dir) => "run".to_string(),
+        _ => return None,
+    };
+    let names = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter(|l| is_plain_name(l))
+        .map(str::to_string)
+        .collect();
+    Some(Manifest { kind, names })
+}
+
+/// Whether `dir/scenario.toml` reads as a scenario (borderq wrote it, resolved).
+fn wrote_scenario(dir: &Path) -> bool {
+    let path = dir.join("scenario.toml");
+    fs::read_to_string(&path).is_ok_and(|text| {
+        let text = crate::scenario::ScenarioText { label: path.display().to_string(), text };
+        crate::scenario::parse(&text, &[]).is_ok()
+    })
+}
+
+/// The visible files in `dir` (not hidden, not directories) that `manifest` does not list: files
+/// of unknown origin, which borderq neither overwrites without `--force` nor ever deletes.
+pub fn unknown_files(dir: &Path, manifest: Option<&Manifest>) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| !n.starts_with('.'))
+        .filter(|n| manifest.is_none_or(|m| n != MANIFEST && !m.names.contains(n)))
+        .collect();
+    out.sort();
+    out
 }
 
 /// Whether `name` names a file directly inside the directory (no separator, not `.` or `..`).
@@ -157,8 +207,8 @@ mod tests {
         for f in ["a.csv", "b.csv", "mine.txt"] {
             fs::write(dir.path().join(f), "x").unwrap();
         }
-        fs::write(dir.path().join(MANIFEST), manifest_text(&["a.csv", "b.csv", "../outside"])).unwrap();
-        let previous = read_manifest(dir.path()).unwrap();
+        fs::write(dir.path().join(MANIFEST), manifest_text("run", &["a.csv", "b.csv", "../outside"])).unwrap();
+        let previous = read_manifest(dir.path()).unwrap().names;
         assert_eq!(previous, ["a.csv", "b.csv"], "a name with a separator is not a file of the run");
         remove_stale(dir.path(), Some(&previous), &["a.csv"]).unwrap();
         assert!(dir.path().join("a.csv").exists() && !dir.path().join("b.csv").exists());

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 pub use cohorts::{CohortRow, MEASURES as COHORT_MEASURES, cohort_headline, cohort_rows, headline_of, whole_run};
 pub use events::{EventRow, event_rows, events_csv, parse_events};
 pub use groups::{GROUP_COLUMNS, GROUPS_CSV, GroupsCsv};
-pub use manifest::{DirLock, LOCK, MANIFEST, manifest_text, read_manifest, remove_stale};
+pub use manifest::{DirLock, LOCK, MANIFEST, Manifest, manifest_text, read_manifest, remove_stale, unknown_files};
 pub use ports::{PortRow, port_bands, port_rows, ports_csv, ports_daily_csv};
 pub use tables::{
     ReplicationRow, SummaryRow, WaitRow, csv_bytes, daily_csv, fmt_f64, replications_csv, summary_json, summary_rows,
@@ -59,6 +59,28 @@ pub enum OutputError {
         /// The scenario found there.
         other: String,
         /// The scenario being written.
+        this: String,
+    },
+    /// The directory holds files that borderq did not write, and `--force` was not given.
+    #[error(
+        "{dir} holds files that borderq did not write ({files}): choose another directory with --out, or pass --force to write there anyway (borderq never deletes a file it did not write)"
+    )]
+    Foreign {
+        /// The directory.
+        dir: String,
+        /// Some of the files, by name.
+        files: String,
+    },
+    /// The directory holds another kind of borderq output, and `--force` was not given.
+    #[error(
+        "{dir} holds a borderq {found} directory, not a {this} one: choose another directory with --out, or pass --force"
+    )]
+    OtherKind {
+        /// The directory.
+        dir: String,
+        /// The kind found there.
+        found: String,
+        /// The kind being written.
         this: String,
     },
     /// Another borderq run is writing into the directory.
@@ -127,6 +149,7 @@ pub fn check_dir(dir: &Path, scenario: &Scenario, force: bool) -> Result<(), Out
             reason: "exists and is not a directory".into(),
         });
     }
+    check_kind(dir, "run", force)?;
     let marker = dir.join("scenario.toml");
     if force || !marker.exists() {
         return Ok(());
@@ -143,6 +166,34 @@ pub fn check_dir(dir: &Path, scenario: &Scenario, force: bool) -> Result<(), Out
         Ok(())
     } else {
         Err(OutputError::Occupied { dir: dir.display().to_string(), other, this: scenario.name.clone() })
+    }
+}
+
+/// Checks that `dir` may receive a directory of `kind`: it is empty (hidden files aside), or
+/// borderq's own, as its manifest says, and of that kind. A directory without borderq's manifest
+/// that holds files is not borderq's, even if the files have borderq's names. `force` lets it write
+/// there, or over another kind; it still deletes only what a trusted manifest lists, and a user's
+/// file beside borderq's in its own directory is never touched.
+pub fn check_kind(dir: &Path, kind: &str, force: bool) -> Result<(), OutputError> {
+    if force {
+        return Ok(());
+    }
+    match read_manifest(dir) {
+        Some(m) if m.kind != kind => {
+            Err(OutputError::OtherKind { dir: dir.display().to_string(), found: m.kind, this: kind.to_string() })
+        }
+        Some(_) => Ok(()),
+        None => {
+            let unknown = unknown_files(dir, None);
+            if unknown.is_empty() {
+                return Ok(());
+            }
+            let mut files = unknown.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+            if unknown.len() > 5 {
+                files.push_str(&format!(" and {} more", unknown.len() - 5));
+            }
+            Err(OutputError::Foreign { dir: dir.display().to_string(), files })
+        }
     }
 }
 

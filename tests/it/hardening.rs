@@ -604,3 +604,67 @@ fn calibrate_keeps_to_its_budget_and_reports_like_the_others() {
         assert!(!(line.contains("not resolved") && line.contains(" to ")), "{line}");
     }
 }
+
+/// A directory is borderq's only when borderq's manifest says so: a user's own manifest is not
+/// trusted to say what may be deleted, a directory of the user's files is refused (and, with
+/// --force, written into without deleting any of them), and a manifest of an earlier version is
+/// trusted beside a scenario.toml that borderq wrote.
+#[test]
+fn only_borderqs_own_manifest_lets_it_delete_anything() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |dir: &std::path::Path, extra: &[&str]| {
+        borderq()
+            .args(["run", "bailey", "--replications", "1", "--quiet", "--no-charts"])
+            .args(["--set", "scenario.end=\"2024-02-01\"", "--out"])
+            .arg(dir)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let mine = tmp.path().join("mine");
+    std::fs::create_dir_all(&mine).unwrap();
+    for (f, text) in [("notes.txt", "n"), ("data.csv", "d"), ("manifest.txt", "notes.txt\ndata.csv\n")] {
+        std::fs::write(mine.join(f), text).unwrap();
+    }
+    let out = run(&mine, &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("holds files that borderq did not write"), "{err}");
+    let out = run(&mine, &["--force"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(mine.join("notes.txt").exists() && mine.join("data.csv").exists(), "nothing of the user's is deleted");
+    // The user's own daily.csv and summary.json, with no scenario.toml: not silently replaced.
+    let theirs = tmp.path().join("theirs");
+    std::fs::create_dir_all(&theirs).unwrap();
+    std::fs::write(theirs.join("daily.csv"), "mine").unwrap();
+    std::fs::write(theirs.join("summary.json"), "{}").unwrap();
+    assert_eq!(run(&theirs, &[]).status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(theirs.join("daily.csv")).unwrap(), "mine");
+    // A run directory of an earlier version: old header, borderq's scenario.toml beside it.
+    let old = tmp.path().join("old");
+    assert!(run(&old, &["--records"]).status.success());
+    let manifest = std::fs::read_to_string(old.join("manifest.txt")).unwrap();
+    assert!(manifest.starts_with("# borderq run directory: "), "{manifest}");
+    let body: String = manifest.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    std::fs::write(
+        old.join("manifest.txt"),
+        format!("# The files borderq wrote in this directory in its last run; a rerun removes those it does not write again.\n{body}"),
+    )
+    .unwrap();
+    let out = run(&old, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!old.join("groups.csv").exists(), "the earlier run's groups.csv, listed, is removed");
+    // A compare directory is not a run's.
+    let cmp = tmp.path().join("cmp");
+    let c = borderq()
+        .args(["compare", "bailey", "--set", "quota.daily=95", "--replications", "2", "--quiet"])
+        .args(["--set", "scenario.end=\"2024-02-01\"", "--out"])
+        .arg(&cmp)
+        .output()
+        .unwrap();
+    assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+    let out = run(&cmp, &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("holds a borderq compare directory, not a run one"), "{err}");
+}
