@@ -83,7 +83,7 @@ const BUDGET_SPENT: &str = "the budget of evaluations is spent";
 const BISECTION_STEPS: usize = 6;
 
 /// The most evaluations the profiles of `k` parameters make: each a grid of [`PROFILE_POINTS`]
-/// and [`BISECTION_STEPS`] at each end.
+/// and 6 bisection steps at each end.
 pub fn profile_evaluations(k: usize) -> usize {
     k * (PROFILE_POINTS + 2 * BISECTION_STEPS)
 }
