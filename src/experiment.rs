@@ -138,27 +138,7 @@ impl ExperimentBuilder {
 
 /// Refuses, before anything runs, a scenario whose replications could not fit in memory.
 pub fn check_scale(s: &Scenario) -> Result<(), Error> {
-    let groups = s.expected_groups();
-    if groups > scenario::MAX_EXPECTED_GROUPS {
-        return Err(Error::TooLarge(format!(
-            "scenario {:?} would register about {:.3e} groups per replication (about {:.0} GB of memory per worker thread): \
-             borderq refuses more than {:.0e}; shorten the horizon or lower the arrival rates",
-            s.name,
-            groups,
-            groups * 100.0 / 1e9,
-            scenario::MAX_EXPECTED_GROUPS
-        )));
-    }
-    let draws = s.expected_draws();
-    if draws > scenario::MAX_EXPECTED_DRAWS {
-        return Err(Error::TooLarge(format!(
-            "scenario {:?} would draw about {draws:.3e} arrivals per replication ({groups:.3e} of them registering), each costing time: \
-             borderq refuses more than {:.0e}; shorten the horizon or lower the arrival rates",
-            s.name,
-            scenario::MAX_EXPECTED_DRAWS
-        )));
-    }
-    Ok(())
+    s.scale_problem().map_or(Ok(()), |m| Err(Error::TooLarge(m)))
 }
 
 /// A validated scenario, ready to run any number of times.

@@ -298,6 +298,23 @@ pub fn check_params(text: &ScenarioText, sets: &[String], params: &[Param]) -> R
         }
         p.check(text, sets, "--fit")?;
     }
+    // The size guard at every corner of the ranges (each parameter at an end), where the search
+    // may go; with many parameters, the corners where all are at the same end.
+    let k = params.len();
+    let corners: Vec<Vec<f64>> = if k <= 8 {
+        (0..1u32 << k).map(|c| (0..k).map(|i| f64::from((c >> i) & 1)).collect()).collect()
+    } else {
+        vec![vec![0.0; k], vec![1.0; k]]
+    };
+    for corner in corners {
+        let mut all = sets.to_vec();
+        all.extend(params.iter().zip(&corner).map(|(p, u)| format!("{}={}", p.path, p.value(*u))));
+        if let Ok(s) = scenario::parse(text, &all)
+            && let Some(problem) = s.scale_problem()
+        {
+            return Err(format!("at the corner {} of the ranges: {problem}", all[sets.len()..].join(" ")));
+        }
+    }
     Ok(())
 }
 

@@ -145,6 +145,31 @@ impl Scenario {
         self.expected_arrivals(false)
     }
 
+    /// Why one replication of this scenario could not run within the size guard (memory for the
+    /// groups it registers, time for the arrivals it draws), or `None` if it can.
+    pub fn scale_problem(&self) -> Option<String> {
+        let groups = self.expected_groups();
+        if groups > MAX_EXPECTED_GROUPS {
+            return Some(format!(
+                "scenario {:?} would register about {:.3e} groups per replication (about {:.0} GB of memory per worker thread): \
+                 borderq refuses more than {:.0e}; shorten the horizon or lower the arrival rates",
+                self.name,
+                groups,
+                groups * 100.0 / 1e9,
+                MAX_EXPECTED_GROUPS
+            ));
+        }
+        let draws = self.expected_draws();
+        if draws > MAX_EXPECTED_DRAWS {
+            return Some(format!(
+                "scenario {:?} would draw about {draws:.3e} arrivals per replication ({groups:.3e} of them registering), each costing time: \
+                 borderq refuses more than {:.0e}; shorten the horizon or lower the arrival rates",
+                self.name, MAX_EXPECTED_DRAWS
+            ));
+        }
+        None
+    }
+
     fn expected_arrivals(&self, registering_only: bool) -> f64 {
         let days = self.days();
         let mut total = self.initial.as_ref().map_or(0.0, |i| i.groups as f64);

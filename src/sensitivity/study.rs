@@ -131,6 +131,14 @@ impl Study {
             Method::Morris if levels < 2 => {
                 return Err(StudyError::Input(format!("--levels {levels}: Morris needs at least 2 levels")));
             }
+            _ if design_points(method, k, samples) > crate::sweep::MAX_POINTS => {
+                return Err(StudyError::Input(format!(
+                    "the design would have {} points ({} parameters, --samples {samples}): more than {} are refused; give fewer parameters or samples",
+                    design_points(method, k, samples),
+                    k,
+                    crate::sweep::MAX_POINTS
+                )));
+            }
             Method::Sobol => design::saltelli(k, samples, base.seed),
             Method::Morris => design::morris(k, samples, levels, base.seed),
         };
@@ -147,7 +155,7 @@ impl Study {
         // Every design point must be a valid scenario before anything runs (a whole-number key
         // given a range with decimals, a combination the scenario refuses).
         for i in 0..study.design.points.len() {
-            study.point(i).map_err(|e| {
+            let point = study.point(i).map_err(|e| {
                 let whole = e.to_string().contains("is not a whole number");
                 let hint = if whole {
                     "; a key that takes whole numbers needs a range written with whole numbers (95:110)"
@@ -156,6 +164,13 @@ impl Study {
                 };
                 StudyError::Input(format!("{} ({}){hint}", e, study.point_sets(i).join(" ")))
             })?;
+            // The size guard, at every design point, not only the base scenario.
+            if let Some(problem) = point.scale_problem() {
+                return Err(StudyError::Input(format!(
+                    "design point {i} ({}): {problem}",
+                    study.point_sets(i).join(" ")
+                )));
+            }
         }
         Ok(study)
     }
@@ -308,6 +323,15 @@ impl Study {
         rows.push(noise_row(m.name, &all, y, noise));
         rows
     }
+}
+
+/// The design's points: (k + 2) per base sample for Sobol', (k + 1) per trajectory for Morris.
+fn design_points(method: Method, k: usize, samples: usize) -> usize {
+    let per = match method {
+        Method::Sobol => k.saturating_add(2),
+        Method::Morris => k.saturating_add(1),
+    };
+    per.saturating_mul(samples)
 }
 
 /// The share of the variance of the points' means that is replication noise: the mean of the

@@ -668,3 +668,27 @@ fn only_borderqs_own_manifest_lets_it_delete_anything() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("holds a borderq compare directory, not a run one"), "{err}");
 }
+
+/// The size guard applies at every design point of a study and at every corner of a calibration's
+/// ranges, not only to the base scenario; and a study's design is bounded before it is drawn.
+#[test]
+fn the_size_guard_applies_to_every_point_a_study_or_a_fit_may_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &str); 3] = [
+        (&["sensitivity", "bailey", "--param", "arrivals.0.groups_per_day=90:1e7", "--samples", "8"], "design point"),
+        (&["calibrate", "bailey", "--fit", "arrivals.0.groups_per_day=90:1e7", "--target", "record"], "at the corner"),
+        (
+            &["sensitivity", "bailey", "--param", "quota.daily=90:110", "--samples", "1000000"],
+            "the design would have 3000000 points",
+        ),
+    ];
+    for (i, (args, why)) in cases.iter().enumerate() {
+        let started = std::time::Instant::now();
+        let out =
+            borderq().args(*args).args(["--quiet", "--out"]).arg(tmp.path().join(i.to_string())).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(why), "{args:?}: {err}");
+        assert!(started.elapsed().as_secs() < 20, "{args:?}: refused before anything is drawn");
+    }
+}
