@@ -365,7 +365,6 @@ pub fn calibrate(problem: &Problem) -> Result<Fit, String> {
         }
         None => (values, loss, loss_noise, false),
     };
-    let evaluations = evaluations.max(1);
     Ok(Fit { start_loss, loss, values, fitted, evaluations, loss_noise, moved_by_profile: moved })
 }
 

@@ -114,13 +114,7 @@ impl From<borderq::Error> for Failure {
 
 /// An output failure: an occupied directory is bad usage (2), anything else a failed run (1).
 pub(crate) fn output_failure(e: borderq::output::OutputError) -> Failure {
-    match e {
-        borderq::output::OutputError::Occupied { .. }
-        | borderq::output::OutputError::Busy { .. }
-        | borderq::output::OutputError::Foreign { .. }
-        | borderq::output::OutputError::OtherKind { .. } => Failure::Input(e.to_string()),
-        _ => Failure::Run(e.to_string()),
-    }
+    if e.is_input() { Failure::Input(e.to_string()) } else { Failure::Run(e.to_string()) }
 }
 
 /// `--precision X [--max-replications N]` as a rule, checked.

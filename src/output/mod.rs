@@ -91,6 +91,20 @@ pub enum OutputError {
     },
 }
 
+impl OutputError {
+    /// Whether the failure is the user's choice of directory (it is occupied, in use, someone
+    /// else's or another kind of output: exit 2) rather than the system's (exit 1).
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            OutputError::Occupied { .. }
+                | OutputError::Busy { .. }
+                | OutputError::Foreign { .. }
+                | OutputError::OtherKind { .. }
+        )
+    }
+}
+
 fn io_err(path: &Path, e: std::io::Error) -> OutputError {
     OutputError::Io { path: path.display().to_string(), reason: e.to_string() }
 }

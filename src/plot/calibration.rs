@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::fit::FitRow;
-use super::page::{CSS, escape, figure};
+use super::page::{CSS, charts_section, escape};
 
 /// One fitted parameter, as the report prints it.
 #[derive(Debug, Clone)]
@@ -101,13 +101,7 @@ pub fn calibration_report(spec: &CalibrationSpec, svgs: &[(String, String)]) -> 
     o.push_str("</section>\n");
     parameters_table(&mut o, spec.fitted, resolved);
     targets_table(&mut o, spec.targets);
-    if !svgs.is_empty() {
-        o.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-        for (name, svg) in svgs {
-            o.push_str(&figure(Some(name), svg));
-        }
-        o.push_str("</section>\n");
-    }
+    o.push_str(&charts_section(svgs));
     o.push_str("</body>\n</html>\n");
     o
 }

@@ -17,6 +17,19 @@ pub(super) fn figure(name: Option<&str>, svg: &str) -> String {
     }
 }
 
+/// The "Charts" section of a page from named SVG charts (name, SVG text); empty without charts.
+pub(super) fn charts_section(svgs: &[(String, String)]) -> String {
+    if svgs.is_empty() {
+        return String::new();
+    }
+    let mut o = String::from("<section id=\"charts\">\n<h2>Charts</h2>\n");
+    for (name, svg) in svgs {
+        o.push_str(&figure(Some(name), svg));
+    }
+    o.push_str("</section>\n");
+    o
+}
+
 /// The style sheet of every page.
 pub(super) const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:2em auto;max-width:1240px;color:#222;line-height:1.4;padding:0 1em}\
 h1{margin-bottom:.2em}.description{font-size:1.15em;margin-top:0}.identity{color:#555}\

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::page::{CSS, escape, figure};
+use super::page::{CSS, charts_section, escape};
 use super::sweep::SweepSpec;
 use crate::metrics;
 
@@ -97,13 +97,7 @@ pub fn sweep_report(plan: &SweepSpec, csv_text: &str, svgs: &[(String, String)])
         o.push_str("</tr>\n");
     }
     o.push_str("</tbody>\n</table></div>\n<p class=\"note\">Each cell is the mean over replications with its 95 % interval (percentile bootstrap for counts, Student-t for waits and time-averages). The points share replication seeds, so differences between them are the parameters' effect, not different random arrivals.</p>\n</section>\n");
-    if !svgs.is_empty() {
-        o.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-        for (name, svg) in svgs {
-            o.push_str(&figure(Some(name), svg));
-        }
-        o.push_str("</section>\n");
-    }
+    o.push_str(&charts_section(svgs));
     o.push_str("</body>\n</html>\n");
     o
 }

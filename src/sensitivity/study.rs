@@ -27,13 +27,7 @@ pub enum StudyError {
 
 impl From<crate::output::OutputError> for StudyError {
     fn from(e: crate::output::OutputError) -> Self {
-        match e {
-            crate::output::OutputError::Occupied { .. }
-            | crate::output::OutputError::Busy { .. }
-            | crate::output::OutputError::Foreign { .. }
-            | crate::output::OutputError::OtherKind { .. } => StudyError::Input(e.to_string()),
-            _ => StudyError::Io(e.to_string()),
-        }
+        if e.is_input() { StudyError::Input(e.to_string()) } else { StudyError::Io(e.to_string()) }
     }
 }
 
